@@ -1,0 +1,35 @@
+# fulcrum_library(NAME SOURCES... DEPS...): one library per top-level folder.
+# Headers live in <folder>/include/fulcrum/<folder>/ and install as <fulcrum/...>.
+
+function(fulcrum_set_options target)
+  target_compile_options(${target} PRIVATE
+    -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
+    -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual
+    $<$<BOOL:${FULCRUM_WERROR}>:-Werror>)
+  if(FULCRUM_NATIVE)
+    target_compile_options(${target} PRIVATE -march=native)
+    # GCC 12 reports false "may be used uninitialized" warnings inside its own
+    # AVX-512 intrinsics when Eigen's GEMM kernels are inlined on such machines.
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+      target_compile_options(${target} PRIVATE -Wno-maybe-uninitialized)
+    endif()
+  endif()
+  target_compile_options(${target} PRIVATE $<$<CONFIG:Release>:-O3>)
+endfunction()
+
+function(fulcrum_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(fulcrum_${name} ${ARG_SOURCES})
+  add_library(fulcrum::${name} ALIAS fulcrum_${name})
+  set_target_properties(fulcrum_${name} PROPERTIES EXPORT_NAME ${name}
+                        POSITION_INDEPENDENT_CODE ON)
+  target_include_directories(fulcrum_${name} PUBLIC
+    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  target_link_libraries(fulcrum_${name} PUBLIC ${ARG_DEPS})
+  fulcrum_set_options(fulcrum_${name})
+  install(TARGETS fulcrum_${name} EXPORT fulcrumTargets
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(DIRECTORY include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endfunction()

@@ -1,0 +1,56 @@
+#pragma once
+// Seeded random numbers. The same seed gives the same numbers on every
+// platform: the engine is std::mt19937_64 (fully specified by the standard) and
+// the distributions are written here, not taken from <random>, whose
+// distributions differ between standard libraries.
+
+#include <cstdint>
+#include <random>
+#include <string>
+
+#include "fulcrum/core/tensor.hpp"
+
+namespace fulcrum {
+
+class Generator {
+ public:
+  explicit Generator(uint64_t seed = 0) : engine_(seed) {}
+  void seed(uint64_t seed) {
+    engine_.seed(seed);
+    has_spare_normal_ = false;
+  }
+
+  /// Uniform in [0, 1) with 24 random bits, exactly representable in float.
+  float uniform();
+  /// Uniform in [low, high).
+  float uniform(float low, float high) { return low + (high - low) * uniform(); }
+  /// Standard normal (Box-Muller).
+  float normal();
+  /// Uniform integer in [0, n).
+  uint64_t below(uint64_t n);
+  uint64_t next_u64() { return engine_(); }
+
+  /// The full engine state as text (for checkpoints), and its inverse: a run
+  /// resumed from a checkpoint draws the same numbers as one never stopped.
+  std::string state() const;
+  void set_state(const std::string& state);
+
+ private:
+  std::mt19937_64 engine_;
+  bool has_spare_normal_ = false;
+  float spare_normal_ = 0.0f;
+};
+
+/// The process-wide generator used when none is passed (like torch's default).
+Generator& default_generator();
+/// Reseeds the default generator (torch::manual_seed).
+void manual_seed(uint64_t seed);
+
+Tensor uniform(const Shape& shape, float low = 0.0f, float high = 1.0f,
+               Generator& gen = default_generator());
+Tensor normal(const Shape& shape, float mean = 0.0f, float stddev = 1.0f,
+              Generator& gen = default_generator());
+/// 1 with probability p, else 0.
+Tensor bernoulli(const Shape& shape, float p, Generator& gen = default_generator());
+
+}  // namespace fulcrum

@@ -1,0 +1,116 @@
+// The autodiff engine: recording nodes, and the reverse sweep.
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "fulcrum/core/error.hpp"
+#include "fulcrum/core/ops.hpp"
+#include "fulcrum/core/tensor.hpp"
+
+namespace fulcrum {
+namespace {
+thread_local bool g_grad_enabled = true;
+}  // namespace
+
+bool grad_enabled() { return g_grad_enabled; }
+NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false; }
+NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
+
+bool needs_grad(std::initializer_list<Tensor> inputs) {
+  if (!g_grad_enabled) return false;
+  return std::any_of(inputs.begin(), inputs.end(),
+                     [](const Tensor& t) { return t.defined() && t.requires_grad(); });
+}
+
+Tensor record(const char* name, Tensor output, std::vector<Tensor> inputs, BackwardFn fn) {
+  if (!g_grad_enabled) return output;
+  const bool any = std::any_of(inputs.begin(), inputs.end(),
+                               [](const Tensor& t) { return t.defined() && t.requires_grad(); });
+  if (!any) return output;
+  output.impl_->requires_grad = true;
+  output.impl_->grad_fn = std::make_shared<Node>(Node{name, std::move(inputs), std::move(fn)});
+  return output;
+}
+
+void accumulate_grad(const Tensor& input, const Tensor& grad) {
+  if (!input.defined() || !input.requires_grad()) return;
+  Tensor g = grad.shape() == input.shape() ? grad : sum_to(grad, input.shape());
+  TensorImpl& impl = *input.impl();
+  if (!impl.grad) {
+    // The first contribution: own a copy, since `grad` may be shared with
+    // the caller (e.g. the output gradient passed straight through by add).
+    Tensor owned = Tensor::empty(input.shape());
+    owned.copy_(g);
+    impl.grad = owned.impl_;
+    return;
+  }
+  float* dst = impl.grad->storage->data();
+  const float* src = g.data();
+  const int64_t n = g.numel();
+  for (int64_t i = 0; i < n; ++i) dst[i] += src[i];
+}
+
+namespace {
+
+// Tensors in reverse topological order (outputs before the inputs they used),
+// found without recursion so deep graphs cannot overflow the stack. Holding
+// handles keeps every tensor alive while the sweep frees the graph.
+std::vector<Tensor> reverse_topological(const Tensor& root) {
+  std::vector<Tensor> order;
+  std::unordered_set<TensorImpl*> visited{root.impl()};
+  std::vector<std::pair<Tensor, size_t>> stack{{root, 0}};
+  while (!stack.empty()) {
+    auto& [tensor, next] = stack.back();
+    FULCRUM_CHECK(!tensor.impl()->graph_freed,
+                  "backward() through a graph a second time: the first backward() freed it. "
+                  "Sum the losses and call backward() once (e.g. for several heads), or "
+                  "recompute the forward pass");
+    const auto& fn = tensor.impl()->grad_fn;
+    if (fn && next < fn->inputs.size()) {
+      const Tensor& child = fn->inputs[next++];
+      if (child.defined() && child.requires_grad() && visited.insert(child.impl()).second)
+        stack.emplace_back(child, 0);
+      continue;
+    }
+    order.push_back(std::move(tensor));
+    stack.pop_back();
+  }
+  std::reverse(order.begin(), order.end());
+  return order;
+}
+
+}  // namespace
+
+void Tensor::backward() const {
+  FULCRUM_CHECK(numel() == 1,
+                "backward() without a gradient needs a one-element tensor, got shape {} "
+                "(reduce it with sum() or mean(), or pass grad_output)",
+                fulcrum::to_string(shape()));
+  backward(Tensor::ones(shape()));
+}
+
+void Tensor::backward(const Tensor& grad_output) const {
+  FULCRUM_CHECK(requires_grad(),
+                "backward() on a tensor that does not require grad (no parameter "
+                "with requires_grad reached it, or it was computed under NoGradGuard)");
+  FULCRUM_CHECK_SHAPE(grad_output.shape() == shape(),
+                      "backward(): gradient of shape {} for a tensor of shape {}",
+                      fulcrum::to_string(grad_output.shape()), fulcrum::to_string(shape()));
+  NoGradGuard no_grad;
+  accumulate_grad(*this, grad_output);
+  for (const Tensor& output : reverse_topological(*this)) {
+    TensorImpl* node = output.impl();
+    std::shared_ptr<Node> fn = node->grad_fn;
+    if (!fn) continue;  // a leaf: its gradient stays
+    Tensor grad(node->grad);
+    FULCRUM_CHECK(grad.defined(), "internal: node {} has no gradient in backward()", fn->name);
+    fn->backward(output, grad, fn->inputs);
+    // Free the graph as we go (no retain_graph): intermediate gradients and
+    // saved inputs go back to the pool for the next step.
+    node->grad.reset();
+    node->grad_fn.reset();
+    node->graph_freed = true;
+  }
+}
+
+}  // namespace fulcrum

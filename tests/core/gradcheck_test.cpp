@@ -1,0 +1,283 @@
+// Finite-difference gradient check of every differentiable op in ops.hpp.
+//
+// Table-driven, after tinygrad's helper_test_op: each row names an op, the
+// shapes and value ranges of its inputs, and a function calling it; one helper
+// draws the inputs and runs gradcheck. Each row is its own test case, so a
+// failure names the op. Value ranges keep away from points where an op is not
+// differentiable (0 for abs/relu, the bounds of clamp) or not defined.
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <cmath>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "fulcrum/core/ops.hpp"
+#include "fulcrum/core/random.hpp"
+#include "support/gradcheck.hpp"
+
+namespace fulcrum {
+namespace {
+
+using testing::GradcheckOptions;
+
+/// Where an input's values are drawn from: uniform in [lo, hi], redrawn while
+/// within `radius` of any point in `avoid`.
+struct Domain {
+  float lo = -2.0f;
+  float hi = 2.0f;
+  std::vector<float> avoid = {};
+  float radius = 0.0f;
+};
+
+const Domain kAny{};
+const Domain kPositive{0.5f, 2.0f};
+const Domain kAwayFromZero{-2.0f, 2.0f, {0.0f}, 0.2f};
+
+struct Arg {
+  Shape shape;
+  Domain domain = kAny;
+  bool requires_grad = true;
+};
+
+using OpFn = std::function<Tensor(const std::vector<Tensor>&)>;
+
+struct OpCase {
+  std::string name;
+  std::vector<Arg> args;
+  OpFn fn;
+  GradcheckOptions options = {};
+};
+
+// gtest prints a failing parameter; the row's name says more than its bytes.
+void PrintTo(const OpCase& row, std::ostream* os) { *os << row.name; }
+
+Tensor draw(const Arg& arg, Generator& gen) {
+  Tensor t = Tensor::empty(arg.shape);
+  for (float& v : t.values()) {
+    const auto too_close = [&](float x) {
+      return std::any_of(arg.domain.avoid.begin(), arg.domain.avoid.end(),
+                         [&](float a) { return std::abs(x - a) < arg.domain.radius; });
+    };
+    do v = gen.uniform(arg.domain.lo, arg.domain.hi);
+    while (too_close(v));
+  }
+  if (arg.requires_grad) t.requires_grad_();
+  return t;
+}
+
+// Rows for a binary op over the broadcasting patterns that matter: equal
+// shapes, a row vector, an outer product, a scalar on either side, 3-d.
+void add_binary_rows(std::vector<OpCase>& rows, const std::string& name,
+                     Tensor (*op)(const Tensor&, const Tensor&), const Domain& rhs) {
+  const auto fn = [op](const std::vector<Tensor>& in) { return op(in[0], in[1]); };
+  rows.push_back({name + "_same", {{{3, 4}}, {{3, 4}, rhs}}, fn});
+  rows.push_back({name + "_row", {{{3, 4}}, {{4}, rhs}}, fn});
+  rows.push_back({name + "_row_left", {{{4}}, {{3, 4}, rhs}}, fn});
+  rows.push_back({name + "_outer", {{{3, 1}}, {{1, 4}, rhs}}, fn});
+  rows.push_back({name + "_scalar_right", {{{3, 4}}, {{}, rhs}}, fn});
+  rows.push_back({name + "_scalar_left", {{{}}, {{3, 4}, rhs}}, fn});
+  rows.push_back({name + "_3d", {{{2, 1, 4}}, {{3, 1}, rhs}}, fn});
+  rows.push_back({name + "_const_rhs", {{{3, 4}}, {{4}, rhs, false}}, fn});
+}
+
+template <typename F>
+void add_dim_rows(std::vector<OpCase>& rows, const std::string& name, F op, const Domain& d) {
+  for (int64_t dim : {0, 1, 2, -1}) {
+    const std::string suffix = dim < 0 ? "_dim_neg1" : "_dim" + std::to_string(dim);
+    rows.push_back({name + suffix, {{{2, 3, 4}, d}},
+                    [op, dim](const std::vector<Tensor>& in) { return op(in[0], dim); }});
+  }
+}
+
+std::vector<OpCase> cases() {
+  std::vector<OpCase> rows;
+  const auto unary = [&rows](const std::string& name, const Domain& d, OpFn fn) {
+    rows.push_back({name, {{{3, 4}, d}}, std::move(fn)});
+  };
+
+  // -- elementwise, broadcasting ------------------------------------------
+  add_binary_rows(rows, "add", &add, kAny);
+  add_binary_rows(rows, "sub", &sub, kAny);
+  add_binary_rows(rows, "mul", &mul, kAny);
+  add_binary_rows(rows, "div", &div, kAwayFromZero);
+  const OpFn pow_tt = [](const std::vector<Tensor>& in) { return pow(in[0], in[1]); };
+  const Domain exponents{-1.5f, 2.0f};
+  rows.push_back({"pow_tensor_same", {{{3, 4}, kPositive}, {{3, 4}, exponents}}, pow_tt});
+  rows.push_back({"pow_tensor_row", {{{3, 4}, kPositive}, {{4}, exponents}}, pow_tt});
+  rows.push_back({"pow_tensor_scalar", {{{3, 4}, kPositive}, {{}, exponents}}, pow_tt});
+  for (float e : {2.5f, -0.5f, 1.0f / 3.0f}) {
+    unary("pow_float_" + std::to_string(static_cast<int>(e * 100)), kPositive,
+          [e](const std::vector<Tensor>& in) { return pow(in[0], e); });
+  }
+  // An integer exponent is defined for negative bases too.
+  unary("pow_float_3_negative_bases", kAwayFromZero,
+        [](const std::vector<Tensor>& in) { return pow(in[0], 3.0f); });
+
+  // -- elementwise, unary --------------------------------------------------
+  unary("neg", kAny, [](const std::vector<Tensor>& in) { return neg(in[0]); });
+  unary("neg_operator", kAny, [](const std::vector<Tensor>& in) { return -in[0]; });
+  unary("exp", kAny, [](const std::vector<Tensor>& in) { return exp(in[0]); });
+  unary("log", kPositive, [](const std::vector<Tensor>& in) { return log(in[0]); });
+  unary("log1p", Domain{-0.5f, 2.0f}, [](const std::vector<Tensor>& in) { return log1p(in[0]); });
+  unary("abs", kAwayFromZero, [](const std::vector<Tensor>& in) { return abs(in[0]); });
+  unary("sqrt", kPositive, [](const std::vector<Tensor>& in) { return sqrt(in[0]); });
+  const Domain near_bounds{-1.0f, 1.0f, {-0.5f, 0.5f}, 0.05f};
+  unary("clamp_both", near_bounds,
+        [](const std::vector<Tensor>& in) { return clamp(in[0], -0.5f, 0.5f); });
+  unary("clamp_min", near_bounds,
+        [](const std::vector<Tensor>& in) { return clamp(in[0], -0.5f, std::nullopt); });
+  unary("clamp_max", near_bounds,
+        [](const std::vector<Tensor>& in) { return clamp(in[0], std::nullopt, 0.5f); });
+  unary("scalar_operators", kAwayFromZero, [](const std::vector<Tensor>& in) {
+    return (2.0f * in[0] + 1.0f) / 3.0f - 0.5f + 1.0f / in[0];
+  });
+
+  // -- activations ---------------------------------------------------------
+  unary("relu", kAwayFromZero, [](const std::vector<Tensor>& in) { return relu(in[0]); });
+  unary("leaky_relu", kAwayFromZero,
+        [](const std::vector<Tensor>& in) { return leaky_relu(in[0]); });
+  unary("leaky_relu_0_2", kAwayFromZero,
+        [](const std::vector<Tensor>& in) { return leaky_relu(in[0], 0.2f); });
+  unary("gelu", Domain{-3.0f, 3.0f}, [](const std::vector<Tensor>& in) { return gelu(in[0]); });
+  unary("tanh", kAny, [](const std::vector<Tensor>& in) { return tanh(in[0]); });
+  const Domain wide{-4.0f, 4.0f};
+  unary("sigmoid", wide, [](const std::vector<Tensor>& in) { return sigmoid(in[0]); });
+  unary("log_sigmoid", wide, [](const std::vector<Tensor>& in) { return log_sigmoid(in[0]); });
+  add_dim_rows(rows, "softmax", [](const Tensor& x, int64_t d) { return softmax(x, d); }, kAny);
+  add_dim_rows(rows, "log_softmax", [](const Tensor& x, int64_t d) { return log_softmax(x, d); },
+               kAny);
+
+  // -- reductions ----------------------------------------------------------
+  rows.push_back({"sum_all", {{{2, 3, 4}}}, [](const std::vector<Tensor>& in) { return sum(in[0]); }});
+  rows.push_back({"mean_all", {{{2, 3, 4}}}, [](const std::vector<Tensor>& in) { return mean(in[0]); }});
+  for (bool keep : {false, true}) {
+    const std::string k = keep ? "_keepdim" : "";
+    add_dim_rows(rows, "sum" + k, [keep](const Tensor& x, int64_t d) { return sum(x, d, keep); },
+                 kAny);
+    add_dim_rows(rows, "mean" + k, [keep](const Tensor& x, int64_t d) { return mean(x, d, keep); },
+                 kAny);
+  }
+  const std::vector<std::pair<std::string, Shape>> sum_to_targets = {
+      {"3_1", {3, 1}}, {"4", {4}}, {"1_1_1", {1, 1, 1}}, {"scalar", {}},
+      {"2_1_4", {2, 1, 4}}, {"same", {2, 3, 4}}};
+  for (const auto& [label, target] : sum_to_targets)
+    rows.push_back({"sum_to_" + label, {{{2, 3, 4}}},
+                    [target = target](const std::vector<Tensor>& in) { return sum_to(in[0], target); }});
+
+  // -- shape ---------------------------------------------------------------
+  const std::vector<std::pair<std::string, Shape>> reshapes = {
+      {"6_4", {6, 4}}, {"flat", {-1}}, {"4_infer_3", {4, -1, 3}}, {"1_24_1", {1, 24, 1}}};
+  for (const auto& [label, target] : reshapes)
+    rows.push_back({"reshape_" + label, {{{2, 3, 4}}},
+                    [target = target](const std::vector<Tensor>& in) { return reshape(in[0], target); }});
+  rows.push_back({"reshape_scalar", {{{}}},
+                  [](const std::vector<Tensor>& in) { return reshape(in[0], {1, 1}); }});
+  rows.push_back({"transpose_2d", {{{3, 4}}},
+                  [](const std::vector<Tensor>& in) { return transpose(in[0], 0, 1); }});
+  const std::vector<std::tuple<std::string, int64_t, int64_t>> swaps = {
+      {"0_2", 0, 2}, {"1_neg1", 1, -1}, {"neg3_neg2", -3, -2}, {"1_1", 1, 1}};
+  for (const auto& [label, d0, d1] : swaps)
+    rows.push_back({"transpose_3d_" + label, {{{2, 3, 4}}},
+                    [d0 = d0, d1 = d1](const std::vector<Tensor>& in) {
+                      return transpose(in[0], d0, d1);
+                    }});
+  rows.push_back({"concat_dim0", {{{1, 3}}, {{2, 3}}, {{3, 3}}},
+                  [](const std::vector<Tensor>& in) { return concat(in, 0); }});
+  rows.push_back({"concat_dim1_3d", {{{2, 3, 4}}, {{2, 1, 4}}, {{2, 2, 4}}},
+                  [](const std::vector<Tensor>& in) { return concat(in, 1); }});
+  rows.push_back({"concat_dim_neg1", {{{2, 3, 2}}, {{2, 3, 1}, kAny, false}, {{2, 3, 3}}},
+                  [](const std::vector<Tensor>& in) { return concat(in, -1); }});
+  rows.push_back({"concat_same_tensor_twice", {{{2, 3}}},
+                  [](const std::vector<Tensor>& in) { return concat({in[0], in[0]}, 1); }});
+  struct SliceRow {
+    std::string label;
+    int64_t dim, start, end;
+  };
+  for (const auto& s : std::vector<SliceRow>{{"dim1", 1, 1, 4},
+                                             {"negative", 1, -3, -1},
+                                             {"past_end", 1, 2, 100},
+                                             {"dim0", 0, 0, 1},
+                                             {"dim_neg1", -1, -2, 3}})
+    rows.push_back({"slice_" + s.label, {{{2, 5, 3}}}, [s](const std::vector<Tensor>& in) {
+                      return slice(in[0], s.dim, s.start, s.end);
+                    }});
+  const std::vector<std::tuple<std::string, Shape, Shape>> broadcasts = {
+      {"3_1_to_2_3_4", {3, 1}, {2, 3, 4}},
+      {"4_to_3_4", {4}, {3, 4}},
+      {"scalar_to_2_2", {}, {2, 2}},
+      {"2_1_4_to_2_3_4", {2, 1, 4}, {2, 3, 4}},
+      {"same", {2, 3}, {2, 3}}};
+  for (const auto& [label, from, to] : broadcasts)
+    rows.push_back({"broadcast_to_" + label, {{from}},
+                    [to = to](const std::vector<Tensor>& in) { return broadcast_to(in[0], to); }});
+
+  // -- linear algebra --------------------------------------------------------
+  const OpFn mm = [](const std::vector<Tensor>& in) { return matmul(in[0], in[1]); };
+  rows.push_back({"matmul_2d_2d", {{{3, 4}}, {{4, 5}}}, mm});
+  rows.push_back({"matmul_1d_2d", {{{4}}, {{4, 5}}}, mm});
+  rows.push_back({"matmul_2d_1d", {{{3, 4}}, {{4}}}, mm});
+  rows.push_back({"matmul_1d_1d", {{{4}}, {{4}}}, mm});
+  const OpFn lin = [](const std::vector<Tensor>& in) { return linear(in[0], in[1], in[2]); };
+  const OpFn lin_no_bias = [](const std::vector<Tensor>& in) {
+    return linear(in[0], in[1], Tensor());
+  };
+  rows.push_back({"linear_bias_2d", {{{2, 3}}, {{4, 3}}, {{4}}}, lin});
+  rows.push_back({"linear_bias_3d", {{{2, 5, 3}}, {{4, 3}}, {{4}}}, lin});
+  rows.push_back({"linear_bias_1d", {{{3}}, {{4, 3}}, {{4}}}, lin});
+  rows.push_back({"linear_no_bias_2d", {{{2, 3}}, {{4, 3}}}, lin_no_bias});
+  rows.push_back({"linear_no_bias_3d", {{{2, 5, 3}}, {{4, 3}}}, lin_no_bias});
+  rows.push_back({"linear_frozen_weight", {{{2, 3}}, {{4, 3}, kAny, false}, {{4}}}, lin});
+
+  // -- a composite: a two-layer classifier head -------------------------------
+  rows.push_back({"mlp_log_softmax", {{{4, 3}}, {{5, 3}}, {{5}}, {{2, 5}}},
+                  [](const std::vector<Tensor>& in) {
+                    Tensor h = tanh(linear(in[0], in[1], in[2]));
+                    return log_softmax(linear(h, in[3], Tensor()), -1);
+                  }});
+  return rows;
+}
+
+// A seed from the row's name that is the same on every platform (std::hash is not).
+uint64_t fnv1a(const std::string& s) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+class Gradcheck : public ::testing::TestWithParam<OpCase> {};
+
+TEST_P(Gradcheck, MatchesFiniteDifferences) {
+  const OpCase& row = GetParam();
+  Generator gen(fnv1a(row.name));
+  std::vector<Tensor> inputs;
+  for (const Arg& arg : row.args) inputs.push_back(draw(arg, gen));
+  testing::gradcheck(row.fn, inputs, row.name, row.options);
+}
+
+INSTANTIATE_TEST_SUITE_P(Ops, Gradcheck, ::testing::ValuesIn(cases()),
+                         [](const ::testing::TestParamInfo<OpCase>& row_info) {
+                           std::string name = row_info.param.name;
+                           for (char& c : name)
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return name;
+                         });
+
+// Every row must name a different case: a copy-pasted row would silently
+// shadow another in the test list.
+TEST(GradcheckTable, NamesAreUnique) {
+  std::vector<std::string> names;
+  for (const OpCase& row : cases()) names.push_back(row.name);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(std::adjacent_find(names.begin(), names.end()), names.end());
+}
+
+}  // namespace
+}  // namespace fulcrum
