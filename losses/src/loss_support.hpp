@@ -1,0 +1,76 @@
+#pragma once
+// Helpers shared by the loss kernels (private to losses/).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fulcrum/core/parallel.hpp"
+#include "fulcrum/core/tensor.hpp"
+
+namespace fulcrum::nn::detail {
+
+/// "[3, 1]": the multi-index of element `flat` of a row-major tensor of `shape`
+/// ("" for a scalar), for error messages.
+std::string index_string(const Shape& shape, int64_t flat);
+
+/// Throws ValueError "<loss>: <what>[3, 1] is nan" (or inf / -inf) naming the
+/// first element of `t` that is not finite.
+void check_all_finite(const Tensor& t, const char* loss, const char* what);
+
+/// Where broadcasting reads from: maps the flat index of an element of a tensor
+/// of shape `to` to the offset of the element of a (contiguous) tensor of shape
+/// `from` that NumPy broadcasting puts there. Requires broadcasts_to(from, to).
+/// Adjacent dimensions are merged first, so the usual cases ([C] over [N, C],
+/// equal shapes, a scalar) cost at most one division per element.
+class BroadcastIndex {
+ public:
+  BroadcastIndex(const Shape& from, const Shape& to);
+
+  int64_t operator()(int64_t flat) const {
+    int64_t offset = 0;
+    for (const Dim& d : dims_) offset += (flat / d.inner) % d.size * d.stride;
+    return offset;
+  }
+
+ private:
+  struct Dim {
+    int64_t inner;   ///< elements of `to` per step along this (merged) dimension
+    int64_t size;    ///< extent in `to`
+    int64_t stride;  ///< step in `from` (never 0: broadcast dimensions are dropped)
+  };
+  std::vector<Dim> dims_;
+};
+
+/// Elements per block of deterministic_sum.
+inline constexpr int64_t kSumBlock = 4096;
+
+/// The sum of term(i) over [0, n) in double. Fixed blocks are summed in parallel
+/// and then added in order, so the result is the same bit for bit for any number
+/// of threads (no OpenMP float reduction).
+template <typename Term>
+double deterministic_sum(int64_t n, const Term& term, int64_t cost_per_item = 1) {
+  const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
+  if (blocks <= 1) {
+    double total = 0.0;
+    for (int64_t i = 0; i < n; ++i) total += term(i);
+    return total;
+  }
+  std::vector<double> partial(static_cast<size_t>(blocks));
+  parallel_for(
+      blocks,
+      [&](int64_t first, int64_t last) {
+        for (int64_t b = first; b < last; ++b) {
+          const int64_t end = b * kSumBlock + kSumBlock < n ? b * kSumBlock + kSumBlock : n;
+          double s = 0.0;
+          for (int64_t i = b * kSumBlock; i < end; ++i) s += term(i);
+          partial[static_cast<size_t>(b)] = s;
+        }
+      },
+      kSumBlock * cost_per_item);
+  double total = 0.0;
+  for (double s : partial) total += s;
+  return total;
+}
+
+}  // namespace fulcrum::nn::detail

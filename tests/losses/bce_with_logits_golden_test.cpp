@@ -1,0 +1,63 @@
+// Every case of tests/data/golden/bce_with_logits.json (PyTorch's
+// BCEWithLogitsLoss in float64): the loss and the gradient of sum(loss) with
+// respect to the input, or a ShapeError for arguments that do not fit.
+// The file is read when the test runs, from $FULCRUM_GOLDEN_DIR if set; each
+// failure names its case through SCOPED_TRACE.
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "fulcrum/core/error.hpp"
+#include "fulcrum/losses/bce_with_logits.hpp"
+#include "support/golden.hpp"
+
+namespace fulcrum::nn {
+namespace {
+
+using testing::expect_close;
+using testing::kOpAtol;
+using testing::kOpRtol;
+using testing::load_golden;
+using testing::tensor_from_json;
+
+TEST(BceWithLogitsGolden, EveryCaseMatchesPyTorch) {
+  const nlohmann::json golden = load_golden("bce_with_logits.json");
+  const nlohmann::json& cases = golden.at("cases");
+  ASSERT_GT(cases.size(), 0u);
+  size_t computed = 0, refused = 0;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const nlohmann::json& c = cases[i];
+    const std::string name = "case " + std::to_string(i) + " \"" +
+                             c.at("name").get<std::string>() + "\"";
+    SCOPED_TRACE(name);
+    Tensor input = tensor_from_json(c.at("input"));
+    const Tensor target = tensor_from_json(c.at("target"));
+    const Tensor weight = tensor_from_json(c.at("weight"));
+    const Tensor pos_weight = tensor_from_json(c.at("pos_weight"));
+    const Reduction reduction = parse_reduction(c.at("reduction").get<std::string>());
+    const nlohmann::json& expect = c.at("expect");
+
+    if (expect.contains("error")) {
+      EXPECT_THROW(
+          binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction),
+          ShapeError);
+      ++refused;
+      continue;
+    }
+    input.requires_grad_();
+    const Tensor output =
+        binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction);
+    // Sums and means are accumulated in double, so kOpRtol holds for them too.
+    expect_close(output, expect.at("output"), kOpRtol, kOpAtol, name + " output");
+    output.backward(Tensor::ones(output.shape()));  // d sum(output) / d input
+    expect_close(input.grad(), expect.at("grad_input"), kOpRtol, kOpAtol, name + " grad_input");
+    ++computed;
+  }
+  // The file holds both kinds; a schema change that hid either would show here.
+  EXPECT_GT(computed, 0u);
+  EXPECT_GT(refused, 0u);
+}
+
+}  // namespace
+}  // namespace fulcrum::nn
