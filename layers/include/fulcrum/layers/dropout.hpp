@@ -1,0 +1,32 @@
+#pragma once
+// Dropout, after torch.nn.Dropout.
+
+#include <string>
+
+#include "fulcrum/core/random.hpp"
+#include "fulcrum/layers/module.hpp"
+
+namespace fulcrum::nn {
+
+/// Represents: inverted dropout. In training mode each element is kept with
+/// probability 1 - p and scaled by 1 / (1 - p), so the expected output equals
+/// the input; the mask is a constant tensor multiplied in, so gradients flow
+/// through the kept elements with the same scale. In eval mode, or when
+/// p == 0, the input is returned unchanged (no random numbers are drawn).
+/// Requires: 0 <= p < 1 (ValueError otherwise); `gen` outlives the module.
+class Dropout : public Module {
+ public:
+  explicit Dropout(float p = 0.5f, Generator& gen = default_generator());
+
+  Tensor forward(const Tensor& input) override;
+  float p() const { return p_; }
+
+  std::string type_name() const override { return "Dropout"; }
+  std::string extra_repr() const override;
+
+ private:
+  float p_;
+  Generator* gen_;  // not owned
+};
+
+}  // namespace fulcrum::nn

@@ -1,0 +1,87 @@
+// Sequential, ModuleList and ModuleDict: child names, order, lookups.
+
+#include <gtest/gtest.h>
+
+#include "fulcrum/core/error.hpp"
+#include "fulcrum/core/ops.hpp"
+#include "fulcrum/layers/layers.hpp"
+#include "layers/test_util.hpp"
+
+namespace fulcrum::nn {
+namespace {
+
+using testing::expect_identical;
+using testing::parameter_names;
+
+TEST(Sequential, NamesChildrenByIndexLikePyTorch) {
+  Sequential seq({std::make_shared<Linear>(6, 16), std::make_shared<ReLU>()});
+  seq.push_back(std::make_shared<Linear>(16, 2, false));
+  EXPECT_EQ(seq.size(), 3u);
+  EXPECT_EQ(parameter_names(seq), (std::vector<std::string>{"0.weight", "0.bias", "2.weight"}));
+  EXPECT_EQ(seq[1]->type_name(), "ReLU");
+}
+
+TEST(Sequential, ForwardChainsTheModulesInOrder) {
+  Generator gen(1);
+  auto first = std::make_shared<Linear>(3, 4, true, gen);
+  auto second = std::make_shared<Linear>(4, 2, true, gen);
+  Sequential seq({first, std::make_shared<Tanh>(), second});
+  const Tensor x = uniform({5, 3}, -1.0f, 1.0f, gen);
+  expect_identical(seq(x), (*second)(tanh((*first)(x))), "Sequential(Linear, Tanh, Linear)");
+
+  Sequential empty;
+  expect_identical(empty(x), x, "empty Sequential");
+}
+
+TEST(Sequential, IndexPastTheEndIsAnError) {
+  Sequential seq({std::make_shared<ReLU>()});
+  try {
+    (void)seq[1];
+    FAIL() << "seq[1] of a one-module Sequential was accepted";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("index 1"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ModuleList, NamesByIndexAndHasNoForward) {
+  ModuleList list({std::make_shared<Linear>(2, 3), std::make_shared<Linear>(3, 1)});
+  EXPECT_EQ(list.size(), 2u);
+  EXPECT_EQ(parameter_names(list),
+            (std::vector<std::string>{"0.weight", "0.bias", "1.weight", "1.bias"}));
+  size_t visited = 0;
+  for (const auto& module : list) visited += module->type_name() == "Linear";
+  EXPECT_EQ(visited, 2u);
+  EXPECT_THROW(list(Tensor::ones({2})), ValueError);
+  EXPECT_THROW((void)list[2], ValueError);
+}
+
+TEST(ModuleDict, KeepsInsertionOrderAndNamesKeys) {
+  ModuleDict dict(
+      {{"plot", std::make_shared<Linear>(4, 3)}, {"acting", std::make_shared<Linear>(4, 2)}});
+  dict.insert("music", std::make_shared<Linear>(4, 1));
+  EXPECT_EQ(dict.keys(), (std::vector<std::string>{"plot", "acting", "music"}));
+  EXPECT_EQ(parameter_names(dict),
+            (std::vector<std::string>{"plot.weight", "plot.bias", "acting.weight", "acting.bias",
+                                      "music.weight", "music.bias"}));
+  EXPECT_TRUE(dict.contains("acting"));
+  EXPECT_FALSE(dict.contains("tags"));
+  EXPECT_EQ(std::dynamic_pointer_cast<Linear>(dict.at("acting"))->out_features(), 2);
+}
+
+TEST(ModuleDict, UnknownAndDuplicateNamesAreErrors) {
+  ModuleDict dict({{"plot", std::make_shared<ReLU>()}, {"music", std::make_shared<ReLU>()}});
+  try {
+    dict.at("tags");
+    FAIL() << "unknown key accepted";
+  } catch (const ValueError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("tags"), std::string::npos) << message;
+    EXPECT_NE(message.find("plot, music"), std::string::npos) << message;
+  }
+  EXPECT_THROW(dict.insert("plot", std::make_shared<ReLU>()), ValueError);
+  EXPECT_THROW(dict.insert("a.b", std::make_shared<ReLU>()), ValueError);
+  EXPECT_EQ(dict.size(), 2u);
+}
+
+}  // namespace
+}  // namespace fulcrum::nn

@@ -1,0 +1,115 @@
+// Dropout: identity in eval mode, a scaled random mask in training mode.
+
+#include "fulcrum/layers/dropout.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "fulcrum/core/error.hpp"
+#include "fulcrum/core/ops.hpp"
+#include "layers/test_util.hpp"
+#include "support/gradcheck.hpp"
+
+namespace fulcrum::nn {
+namespace {
+
+using testing::expect_identical;
+
+TEST(Dropout, EvalModeReturnsTheInput) {
+  Generator gen(1);
+  Dropout dropout(0.5f, gen);
+  dropout.eval();
+  const Tensor x = uniform({10, 10}, -1.0f, 1.0f, gen);
+  expect_identical(dropout(x), x, "eval-mode dropout");
+}
+
+TEST(Dropout, ZeroProbabilityReturnsTheInputInTraining) {
+  Generator gen(2);
+  Dropout dropout(0.0f, gen);
+  ASSERT_TRUE(dropout.is_training());
+  const Tensor x = uniform({10, 10}, -1.0f, 1.0f, gen);
+  expect_identical(dropout(x), x, "p = 0 dropout");
+}
+
+TEST(Dropout, TrainingKeepsOrZeroesEachElementWithInvertedScaling) {
+  Generator gen(3);
+  const float p = 0.3f;
+  Dropout dropout(p, gen);
+  const int64_t n = 100000;
+  const Tensor x = uniform({n}, 0.5f, 2.0f, gen);  // never 0, so a zero output means dropped
+  const Tensor y = dropout(x);
+  const float scale = 1.0f / (1.0f - p);
+  int64_t dropped = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    if (y.data()[i] == 0.0f) {
+      ++dropped;
+    } else {
+      ASSERT_FLOAT_EQ(y.data()[i], x.data()[i] * scale) << "element " << i;
+    }
+  }
+  // Binomial(n, 0.3): standard deviation 0.0014 in the fraction; allow 7 of them.
+  EXPECT_NEAR(static_cast<double>(dropped) / n, p, 0.01);
+}
+
+TEST(Dropout, PreservesTheMeanRoughly) {
+  Generator gen(4);
+  Dropout dropout(0.5f, gen);
+  const Tensor y = dropout(Tensor::ones({200000}));
+  EXPECT_NEAR(mean(y).item(), 1.0f, 0.01f);
+}
+
+TEST(Dropout, FreshMaskEachCallSameMasksForSameSeed) {
+  Generator g1(5), g2(5);
+  Dropout a(0.5f, g1), b(0.5f, g2);
+  const Tensor x = Tensor::ones({64});
+  const Tensor first = a(x);
+  EXPECT_NE(first.to_vector(), a(x).to_vector()) << "two calls drew the same mask";
+  expect_identical(b(x), first, "same seed, same mask");
+}
+
+TEST(Dropout, GradientIsTheScaledMask) {
+  Generator gen(6);
+  Dropout dropout(0.25f, gen);
+  Tensor x = uniform({1000}, 0.5f, 2.0f, gen);
+  x.requires_grad_();
+  const Tensor y = dropout(x);
+  sum(y).backward();
+  const Tensor g = x.grad();
+  ASSERT_TRUE(g.defined());
+  for (int64_t i = 0; i < x.numel(); ++i)
+    ASSERT_FLOAT_EQ(g.data()[i], y.data()[i] == 0.0f ? 0.0f : 1.0f / 0.75f) << "element " << i;
+}
+
+TEST(Dropout, Gradcheck) {
+  Generator gen(7);
+  Dropout dropout(0.4f, gen);
+  Tensor x = uniform({5, 6}, -1.0f, 1.0f, gen);
+  x.requires_grad_();
+  // Reseeding before each call makes every evaluation use the same mask.
+  testing::gradcheck(
+      [&](const std::vector<Tensor>& in) {
+        gen.seed(99);
+        return dropout(in[0]);
+      },
+      {x}, "Dropout(0.4)");
+}
+
+TEST(Dropout, ProbabilityOutsideZeroToOneIsAnError) {
+  EXPECT_THROW(Dropout(-0.1f), ValueError);
+  EXPECT_THROW(Dropout(1.0f), ValueError);
+  EXPECT_THROW(Dropout(1.5f), ValueError);
+  EXPECT_THROW(Dropout(std::numeric_limits<float>::quiet_NaN()), ValueError);
+  try {
+    Dropout bad(2.0f);
+    FAIL() << "p = 2 was accepted";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find('2'), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(Dropout(0.0f));
+  EXPECT_NO_THROW(Dropout(0.99f));
+}
+
+}  // namespace
+}  // namespace fulcrum::nn
