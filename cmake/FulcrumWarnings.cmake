@@ -27,6 +27,8 @@ function(fulcrum_library name)
     $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
   target_link_libraries(fulcrum_${name} PUBLIC ${ARG_DEPS})
+  # Consumers of the installed package inherit the C++20 requirement.
+  target_compile_features(fulcrum_${name} PUBLIC cxx_std_20)
   fulcrum_set_options(fulcrum_${name})
   install(TARGETS fulcrum_${name} EXPORT fulcrumTargets
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Sets fulcrum up from a fresh checkout and runs it, or runs its tests.
+#
+#   scripts/setup.sh run    install missing packages, build (Release) into build/,
+#                           run the main job
+#   scripts/setup.sh test   the same set-up with the test suite, then run every test
+#
+# Works from any directory, needs no input (CI runs it with CI=true and no stdin),
+# and is quick when everything is already installed and built. Missing Debian
+# packages are installed with apt-get when running as root (or with passwordless
+# sudo); otherwise the script says which ones to install and goes on.
+#
+# Environment: FULCRUM_CMAKE_ARGS  extra arguments for the cmake configure step,
+#                                  e.g. "-DFULCRUM_WERROR=ON"
+#              FULCRUM_JOBS        parallel build jobs (default: nproc)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="build"
+packages=(cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
+          libgtest-dev nlohmann-json3-dev libcli11-dev)
+
+usage() {
+  sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+log() { echo "==> $*"; }
+
+# Installs the Debian packages that dpkg does not know as installed.
+install_packages() {
+  if ! command -v dpkg >/dev/null 2>&1; then
+    log "not a Debian system: make sure these are installed: ${packages[*]}"
+    return
+  fi
+  local missing=() pkg
+  for pkg in "${packages[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    log "all packages present"
+    return
+  fi
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo=(sudo -n)
+    else
+      log "warning: missing packages and not root; install them with:"
+      echo "    sudo apt-get install ${missing[*]}"
+      return
+    fi
+  fi
+  log "installing ${missing[*]}"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+}
+
+# configure_and_build <tests ON|OFF>
+configure_and_build() {
+  local jobs="${FULCRUM_JOBS:-$(nproc)}"
+  # shellcheck disable=SC2086  # FULCRUM_CMAKE_ARGS is a list of words
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DFULCRUM_BUILD_TESTS="$1" \
+    ${FULCRUM_CMAKE_ARGS:-}
+  cmake --build "$build" -j"$jobs"
+}
+
+mode="${1:-}"
+[[ $# -eq 1 ]] || usage
+cd "$root"
+
+case "$mode" in
+  run)
+    install_packages
+    configure_and_build OFF
+    log "running the main job"
+    # >>> MAIN JOB: the one line to change when the trainer app exists, e.g.
+    # build/apps/fulcrum train configs/quickstart.yaml
+    if [[ -x build/apps/fulcrum_example ]]; then build/apps/fulcrum_example; else log "build/apps/fulcrum_example not built yet: nothing to run"; fi
+    ;;
+  test)
+    install_packages
+    configure_and_build ON
+    log "running the tests"
+    ctest --test-dir "$build" --output-on-failure -j2
+    ;;
+  *)
+    usage
+    ;;
+esac
