@@ -13,6 +13,14 @@ function(fulcrum_set_options target)
     if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
       target_compile_options(${target} PRIVATE -Wno-maybe-uninitialized)
     endif()
+    # GCC 12 on AVX-512 machines miscompiles small constant vectors built in a
+    # loop: with -O2 -mavx512f, `std::vector<double>{1, 1, 0, 0}` constructed
+    # twice in a loop holds {1, 1, 1, 1} the second time (the SLP vectoriser
+    # materialises the constant as a broadcast). Found by a metrics test; GCC 13
+    # does not need this.
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+      target_compile_options(${target} PRIVATE -fno-tree-slp-vectorize)
+    endif()
   endif()
   target_compile_options(${target} PRIVATE $<$<CONFIG:Release>:-O3>)
 endfunction()
