@@ -1,0 +1,71 @@
+#pragma once
+// Dataset: the features and the targets of N examples, in memory.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fulcrum/core/error.hpp"
+#include "fulcrum/core/tensor.hpp"
+
+namespace fulcrum::data {
+
+/// Input that cannot be read: a missing file, a ragged row, a field that is
+/// not a number, an unknown column. The message says where, as
+/// "file:line: column 'name': what is wrong", so the user can fix the file.
+class DataError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// MultiLabel: each example has any subset of L labels (sigmoid heads).
+/// MultiClass: each example has exactly one of K classes (softmax heads).
+enum class TargetKind { MultiLabel, MultiClass };
+
+/// "multi-label" / "multi-class", for messages and configs.
+const char* to_string(TargetKind kind);
+
+/// Represents: one prediction target (one head of a model).
+/// Requires (checked by Dataset::validate):
+///   MultiLabel: values is [N, L], every entry 0 or 1, classes has L names;
+///   MultiClass: values is [N], integer class indices in [0, K) stored as
+///   floats, classes has K names.
+struct Target {
+  std::string name;
+  TargetKind kind = TargetKind::MultiLabel;
+  Tensor values;
+  std::vector<std::string> classes;  ///< label names (MultiLabel) or class names
+
+  /// L (labels) or K (classes): the width of the model head for this target.
+  int64_t num_classes() const { return static_cast<int64_t>(classes.size()); }
+};
+
+/// Represents: N examples with F features and any number of targets.
+/// Requires: features is [N, F]; feature_names has F names; every target has N
+/// rows. Readers and generators ensure this; validate() checks it.
+struct Dataset {
+  Tensor features;
+  std::vector<std::string> feature_names;
+  std::vector<Target> targets;
+
+  /// N, the number of examples (0 for a dataset without features).
+  int64_t size() const;
+  /// F, the number of features.
+  int64_t num_features() const;
+  /// The target called `name`; throws DataError listing the target names.
+  const Target& target(std::string_view name) const;
+  /// The examples at `rows` (in that order; repeats allowed), copied.
+  /// Throws DataError for a row outside [0, N).
+  Dataset subset(std::span<const int64_t> rows) const;
+  /// Throws DataError if the invariants above do not hold; `what` names the
+  /// dataset (a file name) in the message.
+  void validate(std::string_view what = "dataset") const;
+};
+
+/// The rows of a 1-d or 2-d tensor at `rows`, as a new pooled tensor
+/// (Tensor::empty) of shape [rows.size(), ...]. Rows must be in range.
+Tensor gather_rows(const Tensor& source, std::span<const int64_t> rows);
+
+}  // namespace fulcrum::data

@@ -1,0 +1,33 @@
+#pragma once
+// Reading a multi-label Dataset from a file in the LIBSVM multi-label format.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "fulcrum/data/dataset.hpp"
+
+namespace fulcrum::data {
+
+/// Represents: how to read a LIBSVM multi-label file, one example per line:
+///   "1,3 1:0.5 4:0.2"   labels 1 and 3; feature 1 = 0.5, feature 4 = 0.2
+///   " 2:1.0"            no labels (a line may also start with a feature)
+/// Labels are non-negative integer ids; label id k is column k of the target
+/// (names "0", "1", ...). Features not listed are 0. Text after '#' is a comment.
+/// num_features: F, or 0 to use the largest index in the file.
+/// num_labels: L, or 0 to use the largest label id + 1. Give both when reading
+///   a train and a test file, so that their widths agree.
+/// zero_based: feature indices start at 0 (default: at 1, as LIBSVM writes them).
+///   Feature names are "f<index>" as written in the file.
+struct LibsvmOptions {
+  int64_t num_features = 0;
+  int64_t num_labels = 0;
+  bool zero_based = false;
+  std::string target_name = "labels";
+};
+
+/// Reads `file`. Throws DataError "file:line: problem" for a malformed pair,
+/// an index or label out of range, or a value that is not a number.
+Dataset read_libsvm(const std::filesystem::path& file, const LibsvmOptions& options = {});
+
+}  // namespace fulcrum::data

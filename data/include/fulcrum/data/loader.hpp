@@ -1,0 +1,63 @@
+#pragma once
+// DataLoader: mini-batches of a Dataset, in a seeded shuffled order.
+
+#include <cstdint>
+#include <vector>
+
+#include "fulcrum/core/tensor.hpp"
+#include "fulcrum/data/dataset.hpp"
+
+namespace fulcrum::data {
+
+/// Represents: how to cut an epoch into batches (torch.utils.data.DataLoader's
+/// names). shuffle: a new permutation every epoch, from seed and the epoch
+/// number only; drop_last: leave out a last batch smaller than batch_size.
+struct LoaderOptions {
+  int64_t batch_size = 64;
+  bool shuffle = true;
+  bool drop_last = false;
+  uint64_t seed = 0;
+};
+
+/// One mini-batch: features [B, F], one tensor per target in the order of
+/// Dataset::targets ([B, L] labels or [B] class indices), and the dataset rows
+/// the batch holds.
+struct Batch {
+  Tensor features;
+  std::vector<Tensor> targets;
+  std::vector<int64_t> rows;
+  int64_t size() const { return static_cast<int64_t>(rows.size()); }
+};
+
+/// Represents: an iterator over the batches of a dataset, epoch by epoch:
+///   loader.start_epoch(epoch);
+///   while (loader.next(batch)) { ... }
+/// Ensures: each epoch visits every row exactly once (once at most with
+/// drop_last); the order depends only on (seed, epoch), so a run can resume at
+/// any epoch; batch tensors come from the buffer pool (Tensor::empty), so
+/// steady-state epochs allocate no new tensor buffers.
+/// The loader keeps its own handle to the dataset's tensors.
+class DataLoader {
+ public:
+  /// Throws ValueError if batch_size < 1 or the dataset is not valid.
+  DataLoader(const Dataset& dataset, LoaderOptions options);
+
+  /// Restarts at the first batch of `epoch`, reshuffling if asked.
+  /// The constructor starts epoch 0.
+  void start_epoch(int64_t epoch);
+  /// Fills `batch` with the next batch; false (batch untouched) at the epoch's end.
+  bool next(Batch& batch);
+  int64_t batches_per_epoch() const;
+  int64_t epoch() const { return epoch_; }
+  const Dataset& dataset() const { return dataset_; }
+  const LoaderOptions& options() const { return options_; }
+
+ private:
+  Dataset dataset_;
+  LoaderOptions options_;
+  std::vector<int64_t> order_;
+  int64_t epoch_ = 0;
+  int64_t cursor_ = 0;
+};
+
+}  // namespace fulcrum::data

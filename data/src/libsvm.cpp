@@ -1,0 +1,152 @@
+#include "fulcrum/data/libsvm.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "text_input.hpp"
+
+namespace fulcrum::data {
+namespace {
+
+using detail::fail_at;
+
+// A dense tensor larger than this is a mistake (a stray huge index), not data.
+constexpr int64_t kMaxElements = int64_t{1} << 31;
+
+struct Entry {
+  int64_t row;
+  int64_t column;
+  float value;
+};
+
+// The next whitespace-separated token of `line` from `pos`; empty at the end.
+std::string_view next_token(std::string_view line, size_t& pos) {
+  while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
+  const size_t begin = pos;
+  while (pos < line.size() && line[pos] != ' ' && line[pos] != '\t') ++pos;
+  return line.substr(begin, pos - begin);
+}
+
+class LibsvmRows {
+ public:
+  LibsvmRows(const LibsvmOptions& options, const std::filesystem::path& file)
+      : options_(options), file_(file) {}
+
+  void read(std::string_view line, int64_t line_number) {
+    line_ = line_number;
+    size_t pos = 0;
+    std::string_view token = next_token(line, pos);
+    if (token.find(':') == std::string_view::npos) {
+      read_labels(token);
+      token = next_token(line, pos);
+    }
+    const size_t row_begin = features_.size();
+    for (; !token.empty(); token = next_token(line, pos)) read_feature(token);
+    check_duplicates(row_begin);
+    ++rows_;
+  }
+
+  Dataset finish() {
+    if (rows_ == 0) fail_at(file_, 0, "no examples");
+    const int64_t f = options_.num_features > 0 ? options_.num_features : largest_feature_ + 1;
+    const int64_t l = options_.num_labels > 0 ? options_.num_labels : largest_label_ + 1;
+    if (f <= 0) fail_at(file_, 0, "no example has a feature; set num_features");
+    if (l <= 0) fail_at(file_, 0, "no example has a label; set num_labels");
+    if (rows_ * f > kMaxElements || rows_ * l > kMaxElements)
+      fail_at(file_, 0, "{} examples x {} features x {} labels is too large to hold densely",
+              rows_, f, l);
+    Dataset dataset;
+    dataset.features = Tensor::zeros({rows_, f});
+    for (const Entry& e : features_) dataset.features.data()[e.row * f + e.column] = e.value;
+    const int64_t base = options_.zero_based ? 0 : 1;
+    for (int64_t j = 0; j < f; ++j) dataset.feature_names.push_back(fmt::format("f{}", j + base));
+    Target target{options_.target_name, TargetKind::MultiLabel, Tensor::zeros({rows_, l}), {}};
+    for (const auto& [row, label] : labels_) target.values.data()[row * l + label] = 1.0f;
+    for (int64_t k = 0; k < l; ++k) target.classes.push_back(std::to_string(k));
+    dataset.targets.push_back(std::move(target));
+    return dataset;
+  }
+
+ private:
+  void read_labels(std::string_view token) {
+    size_t begin = 0;
+    while (begin <= token.size()) {
+      const size_t end = std::min(token.find(',', begin), token.size());
+      const std::string_view text = token.substr(begin, end - begin);
+      const auto id = detail::parse_int(text);
+      if (!id || *id < 0)
+        fail_at(file_, line_, "label '{}' is not a label id (a non-negative integer)", text);
+      if (options_.num_labels > 0 && *id >= options_.num_labels)
+        fail_at(file_, line_, "label {} is out of range for num_labels = {}", *id,
+                options_.num_labels);
+      if (*id >= kMaxElements) fail_at(file_, line_, "label {} is implausibly large", *id);
+      largest_label_ = std::max(largest_label_, *id);
+      labels_.emplace_back(rows_, *id);
+      begin = end + 1;
+    }
+  }
+
+  void read_feature(std::string_view token) {
+    const size_t colon = token.find(':');
+    if (colon == std::string_view::npos)
+      fail_at(file_, line_, "'{}' is not an 'index:value' pair", token);
+    const std::string_view index_text = token.substr(0, colon);
+    const std::string_view value_text = token.substr(colon + 1);
+    const auto index = detail::parse_int(index_text);
+    const int64_t base = options_.zero_based ? 0 : 1;
+    if (!index || *index < base)
+      fail_at(file_, line_, "feature index '{}' is not an integer >= {}{}", index_text, base,
+              options_.zero_based ? "" : " (set zero_based for 0-based files)");
+    const int64_t column = *index - base;
+    if (options_.num_features > 0 && column >= options_.num_features)
+      fail_at(file_, line_, "feature index {} is out of range for num_features = {}", *index,
+              options_.num_features);
+    if (column >= kMaxElements) fail_at(file_, line_, "feature index {} is implausibly large", *index);
+    float value = 0.0f;
+    if (!detail::parse_float(value_text, value))
+      fail_at(file_, line_, "feature {}: {}", *index, detail::number_problem(value_text));
+    largest_feature_ = std::max(largest_feature_, column);
+    features_.push_back({rows_, column, value});
+  }
+
+  void check_duplicates(size_t row_begin) {
+    auto begin = features_.begin() + static_cast<std::ptrdiff_t>(row_begin);
+    std::sort(begin, features_.end(),
+              [](const Entry& a, const Entry& b) { return a.column < b.column; });
+    const auto dup = std::adjacent_find(begin, features_.end(), [](const Entry& a, const Entry& b) {
+      return a.column == b.column;
+    });
+    if (dup != features_.end())
+      fail_at(file_, line_, "feature index {} appears twice",
+              dup->column + (options_.zero_based ? 0 : 1));
+  }
+
+  const LibsvmOptions& options_;
+  const std::filesystem::path& file_;
+  int64_t line_ = 0;
+  int64_t rows_ = 0;
+  int64_t largest_feature_ = -1;
+  int64_t largest_label_ = -1;
+  std::vector<Entry> features_;
+  std::vector<std::pair<int64_t, int64_t>> labels_;
+};
+
+}  // namespace
+
+Dataset read_libsvm(const std::filesystem::path& file, const LibsvmOptions& options) {
+  if (options.num_features < 0 || options.num_labels < 0)
+    fail_at(file, 0, "num_features ({}) and num_labels ({}) must not be negative",
+            options.num_features, options.num_labels);
+  const std::string text = detail::read_text_file(file);
+  detail::LineReader lines(text);
+  LibsvmRows rows(options, file);
+  std::string_view line;
+  while (lines.next(line)) {
+    line = line.substr(0, line.find('#'));
+    if (detail::trim(line).empty()) continue;
+    rows.read(line, lines.line_number());
+  }
+  return rows.finish();
+}
+
+}  // namespace fulcrum::data

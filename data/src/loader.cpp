@@ -1,0 +1,74 @@
+#include "fulcrum/data/loader.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "fulcrum/core/error.hpp"
+#include "fulcrum/core/random.hpp"
+
+namespace fulcrum::data {
+namespace {
+
+// splitmix64: a strong 64-bit mixer.
+uint64_t splitmix64(uint64_t z) {
+  z += 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// The shuffling seed of an epoch: distinct (seed, epoch) pairs give unrelated
+// streams, where seed + epoch would make (1, 0) and (0, 1) the same.
+uint64_t epoch_seed(uint64_t seed, int64_t epoch) {
+  return splitmix64(seed ^ splitmix64(static_cast<uint64_t>(epoch)));
+}
+
+// Replaces `slot` with the rows of `source`. The old tensor is released first,
+// so that (when the caller holds no other handle) its pooled buffer serves
+// this batch straight away.
+void gather_into(Tensor& slot, const Tensor& source, std::span<const int64_t> rows) {
+  slot = Tensor();
+  slot = gather_rows(source, rows);
+}
+
+}  // namespace
+
+DataLoader::DataLoader(const Dataset& dataset, LoaderOptions options)
+    : dataset_(dataset), options_(options) {
+  FULCRUM_CHECK(options_.batch_size >= 1, "DataLoader: batch_size = {} must be >= 1",
+                options_.batch_size);
+  dataset_.validate("DataLoader");
+  start_epoch(0);
+}
+
+void DataLoader::start_epoch(int64_t epoch) {
+  epoch_ = epoch;
+  cursor_ = 0;
+  order_.resize(static_cast<size_t>(dataset_.size()));
+  std::iota(order_.begin(), order_.end(), int64_t{0});
+  if (!options_.shuffle) return;
+  Generator gen(epoch_seed(options_.seed, epoch));
+  for (int64_t i = static_cast<int64_t>(order_.size()) - 1; i > 0; --i)
+    std::swap(order_[i], order_[gen.below(static_cast<uint64_t>(i + 1))]);
+}
+
+int64_t DataLoader::batches_per_epoch() const {
+  const int64_t n = dataset_.size();
+  const int64_t b = options_.batch_size;
+  return options_.drop_last ? n / b : (n + b - 1) / b;
+}
+
+bool DataLoader::next(Batch& batch) {
+  const int64_t n = static_cast<int64_t>(order_.size());
+  const int64_t size = std::min(options_.batch_size, n - cursor_);
+  if (size <= 0 || (options_.drop_last && size < options_.batch_size)) return false;
+  batch.rows.assign(order_.begin() + cursor_, order_.begin() + cursor_ + size);
+  cursor_ += size;
+  gather_into(batch.features, dataset_.features, batch.rows);
+  batch.targets.resize(dataset_.targets.size());
+  for (size_t t = 0; t < dataset_.targets.size(); ++t)
+    gather_into(batch.targets[t], dataset_.targets[t].values, batch.rows);
+  return true;
+}
+
+}  // namespace fulcrum::data
