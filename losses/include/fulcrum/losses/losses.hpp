@@ -1,8 +1,12 @@
 #pragma once
 // Everything in fulcrum::losses: the reductions, BCEWithLogitsLoss,
-// CrossEntropyLoss and the class-weight helpers.
+// CrossEntropyLoss, the imbalance losses (sigmoid focal, asymmetric,
+// logit-adjusted cross-entropy) and the class-weight helpers.
 
+#include "fulcrum/losses/asymmetric_loss.hpp"
 #include "fulcrum/losses/bce_with_logits.hpp"
 #include "fulcrum/losses/class_weights.hpp"
 #include "fulcrum/losses/cross_entropy.hpp"
+#include "fulcrum/losses/focal_loss.hpp"
+#include "fulcrum/losses/logit_adjustment.hpp"
 #include "fulcrum/losses/reduction.hpp"
