@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <utility>
 
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/random.hpp"
@@ -17,12 +18,6 @@ uint64_t splitmix64(uint64_t z) {
   return z ^ (z >> 31);
 }
 
-// The shuffling seed of an epoch: distinct (seed, epoch) pairs give unrelated
-// streams, where seed + epoch would make (1, 0) and (0, 1) the same.
-uint64_t epoch_seed(uint64_t seed, int64_t epoch) {
-  return splitmix64(seed ^ splitmix64(static_cast<uint64_t>(epoch)));
-}
-
 // Replaces `slot` with the rows of `source`. The old tensor is released first,
 // so that (when the caller holds no other handle) its pooled buffer serves
 // this batch straight away.
@@ -32,6 +27,11 @@ void gather_into(Tensor& slot, const Tensor& source, std::span<const int64_t> ro
 }
 
 }  // namespace
+
+// Mixed rather than seed + epoch, which would make (1, 0) and (0, 1) the same.
+uint64_t epoch_seed(uint64_t seed, int64_t epoch) {
+  return splitmix64(seed ^ splitmix64(static_cast<uint64_t>(epoch)));
+}
 
 DataLoader::DataLoader(const Dataset& dataset, LoaderOptions options)
     : dataset_(dataset), options_(options) {
@@ -44,6 +44,19 @@ DataLoader::DataLoader(const Dataset& dataset, LoaderOptions options)
 void DataLoader::start_epoch(int64_t epoch) {
   epoch_ = epoch;
   cursor_ = 0;
+  if (options_.order_fn) {
+    // Checked before it replaces order_, so a bad order leaves an empty epoch
+    // rather than rows that next() would gather out of bounds.
+    order_.clear();
+    std::vector<int64_t> order = options_.order_fn(epoch);
+    const int64_t n = dataset_.size();
+    for (size_t i = 0; i < order.size(); ++i)
+      FULCRUM_CHECK(order[i] >= 0 && order[i] < n,
+                    "DataLoader: order_fn({}) gives row {} at position {}, outside [0, {})", epoch,
+                    order[i], i, n);
+    order_ = std::move(order);
+    return;
+  }
   order_.resize(static_cast<size_t>(dataset_.size()));
   std::iota(order_.begin(), order_.end(), int64_t{0});
   if (!options_.shuffle) return;
@@ -53,7 +66,7 @@ void DataLoader::start_epoch(int64_t epoch) {
 }
 
 int64_t DataLoader::batches_per_epoch() const {
-  const int64_t n = dataset_.size();
+  const auto n = static_cast<int64_t>(order_.size());
   const int64_t b = options_.batch_size;
   return options_.drop_last ? n / b : (n + b - 1) / b;
 }

@@ -2,6 +2,7 @@
 // DataLoader: mini-batches of a Dataset, in a seeded shuffled order.
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "fulcrum/core/tensor.hpp"
@@ -9,15 +10,29 @@
 
 namespace fulcrum::data {
 
+/// The rows one epoch visits, in order (repeats allowed), as a function of the
+/// epoch number only: a re-sampling scheme (fulcrum/data/sampling.hpp) plugged
+/// into the loader.
+using EpochOrderFn = std::function<std::vector<int64_t>(int64_t epoch)>;
+
 /// Represents: how to cut an epoch into batches (torch.utils.data.DataLoader's
 /// names). shuffle: a new permutation every epoch, from seed and the epoch
 /// number only; drop_last: leave out a last batch smaller than batch_size.
+/// order_fn (torch's `sampler`): when set, epoch e visits exactly the rows
+/// order_fn(e), in that order, and `shuffle` is ignored; the function must
+/// depend on the epoch only (so a run can resume) and return rows in [0, N).
 struct LoaderOptions {
   int64_t batch_size = 64;
   bool shuffle = true;
   bool drop_last = false;
   uint64_t seed = 0;
+  EpochOrderFn order_fn = nullptr;  // the initialiser keeps {a, b, c, d} warning-free
 };
+
+/// The seed of epoch `epoch`'s random stream, mixed (splitmix64) so that
+/// distinct (seed, epoch) pairs give unrelated streams. The loader's shuffle
+/// and the samplers use it, so every per-epoch order depends on (seed, epoch) only.
+uint64_t epoch_seed(uint64_t seed, int64_t epoch);
 
 /// One mini-batch: features [B, F], one tensor per target in the order of
 /// Dataset::targets ([B, L] labels or [B] class indices), and the dataset rows
@@ -33,7 +48,8 @@ struct Batch {
 ///   loader.start_epoch(epoch);
 ///   while (loader.next(batch)) { ... }
 /// Ensures: each epoch visits every row exactly once (once at most with
-/// drop_last); the order depends only on (seed, epoch), so a run can resume at
+/// drop_last), or the rows of order_fn(epoch) when that is set; the order
+/// depends only on (seed, epoch), so a run can resume at
 /// any epoch; batch tensors come from the buffer pool (Tensor::empty), so
 /// steady-state epochs allocate no new tensor buffers.
 /// The loader keeps its own handle to the dataset's tensors.
@@ -42,11 +58,13 @@ class DataLoader {
   /// Throws ValueError if batch_size < 1 or the dataset is not valid.
   DataLoader(const Dataset& dataset, LoaderOptions options);
 
-  /// Restarts at the first batch of `epoch`, reshuffling if asked.
-  /// The constructor starts epoch 0.
+  /// Restarts at the first batch of `epoch`, reshuffling if asked (or taking
+  /// order_fn(epoch)). The constructor starts epoch 0. Throws ValueError if
+  /// order_fn returns a row outside [0, N).
   void start_epoch(int64_t epoch);
   /// Fills `batch` with the next batch; false (batch untouched) at the epoch's end.
   bool next(Batch& batch);
+  /// Batches of the current epoch (with order_fn, epochs may differ in length).
   int64_t batches_per_epoch() const;
   int64_t epoch() const { return epoch_; }
   const Dataset& dataset() const { return dataset_; }

@@ -1,0 +1,137 @@
+// fulcrum: train, evaluate and apply multi-label classifiers from a config file.
+//
+//   fulcrum train configs/quickstart.yaml [--set training.epochs=30] [--resume]
+//   fulcrum eval configs/quickstart.yaml --checkpoint runs/quickstart/best.safetensors
+//   fulcrum predict --checkpoint runs/quickstart/best.safetensors --input x.csv --output p.csv
+//
+// Results go to stdout, logs and the progress bar to stderr. Exit codes:
+// 0 ok, 1 runtime error, 2 usage or config error, 3 data error, 130 interrupted.
+
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "fulcrum/data/dataset.hpp"
+#include "fulcrum/train/config_error.hpp"
+
+#ifndef FULCRUM_VERSION
+#define FULCRUM_VERSION "unknown"
+#endif
+
+namespace {
+
+using namespace fulcrum::cli;
+
+int fail(int code, const std::string& message) {
+  std::fflush(stdout);
+  std::fputs(fmt::format("fulcrum: error: {}\n", message).c_str(), stderr);
+  return code;
+}
+
+// Logs go to stderr so that stdout holds only results (tables, paths).
+void setup_logging(bool quiet) {
+  auto logger = spdlog::stderr_color_mt("fulcrum");
+  logger->set_pattern("[%T] %^%l%$: %v");
+  logger->set_level(quiet ? spdlog::level::warn : spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"fulcrum: training for imbalanced multi-label classifiers", "fulcrum"};
+  app.set_version_flag("--version", std::string("fulcrum ") + FULCRUM_VERSION);
+  app.require_subcommand(1);
+
+  TrainOptions train;
+  CLI::App* train_cmd =
+      app.add_subcommand("train", "Train a model as CONFIG says; print the test metrics per label");
+  train_cmd->add_option("config", train.config, "Run config (YAML), e.g. configs/quickstart.yaml")
+      ->required();
+  train_cmd
+      ->add_option("--set", train.overrides,
+                   "Override a config value: --set training.epochs=5 (repeatable)")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  train_cmd->add_option("--output-dir", train.output_dir,
+                        "Write the run here instead of the config's output_dir");
+  train_cmd->add_flag("--resume", train.resume,
+                      "Continue the run in the output directory from last.safetensors");
+  train_cmd->add_flag("-q,--quiet", train.quiet, "Only warnings and results; no progress bar");
+
+  EvalOptions eval;
+  CLI::App* eval_cmd = app.add_subcommand(
+      "eval", "Evaluate a checkpoint on a split of the config's data; print the metrics");
+  eval_cmd->add_option("config", eval.config, "Run config (YAML) the checkpoint was trained with")
+      ->required();
+  eval_cmd
+      ->add_option("--checkpoint", eval.checkpoint, "Model file, e.g. runs/NAME/best.safetensors")
+      ->required();
+  eval_cmd->add_option("--split", eval.split, "Which split to evaluate")
+      ->check(CLI::IsMember({"test", "validation", "train"}))
+      ->capture_default_str();
+  eval_cmd->add_option("--set", eval.overrides, "Override a config value (repeatable)")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  eval_cmd->add_option("--json", eval.json, "Also write the metrics to this JSON file");
+  bool eval_quiet = false;
+  eval_cmd->add_flag("-q,--quiet", eval_quiet, "Only warnings and results");
+
+  PredictOptions predict;
+  CLI::App* predict_cmd = app.add_subcommand(
+      "predict", "Write per-head probabilities and decisions for the rows of a CSV file");
+  predict_cmd
+      ->add_option("--checkpoint", predict.checkpoint,
+                   "Model file, e.g. runs/NAME/best.safetensors")
+      ->required();
+  predict_cmd
+      ->add_option("--input", predict.input,
+                   "CSV of feature rows (by name with a header, "
+                   "else by position)")
+      ->required();
+  predict_cmd->add_option("--output", predict.output, "CSV to write")->required();
+  predict_cmd->add_flag("--logits", predict.logits, "Also write the raw logits");
+  predict_cmd
+      ->add_option("--header", predict.header,
+                   "Whether the input has a header row (auto: if a field of the first "
+                   "row is not a number)")
+      ->check(CLI::IsMember({"auto", "yes", "no"}))
+      ->capture_default_str();
+  bool predict_quiet = false;
+  predict_cmd->add_flag("-q,--quiet", predict_quiet, "Only warnings");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version are "errors" with exit code 0; the rest are usage errors.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    return fail(kExitUsage,
+                fmt::format("{} (see fulcrum --help, or fulcrum SUBCOMMAND --help)", e.what()));
+  }
+
+  try {
+    if (train_cmd->parsed()) {
+      setup_logging(train.quiet);
+      return run_train(train);
+    }
+    if (eval_cmd->parsed()) {
+      setup_logging(eval_quiet);
+      return run_eval(eval);
+    }
+    setup_logging(predict_quiet);
+    return run_predict(predict);
+  } catch (const fulcrum::train::ConfigError& e) {
+    return fail(kExitUsage, e.what());
+  } catch (const fulcrum::data::DataError& e) {
+    return fail(kExitData, e.what());
+  } catch (const std::exception& e) {
+    return fail(kExitRuntime, e.what());
+  }
+}

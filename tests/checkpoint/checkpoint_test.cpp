@@ -1,0 +1,212 @@
+// Model + optimizer checkpoints: a resumed run continues bit for bit, the model
+// file holds exactly the state_dict, and files from different saves are caught.
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "checkpoint_test_util.hpp"
+#include "fulcrum/core/ops.hpp"
+#include "fulcrum/core/random.hpp"
+#include "fulcrum/layers/mlp.hpp"
+#include "fulcrum/optim/adam.hpp"
+#include "fulcrum/train/checkpoint.hpp"
+
+namespace fulcrum::train {
+namespace {
+
+using test::expect_bitwise_equal;
+
+class CheckpointTest : public test::ScratchDir {};
+
+nn::MLPOptions mlp_options() { return {.sizes = {4, 8, 3}, .activation = "tanh"}; }
+
+/// A fixed batch: 5 samples of 4 features and 3 targets.
+Tensor batch_input() {
+  std::vector<float> values;
+  for (int i = 0; i < 20; ++i) values.push_back(0.3f * static_cast<float>(i % 7) - 0.8f);
+  return Tensor::from({5, 4}, values);
+}
+Tensor batch_target() {
+  std::vector<float> values;
+  for (int i = 0; i < 15; ++i) values.push_back(static_cast<float>((i * 5) % 3) - 1.0f);
+  return Tensor::from({5, 3}, values);
+}
+
+void train_steps(nn::MLP& model, optim::Optimizer& optimizer, int steps) {
+  const Tensor x = batch_input();
+  const Tensor y = batch_target();
+  for (int k = 0; k < steps; ++k) {
+    optimizer.zero_grad();
+    const Tensor diff = model(x) - y;
+    mean(diff * diff).backward();
+    optimizer.step();
+  }
+}
+
+TEST_F(CheckpointTest, ResumedRunIsBitIdentical) {
+  Generator gen_a(1);
+  auto model = std::make_shared<nn::MLP>(mlp_options(), gen_a);
+  optim::AdamW optimizer(model->parameters(), {.lr = 0.05});
+  train_steps(*model, optimizer, 3);
+
+  const fs::path file = path("run.safetensors");
+  save_checkpoint(file, *model, &optimizer, {{"epoch", "3"}});
+
+  // A fresh model with other initial values and a fresh optimizer.
+  Generator gen_b(99);
+  auto resumed = std::make_shared<nn::MLP>(mlp_options(), gen_b);
+  optim::AdamW resumed_optimizer(resumed->parameters(), {.lr = 0.05});
+  const Checkpoint checkpoint = load_checkpoint(file, /*with_optimizer=*/true);
+  resumed->load_state_dict(checkpoint.model);
+  resumed_optimizer.load_state(checkpoint.optimizer);
+  EXPECT_EQ(resumed_optimizer.step_count(), 3);
+
+  train_steps(*model, optimizer, 3);
+  train_steps(*resumed, resumed_optimizer, 3);
+  const auto want = model->named_parameters();
+  const auto got = resumed->named_parameters();
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(got[i].first, want[i].first);
+    expect_bitwise_equal(got[i].second, want[i].second, want[i].first);
+  }
+}
+
+TEST_F(CheckpointTest, ModelFileHoldsExactlyTheStateDict) {
+  Generator gen(3);
+  nn::MLP model(mlp_options(), gen);
+  optim::AdamW optimizer(model.parameters());
+  train_steps(model, optimizer, 1);
+  const fs::path file = path("best.safetensors");
+  save_checkpoint(file, model, &optimizer, {{"labels", R"(["a","b","c"])"}});
+
+  // What safetensors.torch.load_file would give PyTorch's load_state_dict.
+  const SafetensorsFile raw = load_safetensors(file);
+  std::set<std::string> names;
+  for (const auto& [name, tensor] : raw.tensors) names.insert(name);
+  EXPECT_EQ(names, (std::set<std::string>{"layers.0.bias", "layers.0.weight", "layers.1.bias",
+                                          "layers.1.weight"}));
+  const Checkpoint checkpoint = load_checkpoint(file, false);
+  for (const auto& [name, tensor] : model.state_dict()) {
+    expect_bitwise_equal(checkpoint.model.at(name), tensor, name);
+  }
+  EXPECT_EQ(raw.metadata.at("format"), "pt");
+  EXPECT_EQ(raw.metadata.at("labels"), R"(["a","b","c"])");
+  EXPECT_EQ(raw.metadata.at(checkpoint_keys::kOptimizerFile), "best.optim.safetensors");
+  EXPECT_EQ(raw.metadata.at(checkpoint_keys::kOptimizer), "AdamW");
+  EXPECT_EQ(raw.metadata.at(checkpoint_keys::kStep), "1");
+
+  // The optimizer state went to the sibling file, with the same token.
+  const SafetensorsFile optimizer_file = load_safetensors(path("best.optim.safetensors"));
+  const optim::OptimizerState state = optimizer.state();
+  ASSERT_EQ(optimizer_file.tensors.size(), state.size());
+  for (size_t i = 0; i < state.size(); ++i) {
+    EXPECT_EQ(optimizer_file.tensors[i].first, state[i].first);
+    expect_bitwise_equal(optimizer_file.tensors[i].second, state[i].second, state[i].first);
+  }
+  EXPECT_EQ(optimizer_file.metadata.at(checkpoint_keys::kSaveToken),
+            raw.metadata.at(checkpoint_keys::kSaveToken));
+  EXPECT_EQ(optimizer_file.metadata.at(checkpoint_keys::kModelFile), "best.safetensors");
+  EXPECT_EQ(listing(), (std::set<std::string>{"best.safetensors", "best.optim.safetensors"}));
+}
+
+TEST_F(CheckpointTest, OptimizerFileFromAnotherSaveIsRefused) {
+  Generator gen(5);
+  nn::MLP model(mlp_options(), gen);
+  optim::AdamW optimizer(model.parameters());
+  train_steps(model, optimizer, 2);
+  const fs::path file = path("ckpt.safetensors");
+  const fs::path optimizer_file = optimizer_file_for(file);
+  save_checkpoint(file, model, &optimizer, {});
+  fs::copy_file(optimizer_file, path("old.optim"));
+
+  // A later save at the same step (so only the token tells them apart),
+  // then the older optimizer file put back: as if that save had crashed.
+  save_checkpoint(file, model, &optimizer, {});
+  EXPECT_NO_THROW(load_checkpoint(file, true));
+  fs::copy_file(path("old.optim"), optimizer_file, fs::copy_options::overwrite_existing);
+  EXPECT_THROW_WITH(load_checkpoint(file, true), CheckpointError, "does not belong",
+                    optimizer_file.string(), file.string(), "fulcrum.save_token");
+  // Loading the model alone still works.
+  EXPECT_EQ(load_checkpoint(file, false).model.size(), 4u);
+
+  fs::remove(optimizer_file);
+  EXPECT_THROW_WITH(load_checkpoint(file, true), CheckpointError, "does not exist",
+                    optimizer_file.string());
+}
+
+TEST_F(CheckpointTest, OptimizerFileOfAnotherStepIsRefused) {
+  Generator gen(6);
+  nn::MLP model(mlp_options(), gen);
+  optim::AdamW optimizer(model.parameters());
+  const fs::path file = path("ckpt.safetensors");
+  train_steps(model, optimizer, 1);
+  save_checkpoint(file, model, &optimizer, {});
+  const SafetensorsFile model_file = load_safetensors(file);
+
+  train_steps(model, optimizer, 1);
+  save_checkpoint(file, model, &optimizer, {});
+  // Put back the step-1 model file (with its own token and step) next to the step-2 optimizer.
+  save_safetensors(file, model_file.tensors, model_file.metadata);
+  EXPECT_THROW_WITH(load_checkpoint(file, true), CheckpointError, "does not belong");
+}
+
+TEST_F(CheckpointTest, WithoutOptimizer) {
+  Generator gen(7);
+  nn::MLP model(mlp_options(), gen);
+  const fs::path file = path("export.safetensors");
+  save_checkpoint(file, model, nullptr, {{"format", "custom"}});
+  EXPECT_EQ(listing(), (std::set<std::string>{"export.safetensors"}));
+
+  const Checkpoint checkpoint = load_checkpoint(file, false);
+  EXPECT_TRUE(checkpoint.optimizer.empty());
+  EXPECT_EQ(checkpoint.metadata.at("format"), "custom");  // the caller's value wins
+  EXPECT_EQ(checkpoint.metadata.count(checkpoint_keys::kOptimizerFile), 0u);
+  EXPECT_THROW_WITH(load_checkpoint(file, true), CheckpointError, "saved without optimizer state",
+                    file.string());
+}
+
+TEST_F(CheckpointTest, PlainSafetensorsFileLoadsAsModel) {
+  // As exported from PyTorch: state_dict tensors, no fulcrum metadata.
+  Generator gen(8);
+  nn::MLP model(mlp_options(), gen);
+  const nn::Module::StateDict state = model.state_dict();
+  save_safetensors(path("torch.safetensors"), {state.begin(), state.end()}, {{"format", "pt"}});
+  Generator other_gen(9);
+  nn::MLP other(mlp_options(), other_gen);
+  other.load_state_dict(load_checkpoint(path("torch.safetensors"), false).model);
+  for (const auto& [name, tensor] : other.state_dict()) {
+    expect_bitwise_equal(tensor, state.at(name), name);
+  }
+}
+
+TEST_F(CheckpointTest, ReservedKeysAndVersions) {
+  Generator gen(10);
+  nn::MLP model(mlp_options(), gen);
+  const fs::path file = path("m.safetensors");
+  EXPECT_THROW_WITH(save_checkpoint(file, model, nullptr, {{"fulcrum.save_token", "x"}}),
+                    ValueError, "'fulcrum.save_token' is reserved");
+  optim::AdamW optimizer(model.parameters());
+  EXPECT_THROW_WITH(save_checkpoint(file, model, &optimizer, {{"labels", "bad \xff utf8"}}),
+                    ValueError, "not valid UTF-8");
+  EXPECT_TRUE(listing().empty());  // not even the optimizer file was written
+
+  save_safetensors(file, {}, {{checkpoint_keys::kVersion, "7"}});
+  EXPECT_THROW_WITH(load_checkpoint(file, false), CheckpointError, "version 7");
+  save_safetensors(file, {}, {{checkpoint_keys::kOptimizerFile, "../elsewhere.safetensors"}});
+  EXPECT_THROW_WITH(load_checkpoint(file, true), CheckpointError, "not a plain file name");
+}
+
+TEST(CheckpointPaths, OptimizerFileIsTheSibling) {
+  EXPECT_EQ(optimizer_file_for("runs/a/best.safetensors"),
+            fs::path("runs/a/best.optim.safetensors"));
+  EXPECT_EQ(optimizer_file_for("last.safetensors"), fs::path("last.optim.safetensors"));
+  EXPECT_EQ(optimizer_file_for("runs/model"), fs::path("runs/model.optim.safetensors"));
+}
+
+}  // namespace
+}  // namespace fulcrum::train

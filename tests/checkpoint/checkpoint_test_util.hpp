@@ -1,0 +1,104 @@
+#pragma once
+// Helpers for the checkpoint tests: a scratch directory per test and raw file
+// bytes, so that tests can build and inspect files byte by byte.
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "fulcrum/core/tensor.hpp"
+
+namespace fulcrum::train {
+namespace fs = std::filesystem;
+}  // namespace fulcrum::train
+
+namespace fulcrum::train::test {
+
+using Bytes = std::vector<unsigned char>;
+
+/// A fresh directory for one test, removed (with its contents) afterwards.
+class ScratchDir : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / (std::string("fulcrum_ckpt_") + info->test_suite_name() +
+                                        "_" + info->name() + "_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::add, ignored);
+    fs::remove_all(dir_, ignored);
+  }
+  fs::path path(const std::string& name) const { return dir_ / name; }
+  /// The names of the files in the directory, to spot leftovers.
+  std::set<std::string> listing() const {
+    std::set<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+      names.insert(entry.path().filename().string());
+    }
+    return names;
+  }
+
+  fs::path dir_;
+};
+
+inline Bytes read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+inline void write_bytes(const fs::path& path, const Bytes& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+}
+
+inline void append_u64(Bytes& bytes, uint64_t value) {
+  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<unsigned char>(value >> (8 * i)));
+}
+
+/// A file with the given header text (not padded) and data bytes, as a
+/// safetensors writer would lay them out.
+inline Bytes raw_file(const std::string& header, const Bytes& data = {}) {
+  Bytes bytes;
+  append_u64(bytes, header.size());
+  bytes.insert(bytes.end(), header.begin(), header.end());
+  bytes.insert(bytes.end(), data.begin(), data.end());
+  return bytes;
+}
+
+/// Same shape and the same bits in every element.
+inline void expect_bitwise_equal(const Tensor& got, const Tensor& want, const std::string& what) {
+  ASSERT_TRUE(got.defined()) << what;
+  ASSERT_EQ(got.shape(), want.shape()) << what;
+  EXPECT_EQ(std::memcmp(got.data(), want.data(), static_cast<size_t>(got.numel()) * sizeof(float)),
+            0)
+      << what << ": " << got.to_string() << " vs " << want.to_string();
+}
+
+}  // namespace fulcrum::train::test
+
+/// Expects `statement` to throw `type` whose message contains every listed piece.
+#define EXPECT_THROW_WITH(statement, type, ...)                                \
+  do {                                                                         \
+    try {                                                                      \
+      statement;                                                               \
+      ADD_FAILURE() << "expected " #type " from: " #statement;                 \
+    } catch (const type& e) {                                                  \
+      for (const std::string& piece : std::vector<std::string>{__VA_ARGS__}) { \
+        EXPECT_NE(std::string(e.what()).find(piece), std::string::npos)        \
+            << "message lacks \"" << piece << "\": " << e.what();              \
+      }                                                                        \
+    }                                                                          \
+  } while (false)

@@ -1,0 +1,365 @@
+// The report writers on fabricated run outputs: exact results.csv rows,
+// mean ± std over seeds, the markdown table layout, well-formed SVG and HTML.
+#include "fulcrum/train/experiment_report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "experiment_test_util.hpp"
+
+namespace fulcrum::train {
+namespace {
+
+using nlohmann::json;
+using testing::count_of;
+using testing::fresh_dir;
+using testing::lines_of;
+using testing::read_file;
+using testing::write_file;
+
+json or_null(std::optional<double> v) { return v ? json(*v) : json(nullptr); }
+
+// A multilabel head's metrics as report.hpp's to_json writes them (the keys
+// the report reads), for labels a and b.
+struct Fake {
+  double micro, macro;
+  std::optional<double> auc, ap;
+  double hamming, ece;
+  double f1_a, f1_b;
+  int support_b = 1;
+};
+
+json head_json(const Fake& f, const std::string& label_b = "b") {
+  return {{"task", "multilabel"},
+          {"n_samples", 10},
+          {"n_labels", 2},
+          {"labels", {"a", label_b}},
+          {"f1_micro", f.micro},
+          {"f1_macro", f.macro},
+          {"hamming_loss", f.hamming},
+          {"roc_auc_macro", or_null(f.auc)},
+          {"average_precision_macro", or_null(f.ap)},
+          {"expected_calibration_error", f.ece},
+          {"loss", 0.4},
+          {"ranked_labels", {"a"}},
+          {"per_label",
+           {{{"label", "a"},
+             {"threshold", 0.5},
+             {"support", 4},
+             {"precision", 0.6},
+             {"recall", 0.5},
+             {"f1", f.f1_a},
+             {"roc_auc", 0.8}},
+            {{"label", label_b},
+             {"threshold", 0.5},
+             {"support", f.support_b},
+             {"precision", 0.0},
+             {"recall", 0.0},
+             {"f1", f.f1_b},
+             {"roc_auc", nullptr}}}}};
+}
+
+ExperimentRun fake_run(const std::filesystem::path& root, const std::string& strategy,
+                       uint64_t seed, const Fake& fake, const std::optional<Fake>& tuned = {},
+                       const json& reliability = json::array()) {
+  ExperimentRun run{strategy, seed, root / strategy / ("seed" + std::to_string(seed)), {}};
+  write_file(run.dir / "test_metrics.json", json{{"split", "test"},
+                                                 {"samples", 10},
+                                                 {"loss", 0.4},
+                                                 {"heads", {{"labels", head_json(fake)}}}}
+                                                .dump(2));
+  if (tuned || !reliability.empty()) {
+    json variants = json::array();
+    if (tuned) {
+      variants.push_back(
+          {{"name", "tuned thresholds"}, {"heads", {{"labels", head_json(*tuned)}}}});
+    }
+    write_file(
+        variants_path(run.dir),
+        json{{"split", "test"}, {"variants", variants}, {"reliability", reliability}}.dump());
+  }
+  const double s = static_cast<double>(seed);
+  write_file(run.dir / "metrics.jsonl",
+             json{{"epoch", 1},
+                  {"train_loss", 1.2},
+                  {"validation", {{"loss", 1.0 - 0.2 * s}, {"labels.f1_macro", 0.3}}}}
+                     .dump() +
+                 "\n" +
+                 json{{"epoch", 2},
+                      {"train_loss", 1.0},
+                      {"validation", {{"loss", 0.9 - 0.2 * s}, {"labels.f1_macro", 0.4}}}}
+                     .dump() +
+                 "\n");
+  return run;
+}
+
+json bins(const std::string& variant, std::vector<double> count, std::vector<double> sum,
+          std::vector<double> positives) {
+  return {{"variant", variant}, {"head", "labels"},     {"bins", 3},
+          {"count", count},     {"sum_predicted", sum}, {"positives", positives}};
+}
+
+// Two strategies x two seeds; "weighted" also has a tuned-thresholds variant
+// and reliability bins.
+std::vector<RunResults> fabricated(const std::filesystem::path& root) {
+  std::vector<ExperimentRun> runs{
+      fake_run(root, "plain", 0, {0.6, 0.5, 0.8, 0.7, 0.2, 0.05, 0.55, 0.0}),
+      fake_run(root, "plain", 1, {0.6, 0.7, std::nullopt, 0.5, 0.1, 0.15, 0.45, 0.2, 2}),
+      fake_run(root, "weighted", 0, {0.5, 0.55, 0.9, std::nullopt, 0.3, 0.2, 0.6, 0.5},
+               Fake{0.7, 0.75, 0.9, std::nullopt, 0.25, 0.2, 0.8, 0.7},
+               json::array({bins("raw", {2, 0, 2}, {0.2, 0, 1.6}, {0, 0, 2})})),
+      fake_run(root, "weighted", 1, {0.7, 0.65, 0.7, std::nullopt, 0.3, 0.3, 0.7, 0.6},
+               Fake{0.7, 0.85, 0.7, std::nullopt, 0.15, 0.3, 0.9, 0.8},
+               json::array({bins("raw", {1, 1, 0}, {0.1, 0.5, 0}, {1, 0, 0})}))};
+  std::vector<RunResults> results;
+  for (const ExperimentRun& run : runs) results.push_back(read_run_results(run));
+  return results;
+}
+
+TEST(ExperimentMeanStd, SampleStandardDeviationAndUndefinedValues) {
+  const MeanStd two = mean_std({0.5, 0.7});
+  EXPECT_EQ(two.n, 2);
+  EXPECT_NEAR(*two.mean, 0.6, 1e-15);
+  EXPECT_NEAR(*two.std, std::sqrt(0.02), 1e-15);  // n - 1 in the denominator
+  EXPECT_EQ(format_mean_std(two), "0.6000 ± 0.1414");
+  EXPECT_EQ(format_mean_std(mean_std({0.25})), "0.2500 ± n/a");
+  EXPECT_EQ(format_mean_std(mean_std({})), "n/a");
+  EXPECT_EQ(format_mean_std(mean_std({1, 2, 3, 4}), 2), "2.50 ± 1.29");
+}
+
+TEST(ExperimentResults, ReadsEveryEvaluationReliabilityAndEpoch) {
+  const auto results = fabricated(fresh_dir());
+  ASSERT_EQ(results.size(), 4u);
+  const RunResults& weighted = results[2];
+  ASSERT_EQ(weighted.evaluations.size(), 2u);
+  EXPECT_EQ(weighted.evaluations[1].variant, "tuned thresholds");
+  const HeadMetrics& head = weighted.evaluations[0].heads.at(0);
+  EXPECT_EQ(head.kind, "multilabel");
+  EXPECT_EQ(head.labels, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(head.scalar("f1_macro"), 0.55);
+  EXPECT_EQ(head.scalar("average_precision_macro"), std::nullopt);
+  ASSERT_NE(head.label_metric("roc_auc"), nullptr);
+  EXPECT_EQ((*head.label_metric("roc_auc"))[1], std::nullopt);
+  ASSERT_EQ(weighted.reliability.size(), 1u);
+  EXPECT_EQ(weighted.reliability[0].variant, "");  // "raw": the trainer's probabilities
+  EXPECT_EQ(weighted.reliability[0].bins.count, (std::vector<double>{2, 0, 2}));
+  ASSERT_EQ(weighted.epochs.size(), 2u);
+  EXPECT_EQ(weighted.epochs[1].epoch, 2);
+  EXPECT_EQ(results[0].evaluations.size(), 1u);  // no test_variants.json
+}
+
+TEST(ExperimentResults, HeadsFollowTheSummaryOrder) {
+  const auto dir = fresh_dir();
+  const ExperimentRun run{"s", 0, dir, {}};
+  write_file(dir / "test_metrics.json",
+             json{{"heads", {{"alpha", head_json({})}, {"zeta", head_json({})}}}}.dump());
+  write_file(dir / "summary.json",
+             json{{"heads", {{{"name", "zeta"}}, {{"name", "alpha"}}}}}.dump());
+  const RunResults results = read_run_results(run);
+  ASSERT_EQ(results.evaluations[0].heads.size(), 2u);
+  EXPECT_EQ(results.evaluations[0].heads[0].head, "zeta");
+  EXPECT_EQ(results.evaluations[0].heads[1].head, "alpha");
+}
+
+TEST(ExperimentResults, MalformedFilesNameTheFile) {
+  const auto dir = fresh_dir();
+  const ExperimentRun run{"s", 0, dir, {}};
+  EXPECT_THROW(read_run_results(run), Error);  // no test_metrics.json
+  write_file(dir / "test_metrics.json", "{not json");
+  try {
+    read_run_results(run);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_CONTAINS(e.what(), "test_metrics.json");
+    EXPECT_CONTAINS(e.what(), "not valid JSON");
+  }
+}
+
+TEST(ExperimentResultsCsv, OneRowPerRunEvaluationAndMetric) {
+  const auto results = fabricated(fresh_dir());
+  const std::vector<std::string> lines = lines_of(results_csv(results));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0], "strategy,seed,head,metric,label,value");
+  const std::vector<std::string> first_run{"plain,0,labels,loss,,0.4",
+                                           "plain,0,labels,f1_micro,,0.6",
+                                           "plain,0,labels,f1_macro,,0.5",
+                                           "plain,0,labels,hamming_loss,,0.2",
+                                           "plain,0,labels,roc_auc_macro,,0.8",
+                                           "plain,0,labels,average_precision_macro,,0.7",
+                                           "plain,0,labels,expected_calibration_error,,0.05",
+                                           "plain,0,labels,n_labels,,2",
+                                           "plain,0,labels,n_samples,,10",
+                                           "plain,0,labels,threshold,a,0.5",
+                                           "plain,0,labels,support,a,4",
+                                           "plain,0,labels,precision,a,0.6",
+                                           "plain,0,labels,recall,a,0.5",
+                                           "plain,0,labels,f1,a,0.55",
+                                           "plain,0,labels,roc_auc,a,0.8",
+                                           "plain,0,labels,threshold,b,0.5",
+                                           "plain,0,labels,support,b,1",
+                                           "plain,0,labels,precision,b,0",
+                                           "plain,0,labels,recall,b,0",
+                                           "plain,0,labels,f1,b,0",
+                                           "plain,0,labels,roc_auc,b,"};
+  ASSERT_GE(lines.size(), 1 + first_run.size());
+  for (size_t i = 0; i < first_run.size(); ++i) EXPECT_EQ(lines[1 + i], first_run[i]);
+  // 6 evaluations (4 runs + 2 tuned variants) of 21 rows each.
+  EXPECT_EQ(lines.size(), 1 + 6 * first_run.size());
+  EXPECT_EQ(lines[1 + first_run.size()], "plain,1,labels,loss,,0.4");
+  EXPECT_EQ(lines[1 + 2 * first_run.size()], "weighted,0,labels,loss,,0.4");
+  EXPECT_EQ(lines[1 + 3 * first_run.size()], "weighted (tuned thresholds),0,labels,loss,,0.4");
+  EXPECT_EQ(
+      count_of(results_csv(results), "\nweighted (tuned thresholds),1,labels,f1_macro,,0.85\n"),
+      1u);
+  EXPECT_EQ(count_of(results_csv(results), "\nplain,1,labels,roc_auc_macro,,\n"), 1u);
+}
+
+TEST(ExperimentSummary, RowsAndMeanStdOverSeeds) {
+  const std::vector<SummaryRow> rows = summarize(fabricated(fresh_dir()));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].name(), "plain");
+  EXPECT_EQ(rows[1].name(), "weighted");
+  EXPECT_EQ(rows[2].name(), "weighted (tuned thresholds)");
+  EXPECT_EQ(rows[0].seeds, (std::vector<uint64_t>{0, 1}));
+  EXPECT_EQ(format_mean_std(rows[0].scalar("f1_macro")), "0.6000 ± 0.1414");
+  EXPECT_EQ(format_mean_std(rows[0].scalar("roc_auc_macro")), "0.8000 ± n/a");
+  EXPECT_EQ(format_mean_std(rows[1].scalar("average_precision_macro")), "n/a");
+  EXPECT_NEAR(*rows[0].label_stat("f1", 1).mean, 0.1, 1e-12);
+  EXPECT_NEAR(*rows[0].label_stat("support", 1).mean, 1.5, 1e-12);
+  EXPECT_EQ(best_row(rows, "labels"), 2u);
+  EXPECT_EQ(best_row(rows, "other"), std::nullopt);
+}
+
+TEST(ExperimentSummary, KnownVariantsInAFixedOrder) {
+  const auto dir = fresh_dir();
+  const ExperimentRun run{"s", 0, dir, {}};
+  write_file(dir / "test_metrics.json", json{{"heads", {{"labels", head_json({})}}}}.dump());
+  write_file(variants_path(dir),
+             json{{"variants",
+                   {{{"name", "other"}, {"heads", {{"labels", head_json({})}}}},
+                    {{"name", "tuned thresholds"}, {"heads", {{"labels", head_json({})}}}},
+                    {{"name", "recalibrated"}, {"heads", {{"labels", head_json({})}}}}}}}
+                 .dump());
+  std::vector<std::string> names;
+  for (const SummaryRow& row : summarize({read_run_results(run)})) names.push_back(row.name());
+  EXPECT_EQ(names, (std::vector<std::string>{"s", "s (recalibrated)", "s (tuned thresholds)",
+                                             "s (other)"}));
+}
+
+TEST(ExperimentSummary, MarkdownTableLayout) {
+  const std::vector<RunResults> results = fabricated(fresh_dir());
+  const std::vector<SummaryRow> rows = summarize(results);
+  const ReportContext context{"demo", "configs/base.yaml", {0, 1}, {"Run x seed 9 FAILED: boom"}};
+  const std::string md = summary_markdown(context, rows, report_plots(results, rows));
+  const std::vector<std::string> lines = lines_of(md);
+  EXPECT_EQ(lines[0], "# Experiment demo");
+  const auto header = std::find(lines.begin(), lines.end(),
+                                "| strategy | runs | micro-F1 | macro-F1 | macro AUC | macro AP | "
+                                "hamming loss | ECE |");
+  ASSERT_NE(header, lines.end()) << md;
+  EXPECT_EQ(*(header - 2), "## Head 'labels' (multilabel)");
+  EXPECT_EQ(*(header + 1), "|---|---:|---:|---:|---:|---:|---:|---:|");
+  EXPECT_EQ(*(header + 2),
+            "| plain | 2 | 0.6000 ± 0.0000 | 0.6000 ± 0.1414 | 0.8000 ± n/a | 0.6000 ± 0.1414 | "
+            "0.1500 ± 0.0707 | 0.1000 ± 0.0707 |");
+  EXPECT_EQ(*(header + 3),
+            "| weighted | 2 | 0.6000 ± 0.1414 | 0.6000 ± 0.0707 | 0.8000 ± 0.1414 | n/a | "
+            "0.3000 ± 0.0000 | 0.2500 ± 0.0707 |");
+  EXPECT_EQ(*(header + 4),
+            "| **weighted (tuned thresholds)** | 2 | 0.7000 ± 0.0000 | **0.8000 ± 0.0707** | "
+            "0.8000 ± 0.1414 | n/a | 0.2000 ± 0.0707 | 0.2500 ± 0.0707 |");
+  EXPECT_EQ(*(header + 5), "");
+  EXPECT_EQ(*(header + 6), "Best macro-F1: weighted (tuned thresholds) (0.8000 ± 0.0707).");
+  EXPECT_CONTAINS(md, "Seeds: 0, 1.");
+  EXPECT_CONTAINS(md, "Run x seed 9 FAILED: boom");
+  EXPECT_CONTAINS(md,
+                  "(tuned thresholds): each label's threshold maximises its F1 on the "
+                  "validation split");
+  EXPECT_CONTAINS(md, "![F1 per label, head 'labels'](plots/f1_per_label_labels.svg)");
+  // Per-label tables, one per row, means over seeds.
+  EXPECT_CONTAINS(md,
+                  "### plain\n\n| label | support | threshold | precision | recall | F1 |\n"
+                  "|---|---:|---:|---:|---:|---:|\n"
+                  "| a | 4 | 0.5000 | 0.6000 | 0.5000 | 0.5000 |\n"
+                  "| b | 1.5 | 0.5000 | 0.0000 | 0.0000 | 0.1000 |\n");
+  EXPECT_EQ(count_of(md, "\n### "), 3u);
+  // The terminal version holds just the summary tables.
+  const std::string tables = summary_tables_markdown(rows);
+  EXPECT_EQ(tables.rfind("## Head 'labels' (multilabel)", 0), 0u);
+  EXPECT_NOT_CONTAINS(tables, "### plain");
+}
+
+TEST(ExperimentPlots, FilesAndWellFormedSvg) {
+  const std::vector<RunResults> results = fabricated(fresh_dir());
+  const std::vector<SummaryRow> rows = summarize(results);
+  const std::vector<ReportPlot> plots = report_plots(results, rows);
+  std::vector<std::string> files;
+  for (const ReportPlot& plot : plots) {
+    files.push_back(plot.file);
+    EXPECT_EQ(testing::xml_problem(plot.svg), "") << plot.file << ":\n" << plot.svg;
+    EXPECT_EQ(plot.svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
+  }
+  EXPECT_EQ(files, (std::vector<std::string>{"f1_per_label_labels.svg", "reliability_labels.svg",
+                                             "curve_loss.svg", "curve_labels_f1_macro.svg"}));
+  // Bars: 3 evaluations x 2 labels, each with a tooltip.
+  EXPECT_EQ(count_of(plots[0].svg, "</rect>"), 6u);
+  EXPECT_CONTAINS(plots[0].svg, "<title>weighted (tuned thresholds) / b: 0.7500</title>");
+  // Reliability: one series (only "weighted" has bins), 3 non-empty pooled bins.
+  EXPECT_EQ(count_of(plots[1].svg, "<polyline"), 1u);
+  EXPECT_EQ(count_of(plots[1].svg, "<circle"), 3u);
+  EXPECT_CONTAINS(plots[1].svg, "<title>weighted: (0.100, 0.333)</title>");
+  EXPECT_CONTAINS(plots[1].svg, "<title>weighted: (0.800, 1.000)</title>");
+  EXPECT_CONTAINS(plots[1].svg, "stroke-dasharray=\"4 4\"");  // the diagonal
+  // Curves: one line per strategy, one point per epoch.
+  EXPECT_EQ(count_of(plots[2].svg, "<polyline"), 2u);
+  // Deterministic.
+  EXPECT_EQ(report_plots(results, rows)[0].svg, plots[0].svg);
+}
+
+TEST(ExperimentReport, WritesEveryFileAndAnHtmlIndex) {
+  const auto dir = fresh_dir();
+  const std::vector<RunResults> results = fabricated(dir / "runs");
+  write_file(dir / "out" / "plots" / "stale.svg", "<svg/>");
+  write_experiment_report({"demo", "base.yaml", {0, 1}, {}}, results, dir / "out");
+  for (const char* file : {"results.csv", "summary.md", "index.html",
+                           "plots/f1_per_label_labels.svg", "plots/reliability_labels.svg",
+                           "plots/curve_loss.svg", "plots/curve_labels_f1_macro.svg"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir / "out" / file)) << file;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "out" / "plots" / "stale.svg"));
+  EXPECT_EQ(read_file(dir / "out" / "results.csv"), results_csv(results));
+  const std::string html = read_file(dir / "out" / "index.html");
+  EXPECT_EQ(testing::xml_problem(html), "") << html;
+  EXPECT_EQ(count_of(html, "<img src=\"plots/"), 4u);
+  EXPECT_CONTAINS(html, "<strong>weighted (tuned thresholds)</strong>");
+  EXPECT_CONTAINS(html, "<td class=\"num\"><strong>0.8000 ± 0.0707</strong></td>");
+  EXPECT_EQ(count_of(html, "<table>"), 4u);  // the summary and 3 per-label tables
+  // Self-contained: no script, no external style sheet, font or image.
+  EXPECT_NOT_CONTAINS(html, "<script");
+  EXPECT_NOT_CONTAINS(html, "<link");
+  EXPECT_NOT_CONTAINS(html, "http");
+}
+
+TEST(ExperimentReport, EscapesNamesEverywhere) {
+  const auto dir = fresh_dir();
+  const std::string odd = "<b & \"c\">, d|e";
+  const ExperimentRun run{"s", 0, dir / "run", {}};
+  write_file(run.dir / "test_metrics.json",
+             json{{"heads", {{"labels", head_json({0.5, 0.5, 0.5, 0.5, 0.1, 0.1, 0.5, 0.5}, odd)}}}}
+                 .dump());
+  const std::vector<RunResults> results{read_run_results(run)};
+  const std::vector<SummaryRow> rows = summarize(results);
+  EXPECT_CONTAINS(results_csv(results), "s,0,labels,f1,\"<b & \"\"c\"\">, d|e\",0.5\n");
+  const std::vector<ReportPlot> plots = report_plots(results, rows);
+  ASSERT_FALSE(plots.empty());
+  EXPECT_EQ(testing::xml_problem(plots[0].svg), "");
+  EXPECT_CONTAINS(plots[0].svg, "&lt;b &amp; &quot;c&quot;&gt;, d|e");
+  const std::string html = index_html({"x", "b", {0}, {}}, rows, plots);
+  EXPECT_EQ(testing::xml_problem(html), "");
+  EXPECT_CONTAINS(summary_markdown({"x", "b", {0}, {}}, rows, plots), "| \\<b & \"c\"\\>, d\\|e |");
+}
+
+}  // namespace
+}  // namespace fulcrum::train

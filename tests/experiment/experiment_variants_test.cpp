@@ -1,0 +1,149 @@
+// The evaluations added to each run: reliability bins, the recalibrated and
+// tuned-threshold variants, and their equality between the in-process path
+// and the one that rebuilds a finished run from its directory.
+#include "fulcrum/train/experiment_variants.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "experiment_test_util.hpp"
+#include "fulcrum/core/error.hpp"
+#include "fulcrum/core/ops.hpp"
+#include "fulcrum/core/random.hpp"
+#include "fulcrum/train/config_loader.hpp"
+#include "fulcrum/train/metrics_calibration.hpp"
+#include "fulcrum/train/metrics_multilabel.hpp"
+#include "fulcrum/train/thresholds.hpp"
+
+namespace fulcrum::train {
+namespace {
+
+using testing::fresh_dir;
+using testing::write_file;
+
+TEST(ReliabilityBins, AgreeWithTheExpectedCalibrationError) {
+  Generator gen(11);
+  const Tensor prob = uniform({200, 3}, 0.0f, 1.0f, gen);
+  // Outcomes drawn with probability prob^2: miscalibrated, so the ECE is not 0.
+  const Tensor draws = uniform({200, 3}, 0.0f, 1.0f, gen);
+  Tensor truth = Tensor::empty({200, 3});
+  for (int64_t i = 0; i < 600; ++i) {
+    const auto k = static_cast<size_t>(i);
+    truth.values()[k] = draws.values()[k] < prob.values()[k] * prob.values()[k] ? 1.0f : 0.0f;
+  }
+  const ReliabilityBins bins = reliability_bins(truth, prob);
+  EXPECT_EQ(bins.bins, kCalibrationBins);
+  ASSERT_EQ(bins.count.size(), static_cast<size_t>(kCalibrationBins));
+  double count = 0, positives = 0;
+  for (size_t b = 0; b < bins.count.size(); ++b) {
+    count += bins.count[b];
+    positives += bins.positives[b];
+    if (bins.count[b] > 0) {
+      const double mean = bins.sum_predicted[b] / bins.count[b];
+      EXPECT_GE(mean, static_cast<double>(b) / kCalibrationBins);
+      EXPECT_LT(mean, static_cast<double>(b + 1) / kCalibrationBins);
+    }
+  }
+  EXPECT_EQ(count, 600);
+  double truth_sum = 0;
+  for (const float v : truth.values()) truth_sum += v;
+  EXPECT_EQ(positives, truth_sum);
+  std::vector<double> t(truth.values().begin(), truth.values().end());
+  std::vector<double> p(prob.values().begin(), prob.values().end());
+  EXPECT_NEAR(bins.ece(), expected_calibration_error(t, p), 1e-12);
+  EXPECT_GT(bins.ece(), 0.05);
+}
+
+TEST(ReliabilityBins, EdgesAndPooling) {
+  const Tensor prob = Tensor::from({4}, {0.0f, 0.5f, 0.99f, 1.0f});
+  const Tensor truth = Tensor::from({4}, {0.0f, 1.0f, 1.0f, 1.0f});
+  const ReliabilityBins bins = reliability_bins(truth, prob, 2);
+  EXPECT_EQ(bins.count, (std::vector<double>{1, 3}));  // 0.5 starts the upper bin; 1 is in it
+  EXPECT_EQ(bins.positives, (std::vector<double>{0, 3}));
+  ReliabilityBins pooled = bins;
+  pooled.add(bins);
+  EXPECT_EQ(pooled.count, (std::vector<double>{2, 6}));
+  EXPECT_NEAR(pooled.ece(), bins.ece(), 1e-15);
+  EXPECT_THROW(pooled.add(reliability_bins(truth, prob, 3)), ValueError);
+  EXPECT_THROW(reliability_bins(truth, Tensor::from({2}, {0.1f, 0.2f})), ShapeError);
+  EXPECT_THROW(reliability_bins(truth, Tensor::from({4}, {0.1f, 0.2f, 1.5f, 0.0f})), ValueError);
+  EXPECT_EQ(ReliabilityBins{}.ece(), 0.0);
+}
+
+// The logits of every row of `features` for head 0, in eval mode.
+Tensor logits_of(Trainer& trainer, const Tensor& features) {
+  trainer.model().eval();
+  NoGradGuard no_grad;
+  return trainer.model().forward_heads(features)[0].second;
+}
+
+std::vector<double> doubles(const nlohmann::json& values) {
+  std::vector<double> out;
+  for (const auto& v : values) out.push_back(v.get<double>());
+  return out;
+}
+
+TEST(EvaluateVariants, RecalibratedAndTunedThresholdsByHand) {
+  const auto dir = fresh_dir();
+  write_file(dir / "base.yaml", testing::kTinyBase);
+  RunConfig config =
+      load_config(dir / "base.yaml", {"model.heads.labels.loss.pos_weight=neg_over_pos"});
+  config.output_dir = (dir / "run").string();
+  Trainer trainer(config);
+  trainer.fit();
+  const nlohmann::json variants = evaluate_variants(trainer);
+  EXPECT_EQ(variants["split"], "test");
+  ASSERT_EQ(variants["variants"].size(), 2u);
+  EXPECT_EQ(variants["variants"][0]["name"], kRecalibratedVariant);
+  EXPECT_EQ(variants["variants"][1]["name"], kTunedThresholdsVariant);
+
+  const data::Target& test = trainer.data().test.target("labels");
+  const Tensor test_logits = logits_of(trainer, trainer.data().test.features);
+  const Tensor& pos_weight = trainer.losses()[0].pos_weight;
+  ASSERT_TRUE(pos_weight.defined());
+  const Tensor calibrated = sigmoid(sub(test_logits, log(pos_weight)));
+  const MultiLabelMetrics expected_recalibrated = multilabel_metrics(test.values, calibrated, 0.5f);
+  const nlohmann::json& recalibrated = variants["variants"][0]["heads"]["labels"];
+  EXPECT_NEAR(recalibrated["f1_macro"].get<double>(), expected_recalibrated.f1_macro, 1e-6);
+  EXPECT_NEAR(recalibrated["hamming_loss"].get<double>(), expected_recalibrated.hamming_loss, 1e-6);
+
+  const data::Target& validation = trainer.data().validation.target("labels");
+  const std::vector<float> thresholds = tune_thresholds(
+      validation.values, sigmoid(logits_of(trainer, trainer.data().validation.features)),
+      ThresholdObjective{"f1", 0.0}, 0.5f);
+  const nlohmann::json& tuned = variants["variants"][1]["heads"]["labels"];
+  ASSERT_EQ(tuned["per_label"].size(), thresholds.size());
+  for (size_t l = 0; l < thresholds.size(); ++l) {
+    EXPECT_FLOAT_EQ(tuned["per_label"][l]["threshold"].get<float>(), thresholds[l]);
+  }
+  const MultiLabelMetrics expected_tuned =
+      multilabel_metrics(test.values, sigmoid(test_logits), thresholds);
+  EXPECT_NEAR(tuned["f1_macro"].get<double>(), expected_tuned.f1_macro, 1e-6);
+
+  ASSERT_EQ(variants["reliability"].size(), 2u);
+  EXPECT_EQ(variants["reliability"][0]["variant"], "raw");
+  EXPECT_EQ(variants["reliability"][1]["variant"], kRecalibratedVariant);
+  const ReliabilityBins recalibrated_bins = reliability_bins(test.values, calibrated);
+  EXPECT_EQ(doubles(variants["reliability"][1]["count"]), recalibrated_bins.count);
+
+  // Rebuilding the run from its directory (process mode) gives the same JSON.
+  EXPECT_EQ(evaluate_run_variants(dir / "run").dump(), variants.dump());
+}
+
+TEST(EvaluateVariants, NothingToRecalibrateWithoutWeights) {
+  const auto dir = fresh_dir();
+  write_file(dir / "base.yaml", testing::kTinyBase);
+  RunConfig config = load_config(dir / "base.yaml", {"data.validation_fraction=0"});
+  config.output_dir = (dir / "run").string();
+  Trainer trainer(config);
+  trainer.fit();
+  const nlohmann::json variants = evaluate_variants(trainer);
+  // No pos_weight: no recalibrated variant; no validation split: no tuning.
+  EXPECT_TRUE(variants["variants"].empty());
+  ASSERT_EQ(variants["reliability"].size(), 1u);
+  EXPECT_EQ(variants["reliability"][0]["variant"], "raw");
+}
+
+}  // namespace
+}  // namespace fulcrum::train

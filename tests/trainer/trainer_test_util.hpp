@@ -1,0 +1,65 @@
+#pragma once
+// Helpers of the trainer tests: small synthetic run configs, temporary
+// directories, and an EXPECT that a call throws an error naming given parts.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <initializer_list>
+#include <string>
+
+#include "fulcrum/train/config.hpp"
+
+namespace fulcrum::train::testing {
+
+/// A run on synthetic data small enough to train in well under a second:
+/// 600 rows of 8 features, one multilabel head "labels" of 4 labels from
+/// common to rare, one hidden layer of 16, AdamW, writing to `output_dir`.
+inline RunConfig tiny_config(const std::filesystem::path& output_dir) {
+  RunConfig config;
+  config.name = "tiny";
+  config.seed = 7;
+  config.threads = 1;
+  config.output_dir = output_dir.string();
+  config.data.source = "synthetic";
+  config.data.synthetic.samples = 600;
+  config.data.synthetic.features = 8;
+  config.data.synthetic.heads = {{"labels", "multilabel", {0.5, 0.3, 0.15, 0.05}}};
+  config.model.backbone.sizes = {16};
+  HeadConfig head;
+  head.name = "labels";
+  config.model.heads = {head};
+  config.training.epochs = 6;
+  config.training.batch_size = 32;
+  config.training.optimizer.lr = 3e-3;
+  config.training.progress = false;
+  return config;
+}
+
+/// A fresh, empty directory under the system temp dir, named after the test.
+inline std::filesystem::path fresh_dir(const std::string& tag) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const auto dir =
+      std::filesystem::temp_directory_path() /
+      (std::string("fulcrum_trainer_") + info->test_suite_name() + "_" + info->name() + "_" + tag);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+template <class ErrorType, class Call>
+void expect_error(Call&& call, std::initializer_list<const char*> parts) {
+  try {
+    call();
+    ADD_FAILURE() << "no exception thrown";
+  } catch (const ErrorType& e) {
+    const std::string message = e.what();
+    for (const char* part : parts)
+      EXPECT_NE(message.find(part), std::string::npos)
+          << "message \"" << message << "\" does not contain \"" << part << "\"";
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "wrong exception type: " << e.what();
+  }
+}
+
+}  // namespace fulcrum::train::testing

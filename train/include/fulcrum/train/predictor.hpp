@@ -1,0 +1,85 @@
+#pragma once
+// Predictor: a trained model loaded from a checkpoint, applied to new rows.
+//
+//   auto predictor = fulcrum::train::Predictor::load("runs/quickstart/best.safetensors");
+//   predictor.predict_csv("new_rows.csv", "predictions.csv");
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fulcrum/core/random.hpp"
+#include "fulcrum/core/tensor.hpp"
+#include "fulcrum/data/scaler.hpp"
+#include "fulcrum/layers/multi_head.hpp"
+#include "fulcrum/train/config.hpp"
+#include "fulcrum/train/run_outputs.hpp"
+
+namespace fulcrum::train {
+
+/// Represents: a table of predictions, one row per input row; values is
+/// [rows, columns.size()]. Decisions are numbers too: a multilabel decision is
+/// 0 or 1, a multiclass one the class index (see PredictOptions).
+struct Predictions {
+  std::vector<std::string> columns;
+  Tensor values;
+};
+
+/// Which columns predict() writes. Per head, in head order:
+///   multilabel: HEAD.LABEL (sigmoid probability) for each label, then
+///               HEAD.LABEL.pred (1 when the probability >= the label's stored threshold);
+///   multiclass: HEAD.CLASS (softmax probability) for each class, then
+///               HEAD.pred (the most probable class; its name in CSV output);
+///   logits:     also HEAD.LABEL.logit (the raw outputs) for each label / class.
+struct PredictOptions {
+  bool logits = false;
+};
+
+/// How predict_csv reads its input.
+/// header: "auto" (a first row holding any field that is not a number is a
+/// header), "yes" or "no". With a header, the feature columns are found by
+/// name (other columns are ignored); without one, the first F columns are the
+/// features, in training order.
+struct PredictCsvOptions {
+  PredictOptions predict;
+  std::string header = "auto";
+};
+
+/// Represents: a model rebuilt from the config stored in a checkpoint, with the
+/// checkpoint's weights, standardisation, label names and thresholds.
+/// Ensures: predictions are those of the model in eval mode (no dropout), on
+/// features standardised exactly as in training.
+class Predictor {
+ public:
+  /// Loads `model_file` (best.safetensors or last.safetensors of a run).
+  /// Throws SafetensorsError for a missing or damaged file, ValueError for a
+  /// file without the trainer's metadata.
+  static Predictor load(const std::filesystem::path& model_file);
+
+  /// Predictions for raw (unstandardised) features [N, F], F = feature_names().size().
+  Predictions predict(const Tensor& features, const PredictOptions& options = {}) const;
+
+  /// Reads `input` (CSV, the training config's delimiter), writes the
+  /// predictions to `output` as CSV with a header row. Returns the row count.
+  /// Throws data::DataError naming the missing feature columns (all of them),
+  /// a ragged row or a field that is not a number.
+  int64_t predict_csv(const std::filesystem::path& input, const std::filesystem::path& output,
+                      const PredictCsvOptions& options = {}) const;
+
+  const std::vector<std::string>& feature_names() const { return card_.feature_names; }
+  const ModelCard& card() const { return card_; }
+  const RunConfig& config() const { return config_; }
+  nn::MultiHead& model() const { return *model_; }
+
+ private:
+  Predictor() = default;
+
+  ModelCard card_;
+  RunConfig config_;
+  data::StandardScaler scaler_;
+  std::unique_ptr<Generator> gen_;  // the model's generator (unused in eval mode)
+  std::shared_ptr<nn::MultiHead> model_;
+};
+
+}  // namespace fulcrum::train

@@ -1,0 +1,135 @@
+#include "fulcrum/train/run_outputs.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "fulcrum/core/error.hpp"
+#include "fulcrum/train/checkpoint.hpp"
+
+namespace fulcrum::train {
+
+namespace {
+
+const std::string& required(const Metadata& metadata, const char* key) {
+  const auto it = metadata.find(key);
+  FULCRUM_CHECK(it != metadata.end(),
+                "checkpoint metadata has no '{}': not a checkpoint written by the fulcrum "
+                "trainer",
+                key);
+  return it->second;
+}
+
+nlohmann::json parse_json(const Metadata& metadata, const char* key) {
+  try {
+    return nlohmann::json::parse(required(metadata, key));
+  } catch (const nlohmann::json::exception& e) {
+    throw_value_error(fmt::format("checkpoint metadata '{}' is not valid JSON: {}", key, e.what()));
+  }
+}
+
+}  // namespace
+
+Metadata to_metadata(const ModelCard& card) {
+  Metadata metadata;
+  metadata[run_keys::kConfig] = card.config_yaml;
+  metadata[run_keys::kFeatures] = nlohmann::json(card.feature_names).dump();
+  metadata[run_keys::kScalerMean] = encode_floats(card.scaler_mean);
+  metadata[run_keys::kScalerScale] = encode_floats(card.scaler_scale);
+  nlohmann::json heads = nlohmann::json::array();
+  for (const HeadCard& head : card.heads) {
+    heads.push_back({{"name", head.name},
+                     {"kind", head.kind},
+                     {"labels", head.labels},
+                     {"thresholds", head.thresholds},
+                     {"weight", head.weight},
+                     {"pos_weight", head.pos_weight}});
+  }
+  metadata[run_keys::kHeads] = heads.dump();
+  return metadata;
+}
+
+ModelCard model_card_from(const Metadata& metadata) {
+  ModelCard card;
+  card.config_yaml = required(metadata, run_keys::kConfig);
+  card.scaler_mean = decode_floats(required(metadata, run_keys::kScalerMean));
+  card.scaler_scale = decode_floats(required(metadata, run_keys::kScalerScale));
+  try {
+    card.feature_names = parse_json(metadata, run_keys::kFeatures).get<std::vector<std::string>>();
+    for (const auto& head : parse_json(metadata, run_keys::kHeads)) {
+      HeadCard h;
+      h.name = head.at("name").get<std::string>();
+      h.kind = head.at("kind").get<std::string>();
+      h.labels = head.at("labels").get<std::vector<std::string>>();
+      h.thresholds = head.at("thresholds").get<std::vector<double>>();
+      h.weight = head.at("weight").get<std::vector<double>>();
+      h.pos_weight = head.at("pos_weight").get<std::vector<double>>();
+      card.heads.push_back(std::move(h));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw_value_error(
+        fmt::format("checkpoint metadata: malformed features or heads: {}", e.what()));
+  }
+  FULCRUM_CHECK(
+      card.scaler_mean.size() == card.scaler_scale.size() &&
+          (card.scaler_mean.empty() || card.scaler_mean.size() == card.feature_names.size()),
+      "checkpoint metadata: the scaler has {} means and {} scales for {} features",
+      card.scaler_mean.size(), card.scaler_scale.size(), card.feature_names.size());
+  FULCRUM_CHECK(!card.heads.empty(), "checkpoint metadata: no heads");
+  for (const HeadCard& head : card.heads) {
+    FULCRUM_CHECK(head.kind == "multiclass" || head.thresholds.size() == head.labels.size(),
+                  "checkpoint metadata: head '{}' has {} thresholds for {} labels", head.name,
+                  head.thresholds.size(), head.labels.size());
+  }
+  return card;
+}
+
+MetricsLog::MetricsLog(std::filesystem::path path, int64_t keep_epochs) : path_(std::move(path)) {
+  std::vector<nlohmann::ordered_json> kept;
+  if (keep_epochs >= 0 && std::filesystem::exists(path_)) {
+    for (auto& record : read_metrics_log(path_)) {
+      if (record.value("epoch", int64_t{0}) <= keep_epochs) kept.push_back(std::move(record));
+    }
+  }
+  std::string text;
+  for (const auto& record : kept) text += record.dump() + "\n";
+  write_text_file(path_, text);
+}
+
+void MetricsLog::append(const nlohmann::ordered_json& record) {
+  std::ofstream out(path_, std::ios::app);
+  out << record.dump() << '\n';
+  out.flush();
+  if (!out) {
+    throw Error(fmt::format("cannot append to '{}': {}", path_.string(), std::strerror(errno)));
+  }
+}
+
+std::vector<nlohmann::ordered_json> read_metrics_log(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(fmt::format("cannot open '{}': {}", path.string(), std::strerror(errno)));
+  std::vector<nlohmann::ordered_json> records;
+  std::string line;
+  int64_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty()) continue;
+    try {
+      records.push_back(nlohmann::ordered_json::parse(line));
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(fmt::format("{}:{}: not a JSON line: {}", path.string(), number, e.what()));
+    }
+  }
+  return records;
+}
+
+void write_text_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.flush();
+  if (!out) throw Error(fmt::format("cannot write '{}': {}", path.string(), std::strerror(errno)));
+}
+
+}  // namespace fulcrum::train

@@ -1,0 +1,256 @@
+// Trainer::fit: the epochs of a run, their log and checkpoints, and the final
+// evaluation of the best model.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include "fulcrum/core/ops.hpp"
+#include "fulcrum/optim/clip_grad.hpp"
+#include "fulcrum/train/checkpoint.hpp"
+#include "fulcrum/train/config_loader.hpp"
+#include "fulcrum/train/schedule.hpp"
+#include "fulcrum/train/trainer.hpp"
+#include "trainer_state.hpp"
+
+namespace fulcrum::train {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using ordered_json = nlohmann::ordered_json;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string format_value(const std::optional<double>& value) {
+  return value ? fmt::format("{:.4f}", *value) : std::string("n/a");
+}
+
+ordered_json optional_json(const std::optional<double>& value) {
+  return value && std::isfinite(*value) ? ordered_json(*value) : ordered_json(nullptr);
+}
+
+// One line of metrics.jsonl.
+ordered_json epoch_record(const EpochSummary& s) {
+  return ordered_json{{"epoch", s.epoch},
+                      {"lr", s.lr},
+                      {"train_loss", s.train_loss},
+                      {"validation", s.validation ? s.validation->flat_json() : ordered_json()},
+                      {"monitor", s.monitor},
+                      {"monitored", optional_json(s.monitored)},
+                      {"improved", s.improved},
+                      {"seconds", s.seconds},
+                      {"samples_per_second", s.samples_per_second}};
+}
+
+}  // namespace
+
+TrainResult Trainer::fit() { return run(std::nullopt); }
+
+TrainResult Trainer::fit(const std::filesystem::path& last_checkpoint) {
+  return run(last_checkpoint);
+}
+
+double Trainer::train_epoch(data::DataLoader& loader, int64_t epoch, double& seconds) {
+  const TrainingConfig& training = config_.training;
+  loader.start_epoch(epoch);
+  model_->train();
+  const std::vector<Tensor> params = model_->parameters();
+  const auto start = Clock::now();
+  BatchProgress progress{epoch + 1, training.epochs, 0, loader.batches_per_epoch(), 0.0, 0.0};
+  double loss_sum = 0;
+  int64_t samples = 0;
+  data::Batch batch;
+  while (loader.next(batch)) {
+    ++progress.batch;
+    // Never train on: a NaN would spread into every weight at the next step.
+    const auto diverged = [&](const std::string& where, const std::string& what) {
+      throw TrainingDiverged(fmt::format(
+          "training diverged at epoch {}, batch {}{}: {} (learning rate {:g}); try a lower "
+          "training.optimizer.lr or training.grad_clip",
+          epoch + 1, progress.batch, where, what, optimizer_->lr()));
+    };
+    optimizer_->zero_grad();
+    const nn::HeadOutputs outputs = model_->forward_heads(batch.features);
+    Tensor total;
+    for (size_t h = 0; h < losses_.size(); ++h) {
+      const HeadLoss& head = losses_[h];
+      const Tensor& logits = outputs[h].second;
+      const std::string where = fmt::format(", head '{}'", head.head);
+      if (!all_finite(logits)) diverged(where, "the logits are not finite");
+      Tensor loss = head(logits, batch.targets[h]);
+      const auto value = static_cast<double>(loss.item());
+      if (!std::isfinite(value)) diverged(where, fmt::format("the loss is {}", value));
+      if (head.head_weight != 1.0) loss = loss * static_cast<float>(head.head_weight);
+      total = total.defined() ? total + loss : loss;
+    }
+    total.backward();
+    if (training.grad_clip > 0.0) {
+      try {
+        optim::clip_grad_norm(params, training.grad_clip);
+      } catch (const ValueError& e) {
+        diverged("", e.what());
+      }
+    }
+    optimizer_->step();
+    loss_sum += static_cast<double>(total.item()) * static_cast<double>(batch.size());
+    samples += batch.size();
+    if (callbacks_.on_batch) {
+      const double elapsed = seconds_since(start);
+      progress.loss = loss_sum / static_cast<double>(samples);
+      progress.samples_per_second = elapsed > 0 ? static_cast<double>(samples) / elapsed : 0.0;
+      callbacks_.on_batch(progress);
+    }
+  }
+  seconds = seconds_since(start);
+  FULCRUM_CHECK(samples > 0,
+                "epoch {}: no batch to train on ({} training rows, batch_size {}, drop_last {})",
+                epoch + 1, data_.train.size(), training.batch_size, training.drop_last);
+  return loss_sum / static_cast<double>(samples);
+}
+
+EpochSummary Trainer::run_epoch(data::DataLoader& loader, int64_t epoch, State& state) {
+  const TrainingConfig& training = config_.training;
+  const bool has_validation = data_.validation.size() > 0;
+  EpochSummary summary;
+  summary.epoch = epoch + 1;
+  summary.epochs = training.epochs;
+  summary.lr = scheduled_lr(training.schedule, training.optimizer.lr, epoch, training.epochs);
+  optimizer_->set_lr(summary.lr);
+  summary.train_loss = train_epoch(loader, epoch, summary.seconds);
+  summary.samples_per_second =
+      summary.seconds > 0 ? static_cast<double>(data_.train.size()) / summary.seconds : 0.0;
+  if (has_validation) summary.validation = evaluate("validation");
+  summary.monitor = monitor_label();
+  summary.monitored = has_validation ? summary.validation->metric(monitor_) : summary.train_loss;
+
+  // Only a strictly better, finite value counts (an undefined ROC-AUC never does).
+  const bool finite = summary.monitored && std::isfinite(*summary.monitored);
+  summary.improved =
+      finite && (!state.best_value || (maximize_ ? *summary.monitored > *state.best_value
+                                                 : *summary.monitored < *state.best_value));
+  state.epochs_completed = epoch + 1;
+  if (summary.improved) {
+    state.best_value = summary.monitored;
+    state.best_epoch = epoch + 1;
+    state.epochs_without_improvement = 0;
+  } else {
+    ++state.epochs_without_improvement;
+  }
+  summary.epochs_without_improvement = state.epochs_without_improvement;
+  return summary;
+}
+
+std::string Trainer::monitor_label() const {
+  return data_.validation.size() > 0 ? "validation " + monitor_ : std::string("training loss");
+}
+
+TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
+  const auto run_start = Clock::now();
+  const RunPaths paths = this->paths();
+  std::filesystem::create_directories(paths.dir);
+  stop_requested_.store(false);
+
+  State state;
+  if (resume_from) {
+    restore(*resume_from, state);
+    spdlog::info("resuming from {} after epoch {}", resume_from->string(), state.epochs_completed);
+  } else {
+    // A best model left by an earlier run in this directory is not this run's.
+    std::filesystem::remove(paths.best_checkpoint());
+  }
+  write_text_file(paths.config(), to_yaml(config_));
+  MetricsLog log(paths.metrics_log(), resume_from ? state.epochs_completed : -1);
+
+  const TrainingConfig& training = config_.training;
+  // Built after restore(), which may re-standardise the data.
+  data::DataLoader loader(
+      data_.train, {training.batch_size, /*shuffle=*/true, training.drop_last, loader_seed_});
+  TrainResult result;
+  result.paths = paths;
+  result.monitor = monitor_label();
+
+  for (int64_t epoch = state.epochs_completed; epoch < training.epochs; ++epoch) {
+    if (training.early_stopping.enabled &&
+        state.epochs_without_improvement >= training.early_stopping.patience) {
+      result.stopped_early = true;
+      spdlog::info("early stopping: {} did not improve for {} epochs", result.monitor,
+                   state.epochs_without_improvement);
+      break;
+    }
+    const EpochSummary summary = run_epoch(loader, epoch, state);
+    log.append(epoch_record(summary));
+    save(paths.last_checkpoint(), /*with_optimizer=*/true, state);
+    if (summary.improved) save(paths.best_checkpoint(), /*with_optimizer=*/false, state);
+    spdlog::info("epoch {}/{}  lr {:.3g}  train loss {:.4f}  {} {}{}  ({:.1f}s, {:.0f} samples/s)",
+                 summary.epoch, summary.epochs, summary.lr, summary.train_loss, summary.monitor,
+                 format_value(summary.monitored), summary.improved ? " *" : "", summary.seconds,
+                 summary.samples_per_second);
+    if (callbacks_.on_epoch) callbacks_.on_epoch(summary);
+    if (stop_requested_.load() && epoch + 1 < training.epochs) {
+      result.interrupted = true;
+      spdlog::info("stopped after epoch {}; resume from {}", state.epochs_completed,
+                   paths.last_checkpoint().string());
+      break;
+    }
+  }
+
+  result.epochs_completed = state.epochs_completed;
+  result.best_epoch = state.best_epoch;
+  result.best_value = state.best_value;
+  if (!result.interrupted) {
+    if (state.best_epoch > 0) {
+      model_->load_state_dict(train::load_checkpoint(paths.best_checkpoint(), false).model);
+      spdlog::info("best epoch {} ({} {})", state.best_epoch, result.monitor,
+                   format_value(state.best_value));
+    }
+    if (data_.test.size() > 0) {
+      result.test = evaluate("test");
+      write_text_file(paths.test_metrics_json(), result.test->to_json().dump(2) + "\n");
+      write_text_file(paths.test_metrics_csv(), result.test->to_csv());
+    }
+  }
+  result.seconds = seconds_since(run_start);
+  write_summary(result);
+  return result;
+}
+
+void Trainer::write_summary(const TrainResult& result) const {
+  ordered_json heads = ordered_json::array();
+  for (size_t h = 0; h < losses_.size(); ++h) {
+    heads.push_back({{"name", losses_[h].head},
+                     {"kind", losses_[h].kind},
+                     {"labels", data_.train.targets[h].classes},
+                     {"threshold", config_.model.heads[h].threshold},
+                     {"weight", weight_values(losses_[h].weight)},
+                     {"pos_weight", weight_values(losses_[h].pos_weight)},
+                     {"labels_without_positives", losses_[h].labels_without_positives}});
+  }
+  const ordered_json summary{{"name", config_.name},
+                             {"epochs", config_.training.epochs},
+                             {"epochs_completed", result.epochs_completed},
+                             {"best_epoch", result.best_epoch},
+                             {"monitor", result.monitor},
+                             {"best_value", optional_json(result.best_value)},
+                             {"stopped_early", result.stopped_early},
+                             {"interrupted", result.interrupted},
+                             {"seconds", result.seconds},
+                             {"data",
+                              {{"train", data_.train.size()},
+                               {"validation", data_.validation.size()},
+                               {"test", data_.test.size()},
+                               {"features", data_.train.num_features()}}},
+                             {"heads", heads},
+                             {"test", result.test ? result.test->flat_json() : ordered_json()},
+                             {"checkpoints",
+                              {{"best", result.paths.best_checkpoint().string()},
+                               {"last", result.paths.last_checkpoint().string()}}},
+                             {"config", to_json(config_)}};
+  write_text_file(result.paths.summary(), summary.dump(2) + "\n");
+}
+
+}  // namespace fulcrum::train
