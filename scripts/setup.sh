@@ -75,9 +75,9 @@ case "$mode" in
     install_packages
     configure_and_build OFF
     log "running the main job"
-    # >>> MAIN JOB: the one line to change when the trainer app exists, e.g.
-    # build/apps/fulcrum train configs/quickstart.yaml
-    if [[ -x build/apps/fulcrum_example ]]; then build/apps/fulcrum_example; else log "build/apps/fulcrum_example not built yet: nothing to run"; fi
+    # The main job: train on the built-in synthetic data (configs/quickstart.yaml)
+    # and print per-label metrics; outputs go to runs/quickstart/.
+    build/apps/fulcrum train configs/quickstart.yaml
     ;;
   test)
     install_packages
