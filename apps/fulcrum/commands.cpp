@@ -110,6 +110,7 @@ int run_predict(const PredictOptions& options) {
   const train::Predictor predictor = train::Predictor::load(options.checkpoint);
   train::PredictCsvOptions csv;
   csv.predict.logits = options.logits;
+  csv.predict.raw = options.raw;
   csv.header = options.header;
   const int64_t rows = predictor.predict_csv(options.input, options.output, csv);
   spdlog::info("{} rows predicted; written to {}", rows, options.output);

@@ -29,6 +29,7 @@ struct PredictOptions {
   std::string input;
   std::string output;
   bool logits = false;
+  bool raw = false;  ///< uncorrected sigmoid / softmax probabilities (see train::PredictOptions)
   std::string header = "auto";
 };
 

@@ -3,6 +3,7 @@
 //   fulcrum train configs/quickstart.yaml [--set training.epochs=30] [--resume]
 //   fulcrum eval configs/quickstart.yaml --checkpoint runs/quickstart/best.safetensors
 //   fulcrum predict --checkpoint runs/quickstart/best.safetensors --input x.csv --output p.csv
+//   fulcrum experiment configs/experiments/yeast.yaml
 //
 // Results go to stdout, logs and the progress bar to stderr. Exit codes:
 // 0 ok, 1 runtime error, 2 usage or config error, 3 data error, 130 interrupted.
@@ -20,6 +21,7 @@
 #include "exit_codes.hpp"
 #include "fulcrum/data/dataset.hpp"
 #include "fulcrum/train/config_error.hpp"
+#include "fulcrum/train/experiment.hpp"
 
 #ifndef FULCRUM_VERSION
 #define FULCRUM_VERSION "unknown"
@@ -98,6 +100,9 @@ int main(int argc, char** argv) {
       ->required();
   predict_cmd->add_option("--output", predict.output, "CSV to write")->required();
   predict_cmd->add_flag("--logits", predict.logits, "Also write the raw logits");
+  predict_cmd->add_flag("--raw", predict.raw,
+                        "Report sigmoid/softmax of the raw logits, not the probabilities "
+                        "recalibrated for pos_weight / class weights");
   predict_cmd
       ->add_option("--header", predict.header,
                    "Whether the input has a header row (auto: if a field of the first "
@@ -106,6 +111,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   bool predict_quiet = false;
   predict_cmd->add_flag("-q,--quiet", predict_quiet, "Only warnings");
+
+  std::string experiment_config;
+  bool experiment_quiet = false;
+  CLI::App* experiment_cmd = app.add_subcommand(
+      "experiment",
+      "Run a grid of strategies x seeds (each a `fulcrum train` process) and write results.csv, "
+      "summary.md, SVG plots and index.html; finished runs are not redone");
+  experiment_cmd
+      ->add_option("config", experiment_config,
+                   "Experiment config (YAML), e.g. configs/experiments/yeast.yaml")
+      ->required();
+  experiment_cmd->add_flag("-q,--quiet", experiment_quiet, "Only warnings");
 
   try {
     app.parse(argc, argv);
@@ -120,6 +137,11 @@ int main(int argc, char** argv) {
     if (train_cmd->parsed()) {
       setup_logging(train.quiet);
       return run_train(train);
+    }
+    if (experiment_cmd->parsed()) {
+      setup_logging(experiment_quiet);
+      return fulcrum::train::run_experiment_command(experiment_config, "/proc/self/exe",
+                                                    experiment_quiet);
     }
     if (eval_cmd->parsed()) {
       setup_logging(eval_quiet);

@@ -17,7 +17,8 @@ TEST(ConfigErrors, UnknownTopLevelKeyNamesLineAndNearestKey) {
   const ConfigError error = parse_error(kMinimal + "trainng:\n  epochs: 3\n");
   EXPECT_STREQ(error.what(),
                "test.yaml:8:1: unknown key 'trainng' at the top level; did you mean "
-               "'training'? (valid keys: name, seed, threads, output_dir, data, model, training)");
+               "'training'? (valid keys: name, seed, threads, output_dir, data, model, training, "
+               "evaluation)");
   EXPECT_EQ(error.file(), "test.yaml");
   EXPECT_EQ(error.line(), 8);
   EXPECT_EQ(error.column(), 1);
@@ -116,7 +117,8 @@ TEST(ConfigErrors, AWeightIsARuleOrAList) {
       "model: {heads: {labels: {loss: {weight: {rule: none}}}}}\n");
   EXPECT_CONTAINS(error.what(),
                   "model.heads.labels.loss.weight: expected a rule name (none, neg_over_pos, "
-                  "inverse_frequency) or a list of numbers, got a mapping");
+                  "inverse_frequency, sqrt_inverse_frequency, effective_number) or a list of "
+                  "numbers, got a mapping");
 }
 
 TEST(ConfigErrors, TheTopLevelMustBeAMapping) {
@@ -213,7 +215,8 @@ TEST(ConfigErrors, UnknownNamesListTheValidOnesAndSuggestTheNearest) {
        "(valid: mean, sum)"},
       {{"model.heads.labels.loss.pos_weight=neg_over_pso"}, "model.heads.labels.loss.pos_weight",
        "unknown weight rule 'neg_over_pso'; did you mean 'neg_over_pos'? (valid: none, "
-       "neg_over_pos, inverse_frequency, or a list of numbers)"},
+       "neg_over_pos, inverse_frequency, sqrt_inverse_frequency, effective_number, or a list of "
+       "numbers)"},
       {{"training.early_stopping.mode=maximum"}, "training.early_stopping.mode",
        "unknown mode 'maximum'; did you mean 'max'? (valid: min, max)"},
       {{"data.source=cvs"}, "data.source",

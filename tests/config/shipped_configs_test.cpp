@@ -118,6 +118,9 @@ TEST(ShippedConfigs, YeastReadsTheSharedDatasetByDefault) {
   EXPECT_EQ(config.training.optimizer.weight_decay, 1e-4);
   EXPECT_EQ(config.training.batch_size, 64);
   EXPECT_EQ(config.training.epochs, 100);
+  // The PyTorch recipe: all training rows, the model after the last epoch.
+  EXPECT_EQ(config.data.validation_fraction, 0.0);
+  EXPECT_EQ(config.training.final_model, "last");
   EXPECT_EQ(config.model.heads.at(0).loss.pos_weight.rule, "none");
 }
 

@@ -19,13 +19,30 @@ Tree weight_tree(const WeightSpec& spec) {
 
 Tree head_tree(const HeadConfig& head) {
   const bool multiclass = head.kind == "multiclass";
+  const LossConfig& config = head.loss;
+  // Only the settings of the head's loss kind (the others must keep their
+  // defaults, so the file still reads back to the same config).
   Tree loss;
-  loss["weight"] = weight_tree(head.loss.weight);
-  if (!multiclass) loss["pos_weight"] = weight_tree(head.loss.pos_weight);
-  loss["reduction"] = head.loss.reduction;
+  if (!config.kind.empty()) loss["kind"] = config.kind;
+  loss["weight"] = weight_tree(config.weight);
+  if (config.weight.rule == "effective_number") {
+    loss["effective_number_beta"] = config.effective_number_beta;
+  }
+  if (!multiclass) loss["pos_weight"] = weight_tree(config.pos_weight);
+  loss["reduction"] = config.reduction;
   if (multiclass) {
-    loss["label_smoothing"] = head.loss.label_smoothing;
-    loss["ignore_index"] = head.loss.ignore_index;
+    loss["label_smoothing"] = config.label_smoothing;
+    loss["ignore_index"] = config.ignore_index;
+  }
+  if (config.kind == "focal") {
+    loss["focal_alpha"] = config.focal_alpha;
+    loss["focal_gamma"] = config.focal_gamma;
+  } else if (config.kind == "asymmetric") {
+    loss["gamma_pos"] = config.gamma_pos;
+    loss["gamma_neg"] = config.gamma_neg;
+    loss["clip"] = config.clip;
+  } else if (config.kind == "logit_adjusted") {
+    loss["tau"] = config.tau;
   }
   Tree tree;
   tree["kind"] = head.kind;
@@ -74,6 +91,8 @@ Tree data_tree(const DataConfig& data) {
   tree["validation_fraction"] = data.validation_fraction;
   tree["test_fraction"] = data.test_fraction;
   tree["standardize"] = data.standardize;
+  tree["sampling"] = data.sampling;
+  if (data.sampling == "ml_ros") tree["ml_ros_percentage"] = data.ml_ros_percentage;
   return tree;
 }
 
@@ -95,6 +114,7 @@ Tree training_tree(const TrainingConfig& training) {
                       {"gamma", schedule.gamma},
                       {"min_lr", schedule.min_lr}};
   tree["grad_clip"] = training.grad_clip;
+  tree["final_model"] = training.final_model;
   tree["early_stopping"] = {{"enabled", stopping.enabled},
                             {"metric", stopping.metric},
                             {"mode", stopping.mode},
@@ -119,6 +139,7 @@ Tree config_tree(const RunConfig& config) {
                      {"dropout", config.model.backbone.dropout}}},
                    {"heads", heads}};
   tree["training"] = training_tree(config.training);
+  tree["evaluation"] = {{"threshold_tuning", config.evaluation.threshold_tuning}};
   return tree;
 }
 

@@ -20,9 +20,23 @@ const std::vector<std::string>& reduction_names() {
 }
 
 const std::vector<std::string>& weight_rule_names() {
-  // Issue 4 adds its rules here (sqrt_inverse_frequency, effective_number)
-  // once the trainer computes them.
-  static const std::vector<std::string> names{"none", "neg_over_pos", "inverse_frequency"};
+  static const std::vector<std::string> names{"none", "neg_over_pos", "inverse_frequency",
+                                              "sqrt_inverse_frequency", "effective_number"};
+  return names;
+}
+
+const std::vector<std::string>& multilabel_loss_names() {
+  static const std::vector<std::string> names{"bce", "focal", "asymmetric"};
+  return names;
+}
+
+const std::vector<std::string>& multiclass_loss_names() {
+  static const std::vector<std::string> names{"cross_entropy", "logit_adjusted"};
+  return names;
+}
+
+const std::vector<std::string>& sampling_names() {
+  static const std::vector<std::string> names{"none", "class_aware", "ml_ros"};
   return names;
 }
 
@@ -33,6 +47,11 @@ const std::vector<std::string>& optimizer_names() {
 
 const std::vector<std::string>& schedule_names() {
   static const std::vector<std::string> names{"constant", "step", "cosine"};
+  return names;
+}
+
+const std::vector<std::string>& final_model_names() {
+  static const std::vector<std::string> names{"best", "last"};
   return names;
 }
 

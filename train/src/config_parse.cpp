@@ -79,16 +79,26 @@ void read_data(MapReader reader, DataConfig& data) {
   reader.read("validation_fraction", data.validation_fraction);
   reader.read("test_fraction", data.test_fraction);
   reader.read("standardize", data.standardize);
+  reader.read("sampling", data.sampling);
+  reader.read("ml_ros_percentage", data.ml_ros_percentage);
   reader.finish();
 }
 
 LossConfig read_loss(MapReader reader) {
   LossConfig loss;
+  reader.read("kind", loss.kind);
   loss.weight = read_weight(reader, "weight");
   loss.pos_weight = read_weight(reader, "pos_weight");
   reader.read("reduction", loss.reduction);
   reader.read("label_smoothing", loss.label_smoothing);
   reader.read("ignore_index", loss.ignore_index);
+  reader.read("effective_number_beta", loss.effective_number_beta);
+  reader.read("focal_alpha", loss.focal_alpha);
+  reader.read("focal_gamma", loss.focal_gamma);
+  reader.read("gamma_pos", loss.gamma_pos);
+  reader.read("gamma_neg", loss.gamma_neg);
+  reader.read("clip", loss.clip);
+  reader.read("tau", loss.tau);
   reader.finish();
   return loss;
 }
@@ -144,6 +154,7 @@ void read_training(MapReader reader, TrainingConfig& training) {
   schedule.finish();
 
   reader.read("grad_clip", training.grad_clip);
+  reader.read("final_model", training.final_model);
 
   // Writing an early_stopping section turns early stopping on, unless it
   // says `enabled: false`.
@@ -172,6 +183,9 @@ RunConfig read_run_config(const YAML::Node& root, SourceMap& sources) {
   read_data(top.section("data"), config.data);
   read_model(top.section("model"), config.model);
   read_training(top.section("training"), config.training);
+  MapReader evaluation = top.section("evaluation");
+  evaluation.read("threshold_tuning", config.evaluation.threshold_tuning);
+  evaluation.finish();
   top.finish();
   return config;
 }

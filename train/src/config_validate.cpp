@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <numeric>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -11,6 +12,7 @@
 #include "fulcrum/train/config_loader.hpp"
 #include "fulcrum/train/config_names.hpp"
 #include "fulcrum/train/evaluation.hpp"
+#include "fulcrum/train/thresholds.hpp"
 
 namespace fulcrum::train::detail {
 
@@ -32,6 +34,7 @@ class Validator {
     check_model(config.model);
     check_data(config.data, config.model);
     check_training(config.training, config.model);
+    check_evaluation(config);
     require(!config.training.early_stopping.enabled || config.data.validation_fraction > 0.0,
             "training.early_stopping",
             "needs a validation split: data.validation_fraction must be > 0");
@@ -121,6 +124,20 @@ class Validator {
     fraction(loss.label_smoothing, head_key(head, "loss.label_smoothing"));
     const LossConfig defaults;
     const HeadConfig default_head;
+    check_loss_kind(head, multiclass);
+    for (const char* rule : {"sqrt_inverse_frequency", "effective_number"}) {
+      require(loss.pos_weight.rule != rule, head_key(head, "loss.pos_weight"),
+              fmt::format("{} is a rule for loss.weight; pos_weight takes neg_over_pos, "
+                          "inverse_frequency or a list of numbers",
+                          rule));
+    }
+    if (loss.weight.rule == "effective_number") {
+      fraction(loss.effective_number_beta, head_key(head, "loss.effective_number_beta"));
+    } else {
+      require(loss.effective_number_beta == defaults.effective_number_beta,
+              head_key(head, "loss.effective_number_beta"),
+              "applies to loss.weight: effective_number only");
+    }
     if (multiclass) {
       require(loss.pos_weight.rule == "none", head_key(head, "loss.pos_weight"),
               "pos_weight applies to multilabel heads (BCE) only; a multiclass head weighs "
@@ -137,6 +154,63 @@ class Validator {
               "label_smoothing applies to multiclass heads (cross-entropy) only");
       require(loss.ignore_index == defaults.ignore_index, head_key(head, "loss.ignore_index"),
               "ignore_index applies to multiclass heads (cross-entropy) only");
+    }
+  }
+
+  // loss.kind by head kind, and the settings that belong to one kind only.
+  void check_loss_kind(const HeadConfig& head, bool multiclass) {
+    const LossConfig& loss = head.loss;
+    const LossConfig defaults;
+    const std::string kind_key = head_key(head, "loss.kind");
+    if (!loss.kind.empty()) {
+      const auto& valid = multiclass ? multiclass_loss_names() : multilabel_loss_names();
+      if (!is_one_of(loss.kind, valid)) {
+        sources_.fail(kind_key,
+                      fmt::format("unknown loss '{}' for {} head '{}'{} (valid: {})", loss.kind,
+                                  head.kind, head.name, did_you_mean(loss.kind, valid),
+                                  join_names(valid)));
+      }
+    }
+    const std::string kind =
+        !loss.kind.empty() ? loss.kind : (multiclass ? "cross_entropy" : "bce");
+    require(kind == "bce" || multiclass || loss.pos_weight.rule == "none",
+            head_key(head, "loss.pos_weight"),
+            fmt::format("applies to loss.kind bce only, not {}", kind));
+    require(kind == "bce" || multiclass || loss.weight.rule == "none",
+            head_key(head, "loss.weight"),
+            fmt::format("applies to loss.kind bce only, not {} (it has no per-label weight)",
+                        kind));
+    if (kind == "focal") {
+      require(std::isfinite(loss.focal_alpha) && loss.focal_alpha <= 1.0,
+              head_key(head, "loss.focal_alpha"),
+              fmt::format("must be <= 1 (negative: no alpha weighting), got {}",
+                          num(loss.focal_alpha)));
+      non_negative(loss.focal_gamma, head_key(head, "loss.focal_gamma"));
+    } else {
+      require(loss.focal_alpha == defaults.focal_alpha && loss.focal_gamma == defaults.focal_gamma,
+              head_key(head, loss.focal_alpha != defaults.focal_alpha ? "loss.focal_alpha"
+                                                                      : "loss.focal_gamma"),
+              fmt::format("applies to loss.kind focal only, not {}", kind));
+    }
+    if (kind == "asymmetric") {
+      non_negative(loss.gamma_pos, head_key(head, "loss.gamma_pos"));
+      non_negative(loss.gamma_neg, head_key(head, "loss.gamma_neg"));
+      require(loss.clip >= 0.0 && loss.clip <= 1.0, head_key(head, "loss.clip"),
+              fmt::format("must be in [0, 1], got {}", num(loss.clip)));
+    } else {
+      for (const auto& [field, value, fallback] :
+           {std::tuple{"loss.gamma_pos", loss.gamma_pos, defaults.gamma_pos},
+            std::tuple{"loss.gamma_neg", loss.gamma_neg, defaults.gamma_neg},
+            std::tuple{"loss.clip", loss.clip, defaults.clip}}) {
+        require(value == fallback, head_key(head, field),
+                fmt::format("applies to loss.kind asymmetric only, not {}", kind));
+      }
+    }
+    if (kind == "logit_adjusted") {
+      require(std::isfinite(loss.tau), head_key(head, "loss.tau"), "must be finite");
+    } else {
+      require(loss.tau == defaults.tau, head_key(head, "loss.tau"),
+              fmt::format("applies to loss.kind logit_adjusted only, not {}", kind));
     }
   }
 
@@ -175,6 +249,20 @@ class Validator {
               fmt::format("validation_fraction + test_fraction must be < 1 (some examples must "
                           "be left to train on), got {} + {}",
                           num(data.validation_fraction), num(data.test_fraction)));
+    }
+    name_in(data.sampling, sampling_names(), "data.sampling", "sampling");
+    if (data.sampling == "ml_ros") {
+      require(std::isfinite(data.ml_ros_percentage) && data.ml_ros_percentage >= 0.0,
+              "data.ml_ros_percentage",
+              fmt::format("must be >= 0, got {}", num(data.ml_ros_percentage)));
+      require(model.heads.empty() || model.heads.front().kind == "multilabel", "data.sampling",
+              fmt::format("ml_ros resamples the labels of the first head, which must be "
+                          "multilabel; '{}' is {} (use class_aware)",
+                          model.heads.empty() ? "" : model.heads.front().name,
+                          model.heads.empty() ? "" : model.heads.front().kind));
+    } else {
+      require(data.ml_ros_percentage == DataConfig{}.ml_ros_percentage, "data.ml_ros_percentage",
+              "applies to data.sampling ml_ros only");
     }
     if (data.source == "synthetic") {
       check_synthetic(data, model);
@@ -311,6 +399,7 @@ class Validator {
     at_least(training.epochs, 1, "training.epochs");
     at_least(training.batch_size, 1, "training.batch_size");
     non_negative(training.grad_clip, "training.grad_clip");
+    name_in(training.final_model, final_model_names(), "training.final_model", "final model");
 
     const OptimizerConfig& opt = training.optimizer;
     name_in(opt.name, optimizer_names(), "training.optimizer.name", "optimizer");
@@ -349,6 +438,27 @@ class Validator {
     at_least(stopping.patience, 1, "training.early_stopping.patience");
     require(!stopping.metric.empty(), "training.early_stopping.metric", "must not be empty");
     if (stopping.enabled && stopping.metric != "loss") check_metric(stopping.metric, model);
+  }
+
+  // -- evaluation ----------------------------------------------------------------
+
+  void check_evaluation(const RunConfig& config) const {
+    const std::string key = "evaluation.threshold_tuning";
+    const std::string& tuning = config.evaluation.threshold_tuning;
+    if (tuning == "none") return;
+    try {
+      parse_threshold_objective(tuning);
+    } catch (const ValueError& e) {
+      sources_.fail(key, fmt::format("'{}' is not none, f1, precision>=P or recall>=R ({})",
+                                     tuning, e.what()));
+    }
+    require(config.data.validation_fraction > 0.0, key,
+            "tunes thresholds on the validation split: data.validation_fraction must be > 0");
+    const bool any_multilabel =
+        std::any_of(config.model.heads.begin(), config.model.heads.end(),
+                    [](const HeadConfig& head) { return head.kind == "multilabel"; });
+    require(any_multilabel, key,
+            "tunes the thresholds of multilabel heads, and the model has none");
   }
 
   // "loss" (all heads) or HEAD.METRIC with a metric that head's kind reports.

@@ -9,6 +9,7 @@
 
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/ops.hpp"
+#include "fulcrum/losses/class_weights.hpp"
 #include "fulcrum/train/report.hpp"
 
 namespace fulcrum::train {
@@ -77,7 +78,26 @@ std::vector<Tensor> all_logits(nn::MultiHead& model, const Tensor& features, siz
   return logits;
 }
 
+// A weight vector with the values <= 0 (or not finite) replaced by 1: those
+// cannot be undone by a log shift and are left as they are.
+Tensor positive_weights(const Tensor& weight) {
+  std::vector<float> values = weight.to_vector();
+  for (float& v : values) {
+    if (!(v > 0.0f) || !std::isfinite(v)) v = 1.0f;
+  }
+  return Tensor::from({static_cast<int64_t>(values.size())}, values);
+}
+
 }  // namespace
+
+Tensor recalibrated_logits(const Tensor& logits, const HeadLoss& loss) {
+  if (loss.kind == "multiclass") {
+    if (loss.loss_kind != "cross_entropy" || !loss.weight.defined()) return {};
+    return nn::recalibrate_class_weight_logits(logits, positive_weights(loss.weight));
+  }
+  if (loss.loss_kind != "bce" || !loss.pos_weight.defined()) return {};
+  return nn::recalibrate_pos_weight_logits(logits, positive_weights(loss.pos_weight));
+}
 
 const std::vector<std::string>& metric_names(std::string_view kind) {
   static const std::vector<std::string> multilabel = names_of(multilabel_scalars({}));
@@ -110,6 +130,15 @@ std::optional<double> EvaluationResult::metric(std::string_view name) const {
   if (dot != std::string_view::npos) {
     const std::string_view head_name = name.substr(0, dot);
     const std::string_view metric_name = name.substr(dot + 1);
+    constexpr std::string_view kRecalibrated = "recalibrated.";
+    if (metric_name.substr(0, kRecalibrated.size()) == kRecalibrated) {
+      for (const HeadEvaluation& head : recalibrated) {
+        if (head.name != head_name) continue;
+        for (const auto& [key, value] : head.scalar_metrics()) {
+          if (key == metric_name.substr(kRecalibrated.size())) return value;
+        }
+      }
+    }
     for (const HeadEvaluation& head : heads) {
       heads_seen.push_back(head.name);
       if (head.name != head_name) continue;
@@ -137,6 +166,11 @@ nlohmann::ordered_json EvaluationResult::flat_json() const {
       out[head.name + "." + key] = json_value(value);
     }
   }
+  for (const HeadEvaluation& head : recalibrated) {
+    for (const auto& [key, value] : head.scalar_metrics()) {
+      if (key != "loss") out[head.name + ".recalibrated." + key] = json_value(value);
+    }
+  }
   return out;
 }
 
@@ -153,6 +187,15 @@ nlohmann::json EvaluationResult::to_json() const {
     per_head[head.name] = std::move(j);
   }
   out["heads"] = std::move(per_head);
+  if (!recalibrated.empty()) {
+    nlohmann::json heads_json = nlohmann::json::object();
+    for (const HeadEvaluation& head : recalibrated) {
+      nlohmann::json j = head.multilabel ? train::to_json(*head.multilabel, head.labels)
+                                         : train::to_json(*head.multiclass, head.labels);
+      heads_json[head.name] = std::move(j);
+    }
+    out["recalibrated"] = {{"heads", std::move(heads_json)}};
+  }
   return out;
 }
 
@@ -180,13 +223,22 @@ std::string EvaluationResult::format_report() const {
     out += "\n";
   }
   if (heads.size() > 1) out += fmt::format("total loss (head-weighted): {:.4f}\n", loss);
+  for (const HeadEvaluation& head : recalibrated) {
+    out += fmt::format(
+        "\n== head '{}' ({}) on the {} split, recalibrated (the loss weights' shift of the "
+        "logits undone)\n",
+        head.name, head.kind, split);
+    out += head.multilabel ? train::format_report(*head.multilabel, head.labels)
+                           : train::format_report(*head.multiclass, head.labels);
+  }
   return out;
 }
 
 EvaluationResult evaluate(nn::MultiHead& model, const data::Dataset& dataset,
                           const ModelConfig& model_config, const std::vector<HeadLoss>& losses,
                           std::string split, int64_t batch_size,
-                          const std::vector<std::vector<float>>& label_thresholds) {
+                          const std::vector<std::vector<float>>& label_thresholds,
+                          bool recalibrate) {
   FULCRUM_CHECK(dataset.size() > 0, "evaluate: the {} split is empty", split);
   FULCRUM_CHECK(batch_size >= 1, "evaluate: batch_size = {} must be >= 1", batch_size);
   FULCRUM_CHECK(losses.size() == model_config.heads.size(), "evaluate: {} losses for {} heads",
@@ -229,6 +281,19 @@ EvaluationResult evaluate(nn::MultiHead& model, const data::Dataset& dataset,
                                                  static_cast<float>(config.threshold));
     }
     result.loss += config.head_weight * head.loss;
+    const Tensor shifted = recalibrate ? recalibrated_logits(logits[h], losses[h]) : Tensor();
+    if (shifted.defined()) {
+      HeadEvaluation calibrated = head;
+      calibrated.multilabel.reset();
+      calibrated.multiclass.reset();
+      if (config.kind == "multiclass") {
+        calibrated.multiclass = multiclass_metrics(target.values, softmax(shifted, 1));
+      } else {
+        calibrated.multilabel = multilabel_metrics(target.values, sigmoid(shifted),
+                                                   static_cast<float>(config.threshold));
+      }
+      result.recalibrated.push_back(std::move(calibrated));
+    }
     result.heads.push_back(std::move(head));
   }
   return result;

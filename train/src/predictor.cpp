@@ -13,6 +13,7 @@
 #include "fulcrum/train/checkpoint.hpp"
 #include "fulcrum/train/config_error.hpp"
 #include "fulcrum/train/config_loader.hpp"
+#include "fulcrum/train/evaluation.hpp"
 #include "fulcrum/train/model_builder.hpp"
 
 namespace fulcrum::train {
@@ -134,12 +135,16 @@ Predictions Predictor::predict(const Tensor& features, const PredictOptions& opt
     const Tensor logits = parts[h].size() == 1 ? parts[h][0] : concat(parts[h], 0);
     const bool multiclass = head.kind == "multiclass";
     const Tensor probs = multiclass ? softmax(logits, 1) : sigmoid(logits);
+    const Tensor shifted = options.raw ? Tensor() : recalibrated_logits(logits, recalibration(h));
+    const Tensor reported =
+        !shifted.defined() ? probs : multiclass ? softmax(shifted, 1) : sigmoid(shifted);
     const auto k = static_cast<int64_t>(head.labels.size());
     const float* p = probs.data();
+    const float* q = reported.data();
     for (int64_t c = 0; c < k; ++c) {
       out.columns.push_back(head.name + "." + head.labels[static_cast<size_t>(c)]);
       std::vector<float>& column = columns.emplace_back(static_cast<size_t>(n));
-      for (int64_t i = 0; i < n; ++i) column[static_cast<size_t>(i)] = p[i * k + c];
+      for (int64_t i = 0; i < n; ++i) column[static_cast<size_t>(i)] = q[i * k + c];
     }
     if (multiclass) {
       out.columns.push_back(head.name + ".pred");
@@ -172,6 +177,25 @@ Predictions Predictor::predict(const Tensor& features, const PredictOptions& opt
       v[i * total + c] = columns[static_cast<size_t>(c)][static_cast<size_t>(i)];
   }
   return out;
+}
+
+HeadLoss Predictor::recalibration(size_t h) const {
+  // The parts of the head's loss that recalibrated_logits looks at.
+  const HeadCard& head = card_.heads[h];
+  const std::string& kind = config_.model.heads[h].loss.kind;
+  const bool multiclass = head.kind == "multiclass";
+  HeadLoss loss;
+  loss.head = head.name;
+  loss.kind = head.kind;
+  loss.loss_kind = !kind.empty() ? kind : (multiclass ? "cross_entropy" : "bce");
+  const auto tensor_of = [](const std::vector<double>& values) {
+    if (values.empty()) return Tensor();
+    return Tensor::from({static_cast<int64_t>(values.size())},
+                        std::vector<float>(values.begin(), values.end()));
+  };
+  loss.weight = tensor_of(head.weight);
+  loss.pos_weight = tensor_of(head.pos_weight);
+  return loss;
 }
 
 int64_t Predictor::predict_csv(const std::filesystem::path& input,

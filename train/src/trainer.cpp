@@ -9,13 +9,16 @@
 #include <cmath>
 #include <filesystem>
 
+#include "fulcrum/core/ops.hpp"
 #include "fulcrum/core/parallel.hpp"
+#include "fulcrum/data/sampling.hpp"
 #include "fulcrum/optim/adam.hpp"
 #include "fulcrum/optim/sgd.hpp"
 #include "fulcrum/train/checkpoint.hpp"
 #include "fulcrum/train/config_error.hpp"
 #include "fulcrum/train/config_loader.hpp"
 #include "fulcrum/train/model_builder.hpp"
+#include "fulcrum/train/thresholds.hpp"
 #include "trainer_state.hpp"
 
 namespace fulcrum::train {
@@ -113,6 +116,13 @@ Trainer::Trainer(RunConfig config)
                               head.name));
     }
     head.outputs = count;
+    // The loss kind as used, so config.yaml and the checkpoints name it.
+    if (head.loss.kind.empty()) head.loss.kind = head.kind == "multiclass" ? "cross_entropy" : "bce";
+  }
+  if (config_.evaluation.threshold_tuning != "none" && data_.validation.size() == 0) {
+    config_fail(config_, "evaluation.threshold_tuning",
+                "tunes thresholds on the validation split, which is empty: set "
+                "data.validation_fraction > 0");
   }
 
   const auto& stopping = config_.training.early_stopping;
@@ -194,6 +204,9 @@ ModelCard Trainer::model_card() const {
     const std::vector<std::string>& labels = data_.train.targets[h].classes;
     std::vector<double> thresholds;
     if (head.kind != "multiclass") thresholds.assign(labels.size(), head.threshold);
+    if (h < label_thresholds_.size() && !label_thresholds_[h].empty()) {
+      thresholds.assign(label_thresholds_[h].begin(), label_thresholds_[h].end());
+    }
     card.heads.push_back({head.name, head.kind, labels, std::move(thresholds),
                           weight_values(losses_[h].weight), weight_values(losses_[h].pos_weight)});
   }
@@ -262,6 +275,15 @@ void Trainer::load_checkpoint(const std::filesystem::path& model_file) {
     return;
   }
   const ModelCard card = model_card_from(checkpoint.metadata);
+  // The stored per-label thresholds (tuned, or the head's threshold each).
+  label_thresholds_.assign(config_.model.heads.size(), {});
+  for (size_t h = 0; h < card.heads.size() && h < label_thresholds_.size(); ++h) {
+    if (card.heads[h].kind == "multiclass" ||
+        card.heads[h].thresholds.size() != data_.train.targets[h].classes.size()) {
+      continue;
+    }
+    label_thresholds_[h].assign(card.heads[h].thresholds.begin(), card.heads[h].thresholds.end());
+  }
   if (card.feature_names != data_.train.feature_names) {
     throw data::DataError(fmt::format(
         "{}: the checkpoint was trained on {} features ({}...), the "
@@ -278,7 +300,7 @@ void Trainer::load_checkpoint(const std::filesystem::path& model_file) {
   data_ = standardized(raw_, scaler);
 }
 
-EvaluationResult Trainer::evaluate(std::string_view split) {
+EvaluationResult Trainer::evaluate(std::string_view split, bool recalibrated) {
   const data::Dataset* dataset = split == "train"        ? &data_.train
                                  : split == "validation" ? &data_.validation
                                  : split == "test"       ? &data_.test
@@ -289,7 +311,70 @@ EvaluationResult Trainer::evaluate(std::string_view split) {
                 "data.test_fraction and data.test)",
                 split);
   return train::evaluate(*model_, *dataset, config_.model, losses_, std::string(split),
-                         std::max<int64_t>(config_.training.batch_size, 1024));
+                         std::max<int64_t>(config_.training.batch_size, 1024), label_thresholds_,
+                         recalibrated);
+}
+
+data::EpochOrderFn Trainer::training_order() const {
+  // The first head's targets drive the re-sampling (one label set decides which
+  // rows are rare; the other heads' targets come along with the rows).
+  const std::string& sampling = config_.data.sampling;
+  const data::Target& target = data_.train.targets.front();
+  if (sampling == "class_aware") {
+    return data::class_aware_order(data::ClassAwareSampler(target, loader_seed_));
+  }
+  if (sampling == "ml_ros") {
+    std::vector<int64_t> rows = data::ml_ros(target.values, config_.data.ml_ros_percentage,
+                                             loader_seed_);
+    spdlog::info("data.sampling ml_ros: {} training rows + {} clones (head '{}')",
+                 data_.train.size(), static_cast<int64_t>(rows.size()) - data_.train.size(),
+                 target.name);
+    return data::shuffled_order(std::move(rows), loader_seed_);
+  }
+  return nullptr;
+}
+
+void Trainer::tune_thresholds_on_validation() {
+  const ThresholdObjective objective =
+      parse_threshold_objective(config_.evaluation.threshold_tuning);
+  std::vector<Tensor> logits;
+  {
+    const bool was_training = model_->is_training();
+    model_->eval();
+    NoGradGuard no_grad;
+    const nn::HeadOutputs outputs = model_->forward_heads(data_.validation.features);
+    for (const auto& output : outputs) logits.push_back(output.second);
+    model_->train(was_training);
+  }
+  label_thresholds_.assign(config_.model.heads.size(), {});
+  for (size_t h = 0; h < config_.model.heads.size(); ++h) {
+    const HeadConfig& head = config_.model.heads[h];
+    if (head.kind == "multiclass") continue;
+    const data::Target& target = data_.validation.targets[h];
+    const std::vector<LabelThreshold> tuned =
+        tune_label_thresholds(target.values, sigmoid(logits[h]), objective,
+                              static_cast<float>(head.threshold));
+    for (size_t l = 0; l < tuned.size(); ++l) {
+      label_thresholds_[h].push_back(tuned[l].threshold);
+      spdlog::info("head '{}' label '{}': threshold {:.4g} ({}; validation precision {:.3f}, "
+                   "recall {:.3f}, F1 {:.3f})",
+                   head.name, target.classes[l], tuned[l].threshold,
+                   threshold_status_name(tuned[l].status), tuned[l].precision, tuned[l].recall,
+                   tuned[l].f1);
+    }
+  }
+}
+
+void Trainer::store_thresholds(const std::filesystem::path& model_file) const {
+  // Only the heads' entry changes: the rest of the metadata stays that of the
+  // epoch the model is from.
+  const Checkpoint checkpoint = train::load_checkpoint(model_file, /*with_optimizer=*/false);
+  Metadata metadata;
+  for (const auto& [key, value] : checkpoint.metadata) {
+    if (key.rfind("fulcrum.", 0) != 0) metadata[key] = value;  // save_checkpoint writes those
+  }
+  metadata[run_keys::kHeads] = to_metadata(model_card()).at(run_keys::kHeads);
+  save_checkpoint(model_file, *model_, nullptr, metadata);
 }
 
 }  // namespace fulcrum::train

@@ -124,7 +124,7 @@ EpochSummary Trainer::run_epoch(data::DataLoader& loader, int64_t epoch, State& 
   summary.train_loss = train_epoch(loader, epoch, summary.seconds);
   summary.samples_per_second =
       summary.seconds > 0 ? static_cast<double>(data_.train.size()) / summary.seconds : 0.0;
-  if (has_validation) summary.validation = evaluate("validation");
+  if (has_validation) summary.validation = evaluate("validation", /*recalibrated=*/false);
   summary.monitor = monitor_label();
   summary.monitored = has_validation ? summary.validation->metric(monitor_) : summary.train_loss;
 
@@ -168,8 +168,8 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
 
   const TrainingConfig& training = config_.training;
   // Built after restore(), which may re-standardise the data.
-  data::DataLoader loader(
-      data_.train, {training.batch_size, /*shuffle=*/true, training.drop_last, loader_seed_});
+  data::DataLoader loader(data_.train, {training.batch_size, /*shuffle=*/true, training.drop_last,
+                                        loader_seed_, training_order()});
   TrainResult result;
   result.paths = paths;
   result.monitor = monitor_label();
@@ -203,10 +203,26 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
   result.best_epoch = state.best_epoch;
   result.best_value = state.best_value;
   if (!result.interrupted) {
-    if (state.best_epoch > 0) {
+    const bool keep_last = config_.training.final_model == "last";
+    if (keep_last) {
+      // best.safetensors is "the final model": here the last epoch's.
+      save(paths.best_checkpoint(), /*with_optimizer=*/false, state);
+      spdlog::info("final model: the last epoch's ({}), as training.final_model says",
+                   state.epochs_completed);
+    } else if (state.best_epoch > 0) {
       model_->load_state_dict(train::load_checkpoint(paths.best_checkpoint(), false).model);
       spdlog::info("best epoch {} ({} {})", state.best_epoch, result.monitor,
                    format_value(state.best_value));
+    }
+    if (config_.evaluation.threshold_tuning != "none") {
+      tune_thresholds_on_validation();
+      if (keep_last || state.best_epoch > 0) {
+        store_thresholds(paths.best_checkpoint());
+      } else {
+        spdlog::warn("no epoch improved {}, so there is no best.safetensors to store the tuned "
+                     "thresholds in; they are in summary.json",
+                     result.monitor);
+      }
     }
     if (data_.test.size() > 0) {
       result.test = evaluate("test");
@@ -226,6 +242,8 @@ void Trainer::write_summary(const TrainResult& result) const {
                      {"kind", losses_[h].kind},
                      {"labels", data_.train.targets[h].classes},
                      {"threshold", config_.model.heads[h].threshold},
+                     {"thresholds", h < label_thresholds_.size() ? label_thresholds_[h]
+                                                                 : std::vector<float>{}},
                      {"weight", weight_values(losses_[h].weight)},
                      {"pos_weight", weight_values(losses_[h].pos_weight)},
                      {"labels_without_positives", losses_[h].labels_without_positives}});

@@ -64,6 +64,10 @@ struct DataConfig {
   double validation_fraction = 0.2;
   double test_fraction = 0.2;  ///< only when `test` is not given
   bool standardize = true;     ///< fit mean/std on the training split only
+  /// Re-sampling of the TRAINING split (the loader's order): none |
+  /// class_aware | ml_ros, on the targets of the first head in model.heads.
+  std::string sampling = "none";
+  double ml_ros_percentage = 25.0;  ///< ml_ros: rows to clone, % of the training split
 
   friend bool operator==(const DataConfig&, const DataConfig&) = default;
 };
@@ -81,18 +85,30 @@ struct BackboneConfig {
 /// A class/label weighting: none, a rule computed from the training split
 /// (neg_over_pos, inverse_frequency, ...), or explicit numbers.
 struct WeightSpec {
-  std::string rule = "none";   ///< none | neg_over_pos | inverse_frequency | values
+  /// none | neg_over_pos | inverse_frequency | sqrt_inverse_frequency |
+  /// effective_number | values (see loss_builder.hpp)
+  std::string rule = "none";
   std::vector<double> values;  ///< when rule == "values"
 
   friend bool operator==(const WeightSpec&, const WeightSpec&) = default;
 };
 
+/// A head's loss. `kind` "" is the head kind's default (bce for multilabel,
+/// cross_entropy for multiclass); the Trainer writes the resolved name.
 struct LossConfig {
+  std::string kind;  ///< multilabel: bce | focal | asymmetric; multiclass: cross_entropy | logit_adjusted
   WeightSpec weight;      ///< BCE `weight` (per label) or CE class `weight`
   WeightSpec pos_weight;  ///< BCE only
   std::string reduction = "mean";
   double label_smoothing = 0.0;  ///< CE only
   int64_t ignore_index = -100;   ///< CE only
+  double effective_number_beta = 0.999;  ///< weight rule effective_number (Cui et al. 2019)
+  double focal_alpha = 0.25;  ///< focal (torchvision's defaults); alpha < 0: no weighting
+  double focal_gamma = 2.0;   ///< focal
+  double gamma_pos = 0.0;     ///< asymmetric (Ridnik et al. 2021's recommended values)
+  double gamma_neg = 4.0;     ///< asymmetric
+  double clip = 0.05;         ///< asymmetric probability margin; 0: off
+  double tau = 1.0;           ///< logit_adjusted (Menon et al. 2021)
 
   friend bool operator==(const LossConfig&, const LossConfig&) = default;
 };
@@ -156,10 +172,24 @@ struct TrainingConfig {
   OptimizerConfig optimizer;
   ScheduleConfig schedule;
   double grad_clip = 0.0;  ///< max global gradient norm; 0: off
+  /// The model tested at the end and saved as best.safetensors: `best` (the
+  /// epoch with the best monitored value) or `last` (the last epoch's, as a
+  /// plain PyTorch loop that trains N epochs and keeps the result).
+  std::string final_model = "best";
   EarlyStoppingConfig early_stopping;
   bool progress = true;    ///< progress bar (only when stderr is a terminal)
 
   friend bool operator==(const TrainingConfig&, const TrainingConfig&) = default;
+};
+
+/// What happens after training, on the validation split.
+struct EvaluationConfig {
+  /// Per-label thresholds of the multilabel heads, tuned on the validation
+  /// split with the best model: none | f1 | "precision>=P" | "recall>=R"
+  /// (thresholds.hpp). They go into best.safetensors and the test evaluation.
+  std::string threshold_tuning = "none";
+
+  friend bool operator==(const EvaluationConfig&, const EvaluationConfig&) = default;
 };
 
 // -- the whole run ----------------------------------------------------------------
@@ -172,6 +202,7 @@ struct RunConfig {
   DataConfig data;
   ModelConfig model;
   TrainingConfig training;
+  EvaluationConfig evaluation;
   std::string source_path;  ///< the file it was read from (for messages), if any
 
   friend bool operator==(const RunConfig&, const RunConfig&) = default;

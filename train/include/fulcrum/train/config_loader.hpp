@@ -55,7 +55,10 @@ RunConfig parse_config(const std::string& yaml_text, const std::string& source_n
 /// kind, reduction, weight rule), at least one head, kind-specific options
 /// (pos_weight and threshold are for multilabel heads, label_smoothing and
 /// ignore_index for multiclass heads), data.targets / data.synthetic.heads
-/// matching model.heads, the early-stopping metric naming a head.
+/// matching model.heads, the early-stopping metric naming a head, loss.kind
+/// by head kind (pos_weight and weight with bce only; each kind's settings
+/// with that kind only), data.sampling, evaluation.threshold_tuning (needs a
+/// validation split and a multilabel head).
 /// load_config and parse_config call it; call it on a RunConfig filled by hand.
 /// Throws ConfigError naming the key (no line: there is no file).
 void validate_config(const RunConfig& config);

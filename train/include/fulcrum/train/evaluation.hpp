@@ -41,21 +41,31 @@ struct EvaluationResult {
   int64_t samples = 0;
   double loss = 0;  ///< sum over heads of head_weight * head loss
   std::vector<HeadEvaluation> heads;
+  /// The heads trained with pos_weight (bce) or class weights (cross_entropy)
+  /// once more, on recalibrated probabilities: sigmoid(z - log(pos_weight)),
+  /// softmax(z - log(weight)) (losses/class_weights.hpp), decided with the
+  /// head's configured threshold (multilabel) or the argmax. Their loss is the
+  /// head's training loss (unchanged). Empty unless evaluate() was asked for it.
+  std::vector<HeadEvaluation> recalibrated;
 
   /// A metric by its config name: "loss" (the total), or "HEAD.METRIC" with
   /// METRIC one of the head's scalar_metrics() ("labels.f1_macro",
-  /// "rating.accuracy", "labels.loss"). nullopt for an undefined value; throws
+  /// "rating.accuracy", "labels.loss"), or "HEAD.recalibrated.METRIC" for a
+  /// recalibrated head. nullopt for an undefined value; throws
   /// ValueError listing the valid names for an unknown one.
   std::optional<double> metric(std::string_view name) const;
 
   /// Every scalar as "loss", "HEAD.loss", "HEAD.f1_micro", ... in a fixed order
-  /// (the per-epoch log); undefined values are null.
+  /// (the per-epoch log), then "HEAD.recalibrated.METRIC" for the recalibrated
+  /// heads; undefined values are null.
   nlohmann::ordered_json flat_json() const;
-  /// {"split", "samples", "loss", "heads": {NAME: report to_json(...) plus "loss"}}.
+  /// {"split", "samples", "loss", "heads": {NAME: report to_json(...) plus "loss"}},
+  /// plus "recalibrated": {"heads": {NAME: ...}} when there are recalibrated heads.
   nlohmann::json to_json() const;
   /// Rows `head,metric,label,value`: each head's report to_csv with its name first.
   std::string to_csv() const;
-  /// Each head's table (report.hpp format_report), under a title line.
+  /// Each head's table (report.hpp format_report), under a title line; then
+  /// the recalibrated heads' tables.
   std::string format_report() const;
 };
 
@@ -78,11 +88,20 @@ bool higher_is_better(std::string_view metric);
 /// the whole split. Heads are matched to dataset targets and to `losses` by
 /// name; multilabel decisions use each head's HeadConfig::threshold, or, when
 /// `label_thresholds` holds a non-empty entry for the head (in head order), one
-/// threshold per label.
+/// threshold per label. With `recalibrate`, also fills
+/// EvaluationResult::recalibrated.
 /// Requires: a non-empty dataset with a target for every head of `model_config`.
 EvaluationResult evaluate(nn::MultiHead& model, const data::Dataset& dataset,
                           const ModelConfig& model_config, const std::vector<HeadLoss>& losses,
                           std::string split, int64_t batch_size = 1024,
-                          const std::vector<std::vector<float>>& label_thresholds = {});
+                          const std::vector<std::vector<float>>& label_thresholds = {},
+                          bool recalibrate = false);
+
+/// Logits whose sigmoid / softmax are calibrated probabilities again for a
+/// head trained with pos_weight (bce: z - log(pos_weight)) or class weights
+/// (cross_entropy: z - log(weight)); undefined for every other head (nothing
+/// to undo). Weights <= 0 (a label whose examples are all positive) are left
+/// uncorrected.
+Tensor recalibrated_logits(const Tensor& logits, const HeadLoss& loss);
 
 }  // namespace fulcrum::train

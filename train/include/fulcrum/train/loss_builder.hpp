@@ -7,21 +7,36 @@
 
 #include "fulcrum/core/tensor.hpp"
 #include "fulcrum/data/dataset.hpp"
+#include "fulcrum/losses/asymmetric_loss.hpp"
+#include "fulcrum/losses/focal_loss.hpp"
 #include "fulcrum/losses/reduction.hpp"
 #include "fulcrum/train/config.hpp"
 
 namespace fulcrum::train {
 
 /// Represents: the loss of one head, with its weights resolved to numbers.
-/// multilabel: binary_cross_entropy_with_logits(logits [B, L], targets [B, L],
-///   weight, pos_weight); multiclass: cross_entropy(logits [B, K], class
-///   indices [B], weight, ignore_index, label_smoothing).
+/// By loss_kind (LossConfig::kind; every kind uses the config's `reduction`):
+///   bce             binary_cross_entropy_with_logits(logits [B, L], targets
+///                   [B, L], weight, pos_weight);
+///   focal           sigmoid_focal_loss (torchvision's formula; alpha, gamma);
+///   asymmetric      asymmetric_loss (gamma_pos, gamma_neg, clip). Its reference
+///                   implementation sums over the elements; here the reduction
+///                   is the config's (default mean, like every other head's
+///                   loss, so head_weight and the learning rate mean the same
+///                   for every kind); `reduction: sum` gives the reference value;
+///   cross_entropy   cross_entropy(logits [B, K], class indices [B], weight,
+///                   ignore_index, label_smoothing);
+///   logit_adjusted  logit_adjusted_cross_entropy with the training split's
+///                   class priors and tau (and cross_entropy's options).
 /// Weight rules (WeightSpec), resolved on the training targets:
 ///   none               undefined tensor (every weight 1);
 ///   neg_over_pos       negatives / positives per label (multilabel only);
 ///   inverse_frequency  N / (L * positives) per label (multilabel), or
 ///                      N / (K * count) per class (multiclass; scikit-learn's
 ///                      "balanced");
+///   sqrt_inverse_frequency  the square root of inverse_frequency;
+///   effective_number   Cui et al. 2019's (1 - beta) / (1 - beta^n), normalised
+///                      to sum to L (K), beta = loss.effective_number_beta;
 ///   values             the numbers given, one per label / class.
 /// A label with no positive example in the training split (a class absent from
 /// it) cannot be balanced: it gets weight 1, i.e. the unweighted loss (the rule
@@ -38,6 +53,12 @@ struct HeadLoss {
   int64_t ignore_index = -100;
   /// Names of the labels (classes) the rules could not balance.
   std::vector<std::string> labels_without_positives;
+  /// bce | focal | asymmetric (multilabel); cross_entropy | logit_adjusted (multiclass).
+  std::string loss_kind = "bce";
+  nn::SigmoidFocalLossOptions focal;       ///< focal (reduction set from `reduction`)
+  nn::AsymmetricLossOptions asymmetric;    ///< asymmetric (reduction set from `reduction`)
+  Tensor class_priors;  ///< [K], logit_adjusted: the training split's class frequencies
+  float tau = 1.0f;     ///< logit_adjusted
 
   /// The loss of a batch: logits from the head, targets from the dataset.
   Tensor operator()(const Tensor& logits, const Tensor& targets) const;
@@ -47,7 +68,8 @@ struct HeadLoss {
 /// training split. Throws ConfigError naming the key
 /// ("model.heads.labels.loss.pos_weight") for a rule that does not apply to the
 /// head's kind, or a list of values whose length is not the label / class count
-/// (both lengths named).
+/// (both lengths named), or logit_adjusted with a class absent from the
+/// training split (its prior would be 0).
 HeadLoss build_head_loss(const HeadConfig& head, const data::Target& train_target);
 
 /// build_head_loss for every head of `model`, against the target of the same

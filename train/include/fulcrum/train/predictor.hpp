@@ -14,6 +14,7 @@
 #include "fulcrum/data/scaler.hpp"
 #include "fulcrum/layers/multi_head.hpp"
 #include "fulcrum/train/config.hpp"
+#include "fulcrum/train/loss_builder.hpp"
 #include "fulcrum/train/run_outputs.hpp"
 
 namespace fulcrum::train {
@@ -27,13 +28,22 @@ struct Predictions {
 };
 
 /// Which columns predict() writes. Per head, in head order:
-///   multilabel: HEAD.LABEL (sigmoid probability) for each label, then
-///               HEAD.LABEL.pred (1 when the probability >= the label's stored threshold);
-///   multiclass: HEAD.CLASS (softmax probability) for each class, then
-///               HEAD.pred (the most probable class; its name in CSV output);
+///   multilabel: HEAD.LABEL (probability) for each label, then
+///               HEAD.LABEL.pred (1 when sigmoid(logit) >= the label's stored threshold);
+///   multiclass: HEAD.CLASS (probability) for each class, then
+///               HEAD.pred (the class of the largest logit; its name in CSV output);
 ///   logits:     also HEAD.LABEL.logit (the raw outputs) for each label / class.
+/// Probabilities are calibrated: a head trained with pos_weight (bce) reports
+/// sigmoid(z - log(pos_weight)), one trained with class weights
+/// (cross_entropy) softmax(z - log(weight)) (losses/class_weights.hpp: the
+/// weights shift the trained logits by log(weight)); other heads report
+/// sigmoid(z) / softmax(z). raw: report sigmoid(z) / softmax(z) for every head.
+/// Decisions do not depend on `raw`: they are the trained model's, as the
+/// run's test evaluation measured them (thresholds, tuned or not, apply to
+/// sigmoid(z); the class is the argmax of z).
 struct PredictOptions {
   bool logits = false;
+  bool raw = false;
 };
 
 /// How predict_csv reads its input.
@@ -74,6 +84,8 @@ class Predictor {
 
  private:
   Predictor() = default;
+  /// Head h's loss weights as recalibrated_logits (evaluation.hpp) takes them.
+  HeadLoss recalibration(size_t h) const;
 
   ModelCard card_;
   RunConfig config_;

@@ -94,7 +94,12 @@ struct TrainResult {
 /// bit, and fit(resume_from) continues an interrupted run exactly as if it had
 /// never stopped: the weights, optimizer state, dropout generator, epoch count
 /// and early-stopping state are in the last checkpoint, the shuffling order
-/// depends on (seed, epoch) only and the learning rate on the epoch only.
+/// depends on (seed, epoch) only (also with data.sampling: the class-aware
+/// draws and the ML-ROS clones come from the seed, the order from (seed,
+/// epoch)) and the learning rate on the epoch only.
+/// After the epochs: the best model is loaded, its per-label thresholds tuned
+/// on the validation split when evaluation.threshold_tuning is set (stored in
+/// best.safetensors), and it is evaluated on the test split.
 /// Seeds: config.seed drives the synthetic data and the split directly; the
 /// initial weights, the dropout masks and the batch order each use their own
 /// generator derived from it.
@@ -131,8 +136,16 @@ class Trainer {
   void load_checkpoint(const std::filesystem::path& model_file);
 
   /// The model on a split: "train", "validation" or "test" (ValueError for
-  /// another name or an empty split).
-  EvaluationResult evaluate(std::string_view split);
+  /// another name or an empty split), with the per-label thresholds of
+  /// label_thresholds() where tuned. With `recalibrated`, the heads trained
+  /// with pos_weight / class weights are also evaluated on recalibrated
+  /// probabilities (EvaluationResult::recalibrated).
+  EvaluationResult evaluate(std::string_view split, bool recalibrated = true);
+
+  /// Per multilabel head (in head order), the thresholds tuned on the
+  /// validation split after fit() (evaluation.threshold_tuning) or read from
+  /// a checkpoint by load_checkpoint(); an empty entry: the head's threshold.
+  const std::vector<std::vector<float>>& label_thresholds() const { return label_thresholds_; }
 
   /// The config, with each head's `outputs` taken from the data.
   const RunConfig& config() const { return config_; }
@@ -157,6 +170,9 @@ class Trainer {
   std::string monitor_label() const;
   void write_summary(const TrainResult& result) const;
   void save(const std::filesystem::path& file, bool with_optimizer, const State& state) const;
+  data::EpochOrderFn training_order() const;
+  void tune_thresholds_on_validation();
+  void store_thresholds(const std::filesystem::path& model_file) const;
   void restore(const std::filesystem::path& file, State& state);
 
   RunConfig config_;
@@ -170,6 +186,7 @@ class Trainer {
   std::unique_ptr<optim::Optimizer> optimizer_;
   std::string monitor_;
   bool maximize_ = false;
+  std::vector<std::vector<float>> label_thresholds_;
   TrainerCallbacks callbacks_;
   std::atomic<bool> stop_requested_{false};
 };
