@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/errors.hpp"
+
 #include "fulcrum/core/tensor.hpp"
 
 namespace fulcrum::testing {
@@ -25,18 +27,6 @@ inline void expect_tensor(const Tensor& got, const Shape& shape, const std::vect
     EXPECT_TRUE(std::abs(g - w) <= atol + rtol * std::abs(w))
         << "element " << i << ": got " << g << ", want " << w;
   }
-}
-
-/// Runs fn, which must throw E, and returns the error's message.
-template <typename E, typename Fn>
-std::string error_message(Fn&& fn) {
-  try {
-    fn();
-  } catch (const E& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an exception, none was thrown";
-  return {};
 }
 
 /// Expects `message` to contain each of `parts`.

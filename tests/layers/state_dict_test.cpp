@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/errors.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -15,22 +17,12 @@
 namespace fulcrum::nn {
 namespace {
 
+using fulcrum::testing::error_message;
+
 using testing::expect_identical;
 using testing::parameter_names;
 
 MLPOptions mlp_sizes(std::vector<int64_t> sizes) { return MLPOptions{.sizes = std::move(sizes)}; }
-
-// Message of the error `fn` throws (of type E), or a test failure.
-template <typename E, typename Fn>
-std::string error_message(Fn&& fn) {
-  try {
-    fn();
-  } catch (const E& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an exception";
-  return {};
-}
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

@@ -19,23 +19,15 @@
 #include "fulcrum/core/random.hpp"
 #include "fulcrum/losses/bce_with_logits.hpp"
 #include "fulcrum/losses/focal_loss.hpp"
+#include "support/errors.hpp"
 #include "support/gradcheck.hpp"
 
 namespace fulcrum::nn {
 namespace {
 
-using testing::gradcheck;
+using fulcrum::testing::error_message;
 
-template <typename ErrorType, typename F>
-std::string error_message(F f) {
-  try {
-    f();
-  } catch (const ErrorType& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no error thrown";
-  return "";
-}
+using testing::gradcheck;
 
 AsymmetricLossOptions asl(float gamma_pos, float gamma_neg, float clip,
                           Reduction reduction = Reduction::Sum) {

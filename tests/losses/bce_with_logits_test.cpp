@@ -15,24 +15,15 @@
 #include "fulcrum/core/parallel.hpp"
 #include "fulcrum/core/random.hpp"
 #include "fulcrum/losses/bce_with_logits.hpp"
+#include "support/errors.hpp"
 #include "support/gradcheck.hpp"
 
 namespace fulcrum::nn {
 namespace {
 
-using testing::gradcheck;
+using fulcrum::testing::error_message;
 
-// The message of the fulcrum error `f` throws, or "" (and a failure) if none.
-template <typename ErrorType, typename F>
-std::string error_message(F f) {
-  try {
-    f();
-  } catch (const ErrorType& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no error thrown";
-  return "";
-}
+using testing::gradcheck;
 
 TEST(BceWithLogits, GradcheckWithWeightAndPosWeightForEveryReduction) {
   Generator gen(7);

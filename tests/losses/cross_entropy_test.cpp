@@ -13,23 +13,15 @@
 #include "fulcrum/core/parallel.hpp"
 #include "fulcrum/core/random.hpp"
 #include "fulcrum/losses/cross_entropy.hpp"
+#include "support/errors.hpp"
 #include "support/gradcheck.hpp"
 
 namespace fulcrum::nn {
 namespace {
 
-using testing::gradcheck;
+using fulcrum::testing::error_message;
 
-template <typename ErrorType, typename F>
-std::string error_message(F f) {
-  try {
-    f();
-  } catch (const ErrorType& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no error thrown";
-  return "";
-}
+using testing::gradcheck;
 
 // Random class indices in [0, classes) as floats, shape `shape`.
 Tensor random_indices(const Shape& shape, int64_t classes, Generator& gen) {

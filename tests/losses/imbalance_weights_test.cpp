@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/errors.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -20,16 +22,7 @@
 namespace fulcrum::nn {
 namespace {
 
-template <typename ErrorType, typename F>
-std::string error_message(F f) {
-  try {
-    f();
-  } catch (const ErrorType& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no error thrown";
-  return "";
-}
+using fulcrum::testing::error_message;
 
 // A [rows, C] 0/1 matrix whose column c has its first positives[c] rows set.
 Tensor targets_with_positives(int64_t rows, const std::vector<int64_t>& positives) {

@@ -17,23 +17,15 @@
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/ops.hpp"
 #include "fulcrum/core/random.hpp"
+#include "support/errors.hpp"
 #include "support/gradcheck.hpp"
 
 namespace fulcrum::nn {
 namespace {
 
-using testing::gradcheck;
+using fulcrum::testing::error_message;
 
-template <typename ErrorType, typename F>
-std::string error_message(F f) {
-  try {
-    f();
-  } catch (const ErrorType& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no error thrown";
-  return "";
-}
+using testing::gradcheck;
 
 CrossEntropyLossOptions reduced(Reduction r) {
   CrossEntropyLossOptions o;

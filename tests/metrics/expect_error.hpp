@@ -4,24 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include "support/errors.hpp"
+
 #include <initializer_list>
 #include <string>
 
 namespace fulcrum::train::testing {
 
-template <class ErrorType, class Call>
-void expect_error(Call&& call, std::initializer_list<const char*> parts) {
-  try {
-    call();
-    ADD_FAILURE() << "no exception thrown";
-  } catch (const ErrorType& e) {
-    const std::string message = e.what();
-    for (const char* part : parts)
-      EXPECT_NE(message.find(part), std::string::npos)
-          << "message \"" << message << "\" does not contain \"" << part << "\"";
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "wrong exception type: " << e.what();
-  }
-}
+using fulcrum::testing::expect_error;
 
 }  // namespace fulcrum::train::testing

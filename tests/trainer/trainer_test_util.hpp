@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/errors.hpp"
+
 #include <filesystem>
 #include <initializer_list>
 #include <string>
@@ -47,19 +49,6 @@ inline std::filesystem::path fresh_dir(const std::string& tag) {
   return dir;
 }
 
-template <class ErrorType, class Call>
-void expect_error(Call&& call, std::initializer_list<const char*> parts) {
-  try {
-    call();
-    ADD_FAILURE() << "no exception thrown";
-  } catch (const ErrorType& e) {
-    const std::string message = e.what();
-    for (const char* part : parts)
-      EXPECT_NE(message.find(part), std::string::npos)
-          << "message \"" << message << "\" does not contain \"" << part << "\"";
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "wrong exception type: " << e.what();
-  }
-}
+using fulcrum::testing::expect_error;
 
 }  // namespace fulcrum::train::testing

@@ -57,7 +57,10 @@ std::string last_log_line(const std::filesystem::path& log) {
   while (std::getline(lines, line)) {
     if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
   }
-  if (last.size() > 300) last = last.substr(0, 300) + "...";
+  if (last.size() > 300) {
+    last.resize(300);
+    last += "...";
+  }
   return last;
 }
 
