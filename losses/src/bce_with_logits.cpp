@@ -98,21 +98,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
     return w(i) * ((1.0 - ti) * sp.pos + pw(i) * ti * sp.neg);
   };
 
-  Tensor out;
-  if (reduction == Reduction::None) {
-    out = Tensor::empty(shape);
-    float* o = out.data();
-    parallel_for(
-        n,
-        [&](int64_t begin, int64_t end) {
-          for (int64_t i = begin; i < end; ++i) o[i] = static_cast<float>(loss_at(i));
-        },
-        kCostPerElement);
-  } else {
-    const double total = detail::deterministic_sum(n, loss_at, kCostPerElement);
-    out = Tensor::scalar(
-        static_cast<float>(reduction == Reduction::Mean ? total / static_cast<double>(n) : total));
-  }
+  Tensor out = detail::reduce_elementwise(shape, loss_at, reduction, kCostPerElement);
   if (!needs_grad({input})) return out;
 
   // The backward node keeps the constants (detached, so no graph behind them
@@ -126,16 +112,14 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
         Tensor grad = Tensor::empty(in.shape());
         const float* xs = in.data();
         const float* ts = target.data();
-        const float* g = grad_output.data();
+        const detail::OutputGrad g(grad_output, reduction, count);
         float* dx = grad.data();
         const Factor wf(weight, in.shape()), pwf(pos_weight, in.shape());
-        const double scale = reduction == Reduction::Mean ? 1.0 / static_cast<double>(count) : 1.0;
-        const bool elementwise = reduction == Reduction::None;
         parallel_for(
             count,
             [&](int64_t begin, int64_t end) {
               for (int64_t i = begin; i < end; ++i) {
-                const double gi = elementwise ? static_cast<double>(g[i]) : g[0] * scale;
+                const double gi = g(i);
                 const double ti = ts[i];
                 const Sigmoid s = sigmoid_pair(xs[i]);
                 dx[i] = static_cast<float>(gi * wf(i) * ((1.0 - ti) * s.pos - pwf(i) * ti * s.neg));

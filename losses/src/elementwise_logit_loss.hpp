@@ -77,21 +77,7 @@ Tensor elementwise_logit_loss(const char* name, const Tensor& input, const Tenso
   const float* x = input.data();
   const float* t = target.data();
   const auto loss_at = [&](int64_t i) { return kernel.loss(x[i], t[i]); };
-  Tensor out;
-  if (reduction == Reduction::None) {
-    out = Tensor::empty(shape);
-    float* o = out.data();
-    parallel_for(
-        n,
-        [&](int64_t begin, int64_t end) {
-          for (int64_t i = begin; i < end; ++i) o[i] = static_cast<float>(loss_at(i));
-        },
-        cost_per_element);
-  } else {
-    const double total = deterministic_sum(n, loss_at, cost_per_element);
-    out = Tensor::scalar(
-        static_cast<float>(reduction == Reduction::Mean ? total / static_cast<double>(n) : total));
-  }
+  const Tensor out = reduce_elementwise(shape, loss_at, reduction, cost_per_element);
   if (!needs_grad({input})) return out;
 
   // The node keeps the target (detached, so no graph behind it stays alive)
@@ -104,17 +90,13 @@ Tensor elementwise_logit_loss(const char* name, const Tensor& input, const Tenso
                   Tensor grad = Tensor::empty(in.shape());
                   const float* xs = in.data();
                   const float* ts = target.data();
-                  const float* g = grad_output.data();
+                  const OutputGrad g(grad_output, reduction, count);
                   float* dx = grad.data();
-                  const double scale =
-                      reduction == Reduction::Mean ? 1.0 / static_cast<double>(count) : 1.0;
-                  const bool elementwise = reduction == Reduction::None;
                   parallel_for(
                       count,
                       [&](int64_t begin, int64_t end) {
                         for (int64_t i = begin; i < end; ++i) {
-                          const double gi = elementwise ? static_cast<double>(g[i]) : g[0] * scale;
-                          dx[i] = static_cast<float>(gi * kernel.grad(xs[i], ts[i]));
+                          dx[i] = static_cast<float>(g(i) * kernel.grad(xs[i], ts[i]));
                         }
                       },
                       cost_per_element);

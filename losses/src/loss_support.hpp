@@ -7,6 +7,7 @@
 
 #include "fulcrum/core/parallel.hpp"
 #include "fulcrum/core/tensor.hpp"
+#include "fulcrum/losses/reduction.hpp"
 
 namespace fulcrum::nn::detail {
 
@@ -72,5 +73,46 @@ double deterministic_sum(int64_t n, const Term& term, int64_t cost_per_item = 1)
   for (double s : partial) total += s;
   return total;
 }
+
+/// The output of an elementwise loss: loss_at(i) for every element of `shape`
+/// (None), or their deterministic sum, or that sum over the element count (Mean).
+template <typename Term>
+Tensor reduce_elementwise(const Shape& shape, const Term& loss_at, Reduction reduction,
+                          int64_t cost_per_element) {
+  const int64_t n = fulcrum::numel(shape);
+  if (reduction == Reduction::None) {
+    Tensor out = Tensor::empty(shape);
+    float* o = out.data();
+    parallel_for(
+        n,
+        [&](int64_t begin, int64_t end) {
+          for (int64_t i = begin; i < end; ++i) o[i] = static_cast<float>(loss_at(i));
+        },
+        cost_per_element);
+    return out;
+  }
+  const double total = deterministic_sum(n, loss_at, cost_per_element);
+  return Tensor::scalar(
+      static_cast<float>(reduction == Reduction::Mean ? total / static_cast<double>(n) : total));
+}
+
+/// The gradient reaching element i of an elementwise loss from its output:
+/// grad_output[i] (None), grad_output[0] (Sum) or grad_output[0] / n (Mean).
+class OutputGrad {
+ public:
+  OutputGrad(const Tensor& grad_output, Reduction reduction, int64_t n)
+      : g_(grad_output.data()),
+        elementwise_(reduction == Reduction::None),
+        scale_(reduction == Reduction::Mean ? 1.0 / static_cast<double>(n) : 1.0) {}
+
+  double operator()(int64_t i) const {
+    return elementwise_ ? static_cast<double>(g_[i]) : g_[0] * scale_;
+  }
+
+ private:
+  const float* g_;
+  bool elementwise_;
+  double scale_;
+};
 
 }  // namespace fulcrum::nn::detail
