@@ -1,5 +1,8 @@
-# fulcrum_library(NAME SOURCES... DEPS...): one library per top-level folder.
-# Headers live in <folder>/include/fulcrum/<folder>/ and install as <fulcrum/...>.
+# fulcrum_library(NAME SOURCES... DEPS... [PRIVATE_DEPS...]): one library per
+# top-level folder. Headers live in <folder>/include/fulcrum/<folder>/ and
+# install as <fulcrum/...>. DEPS are what the public headers use; PRIVATE_DEPS
+# only the sources (a header-only one belongs inside $<BUILD_INTERFACE:...>, so
+# that the installed package does not ask for it).
 
 function(fulcrum_set_options target)
   target_compile_options(${target} PRIVATE
@@ -26,7 +29,7 @@ function(fulcrum_set_options target)
 endfunction()
 
 function(fulcrum_library name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
   add_library(fulcrum_${name} ${ARG_SOURCES})
   add_library(fulcrum::${name} ALIAS fulcrum_${name})
   set_target_properties(fulcrum_${name} PROPERTIES EXPORT_NAME ${name}
@@ -34,7 +37,7 @@ function(fulcrum_library name)
   target_include_directories(fulcrum_${name} PUBLIC
     $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
-  target_link_libraries(fulcrum_${name} PUBLIC ${ARG_DEPS})
+  target_link_libraries(fulcrum_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
   # Consumers of the installed package inherit the C++20 requirement.
   target_compile_features(fulcrum_${name} PUBLIC cxx_std_20)
   fulcrum_set_options(fulcrum_${name})

@@ -1,20 +1,19 @@
 #!/usr/bin/env bash
-# Regenerates train/include/fulcrum/fulcrum.hpp, the umbrella header that
+# Regenerates include/fulcrum/fulcrum.hpp, the umbrella header that
 # includes every public header of every fulcrum library.
 #
 #   scripts/update_umbrella_header.sh           rewrite the header
 #   scripts/update_umbrella_header.sh --check   exit 1 if it is out of date
 #
 # Public headers are <lib>/include/fulcrum/<lib>/*.hpp for each top-level
-# folder <lib> whose CMakeLists.txt defines the library (fulcrum_library(<lib>),
-# so headers of a library still being written are not listed before they are
-# installed); headers in subfolders (detail/) are internal and left out.
+# folder <lib> whose CMakeLists.txt defines the library (fulcrum_library(<lib>));
+# headers in subfolders (detail/) are internal and left out.
 # Libraries are listed in dependency order, core first.
 set -euo pipefail
 export LC_ALL=C  # glob order, so the header does not depend on the locale
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-header="train/include/fulcrum/fulcrum.hpp"
+header="include/fulcrum/fulcrum.hpp"
 
 is_library() {
   [[ -d "$root/$1/include/fulcrum/$1" ]] &&
@@ -23,7 +22,7 @@ is_library() {
 }
 
 # Known libraries in dependency order, then any other library folder.
-ordered=(core layers losses optim data train)
+ordered=(core layers losses optim data metrics checkpoint config train experiment)
 libs=()
 for lib in "${ordered[@]}"; do
   if is_library "$lib"; then libs+=("$lib"); fi

@@ -57,7 +57,7 @@ int main() {
   // pos_weight[l] = negatives / positives of label l in the training targets.
   const Tensor pos_weight = nn::pos_weight_neg_over_pos(y);
 
-  nn::MLP model(nn::MLPOptions{{kFeatures, 32, kLabels}, "relu"}, gen);
+  nn::MLP model(nn::MLPOptions{{kFeatures, 32, kLabels}, nn::Activation::ReLU}, gen);
   nn::BCEWithLogitsLoss criterion({.pos_weight = pos_weight});
   optim::AdamW optimizer(model.parameters(), {.lr = 1e-2, .weight_decay = 1e-4});
 

@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "fulcrum/data/split.hpp"
+#include "fulcrum/train/predictor.hpp"
+
 namespace fulcrum::cli {
 
 struct TrainOptions {
@@ -17,27 +20,35 @@ struct TrainOptions {
 };
 
 struct EvalOptions {
-  std::string config;
+  std::string config;  ///< empty: the config stored in the checkpoint
   std::vector<std::string> overrides;
   std::string checkpoint;
-  std::string split = "test";
+  data::Split split = data::Split::Test;
   std::string json;  ///< optional: write the metrics here as JSON
 };
 
-struct PredictOptions {
+struct PredictCommandOptions {
   std::string checkpoint;
   std::string input;
   std::string output;
   bool logits = false;
-  bool raw = false;  ///< uncorrected sigmoid / softmax probabilities (see train::PredictOptions)
-  std::string header = "auto";
+  bool raw = false;  ///< uncorrected sigmoid / softmax probabilities (train::PredictOptions)
+  train::HeaderMode header = train::HeaderMode::Auto;
+};
+
+struct ExperimentOptions {
+  std::string config;
+  bool quiet = false;
 };
 
 /// `fulcrum train`: trains, prints the test split's per-label tables on stdout.
 int run_train(const TrainOptions& options);
-/// `fulcrum eval`: evaluates a checkpoint on a split of the config's data.
+/// `fulcrum eval`: evaluates a checkpoint on a split of its run's data.
 int run_eval(const EvalOptions& options);
 /// `fulcrum predict`: writes a CSV of probabilities and decisions.
-int run_predict(const PredictOptions& options);
+int run_predict(const PredictCommandOptions& options);
+/// `fulcrum experiment`: runs the grid as `fulcrum train` processes and
+/// writes the report; exit code 1 when a run failed, 130 when interrupted.
+int run_experiment(const ExperimentOptions& options);
 
 }  // namespace fulcrum::cli

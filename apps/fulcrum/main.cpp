@@ -1,12 +1,12 @@
 // fulcrum: train, evaluate and apply multi-label classifiers from a config file.
 //
 //   fulcrum train configs/quickstart.yaml [--set training.epochs=30] [--resume]
-//   fulcrum eval configs/quickstart.yaml --checkpoint runs/quickstart/best.safetensors
+//   fulcrum eval --checkpoint runs/quickstart/best.safetensors [CONFIG]
 //   fulcrum predict --checkpoint runs/quickstart/best.safetensors --input x.csv --output p.csv
 //   fulcrum experiment configs/experiments/yeast.yaml
 //
 // Results go to stdout, logs and the progress bar to stderr. Exit codes:
-// 0 ok, 1 runtime error, 2 usage or config error, 3 data error, 130 interrupted.
+// exit_codes.hpp.
 
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -15,13 +15,14 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <map>
 #include <string>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "fulcrum/config/config_error.hpp"
+#include "fulcrum/core/names.hpp"
 #include "fulcrum/data/dataset.hpp"
-#include "fulcrum/train/config_error.hpp"
-#include "fulcrum/train/experiment.hpp"
 
 #ifndef FULCRUM_VERSION
 #define FULCRUM_VERSION "unknown"
@@ -35,6 +36,14 @@ int fail(int code, const std::string& message) {
   std::fflush(stdout);
   std::fputs(fmt::format("fulcrum: error: {}\n", message).c_str(), stderr);
   return code;
+}
+
+// An enum's name table as the map CLI11 reads choices with.
+template <typename E>
+std::map<std::string, E> name_map() {
+  std::map<std::string, E> map;
+  for (const fulcrum::Named<E>& row : fulcrum::names_table<E>()) map.emplace(row.name, row.value);
+  return map;
 }
 
 // Logs go to stderr so that stdout holds only results (tables, paths).
@@ -70,15 +79,15 @@ int main(int argc, char** argv) {
 
   EvalOptions eval;
   CLI::App* eval_cmd = app.add_subcommand(
-      "eval", "Evaluate a checkpoint on a split of the config's data; print the metrics");
-  eval_cmd->add_option("config", eval.config, "Run config (YAML) the checkpoint was trained with")
-      ->required();
+      "eval", "Evaluate a checkpoint on a split of its run's data; print the metrics");
+  eval_cmd->add_option("config", eval.config,
+                       "Run config (YAML) of the data; default: the one stored in the checkpoint");
   eval_cmd
       ->add_option("--checkpoint", eval.checkpoint, "Model file, e.g. runs/NAME/best.safetensors")
       ->required();
   eval_cmd->add_option("--split", eval.split, "Which split to evaluate")
-      ->check(CLI::IsMember({"test", "validation", "train"}))
-      ->capture_default_str();
+      ->transform(CLI::CheckedTransformer(name_map<fulcrum::data::Split>()))
+      ->default_str("test");
   eval_cmd->add_option("--set", eval.overrides, "Override a config value (repeatable)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
@@ -86,7 +95,7 @@ int main(int argc, char** argv) {
   bool eval_quiet = false;
   eval_cmd->add_flag("-q,--quiet", eval_quiet, "Only warnings and results");
 
-  PredictOptions predict;
+  PredictCommandOptions predict;
   CLI::App* predict_cmd = app.add_subcommand(
       "predict", "Write per-head probabilities and decisions for the rows of a CSV file");
   predict_cmd
@@ -107,22 +116,21 @@ int main(int argc, char** argv) {
       ->add_option("--header", predict.header,
                    "Whether the input has a header row (auto: if a field of the first "
                    "row is not a number)")
-      ->check(CLI::IsMember({"auto", "yes", "no"}))
-      ->capture_default_str();
+      ->transform(CLI::CheckedTransformer(name_map<fulcrum::train::HeaderMode>()))
+      ->default_str("auto");
   bool predict_quiet = false;
   predict_cmd->add_flag("-q,--quiet", predict_quiet, "Only warnings");
 
-  std::string experiment_config;
-  bool experiment_quiet = false;
+  ExperimentOptions experiment;
   CLI::App* experiment_cmd = app.add_subcommand(
       "experiment",
       "Run a grid of strategies x seeds (each a `fulcrum train` process) and write results.csv, "
       "summary.md, SVG plots and index.html; finished runs are not redone");
   experiment_cmd
-      ->add_option("config", experiment_config,
+      ->add_option("config", experiment.config,
                    "Experiment config (YAML), e.g. configs/experiments/yeast.yaml")
       ->required();
-  experiment_cmd->add_flag("-q,--quiet", experiment_quiet, "Only warnings");
+  experiment_cmd->add_flag("-q,--quiet", experiment.quiet, "Only warnings");
 
   try {
     app.parse(argc, argv);
@@ -139,9 +147,8 @@ int main(int argc, char** argv) {
       return run_train(train);
     }
     if (experiment_cmd->parsed()) {
-      setup_logging(experiment_quiet);
-      return fulcrum::train::run_experiment_command(experiment_config, "/proc/self/exe",
-                                                    experiment_quiet);
+      setup_logging(experiment.quiet);
+      return run_experiment(experiment);
     }
     if (eval_cmd->parsed()) {
       setup_logging(eval_quiet);
@@ -149,7 +156,7 @@ int main(int argc, char** argv) {
     }
     setup_logging(predict_quiet);
     return run_predict(predict);
-  } catch (const fulcrum::train::ConfigError& e) {
+  } catch (const fulcrum::config::ConfigError& e) {
     return fail(kExitUsage, e.what());
   } catch (const fulcrum::data::DataError& e) {
     return fail(kExitData, e.what());

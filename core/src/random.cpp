@@ -81,4 +81,15 @@ Tensor bernoulli(const Shape& shape, float p, Generator& gen) {
   return t;
 }
 
+uint64_t splitmix64(uint64_t z) {
+  z += 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+uint64_t derive_seed(uint64_t seed, uint64_t stream) {
+  return splitmix64(seed ^ splitmix64(stream));
+}
+
 }  // namespace fulcrum

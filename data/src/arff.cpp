@@ -184,7 +184,7 @@ Dataset read_arff(const std::filesystem::path& file, const ArffOptions& options)
   const std::vector<size_t> labels = label_attributes(header, options, file);
 
   Dataset dataset;
-  Target target{options.target_name, TargetKind::MultiLabel, {}, {}};
+  Target target{options.target_name, TaskKind::MultiLabel, {}, {}};
   std::vector<Slot> slots(header.attributes.size());
   for (size_t i = 0; i < labels.size(); ++i) {
     slots[labels[i]] = {true, static_cast<int64_t>(i)};

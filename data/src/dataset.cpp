@@ -8,8 +8,8 @@
 
 namespace fulcrum::data {
 
-const char* to_string(TargetKind kind) {
-  return kind == TargetKind::MultiLabel ? "multi-label" : "multi-class";
+const char* to_string(TaskKind kind) {
+  return kind == TaskKind::MultiLabel ? "multi-label" : "multi-class";
 }
 
 int64_t Dataset::size() const { return features.defined() ? features.size(0) : 0; }
@@ -67,7 +67,7 @@ void check_target(const Target& t, int64_t n, std::string_view what) {
   };
   if (!t.values.defined()) fail("has no values");
   const int64_t k = t.num_classes();
-  if (t.kind == TargetKind::MultiLabel) {
+  if (t.kind == TaskKind::MultiLabel) {
     if (t.values.dim() != 2 || t.values.size(0) != n || t.values.size(1) != k)
       fail(fmt::format("values have shape {}, expected [{}, {}]",
                        fulcrum::to_string(t.values.shape()), n, k));

@@ -60,7 +60,7 @@ class LibsvmRows {
     for (const Entry& e : features_) dataset.features.data()[e.row * f + e.column] = e.value;
     const int64_t base = options_.zero_based ? 0 : 1;
     for (int64_t j = 0; j < f; ++j) dataset.feature_names.push_back(fmt::format("f{}", j + base));
-    Target target{options_.target_name, TargetKind::MultiLabel, Tensor::zeros({rows_, l}), {}};
+    Target target{options_.target_name, TaskKind::MultiLabel, Tensor::zeros({rows_, l}), {}};
     for (const auto& [row, label] : labels_) target.values.data()[row * l + label] = 1.0f;
     for (int64_t k = 0; k < l; ++k) target.classes.push_back(std::to_string(k));
     dataset.targets.push_back(std::move(target));

@@ -10,14 +10,6 @@
 namespace fulcrum::data {
 namespace {
 
-// splitmix64: a strong 64-bit mixer.
-uint64_t splitmix64(uint64_t z) {
-  z += 0x9E3779B97F4A7C15ull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 // Replaces `slot` with the rows of `source`. The old tensor is released first,
 // so that (when the caller holds no other handle) its pooled buffer serves
 // this batch straight away.
@@ -28,9 +20,8 @@ void gather_into(Tensor& slot, const Tensor& source, std::span<const int64_t> ro
 
 }  // namespace
 
-// Mixed rather than seed + epoch, which would make (1, 0) and (0, 1) the same.
 uint64_t epoch_seed(uint64_t seed, int64_t epoch) {
-  return splitmix64(seed ^ splitmix64(static_cast<uint64_t>(epoch)));
+  return derive_seed(seed, static_cast<uint64_t>(epoch));
 }
 
 DataLoader::DataLoader(const Dataset& dataset, LoaderOptions options)

@@ -16,9 +16,9 @@ constexpr const char* kFn = "ClassAwareSampler";
 
 // The rows of each class: rows with class index c (multi-class), or with
 // label c positive (multi-label).
-std::vector<std::vector<int64_t>> rows_per_class(const Tensor& targets, TargetKind kind) {
+std::vector<std::vector<int64_t>> rows_per_class(const Tensor& targets, TaskKind kind) {
   std::vector<std::vector<int64_t>> rows;
-  if (kind == TargetKind::MultiLabel) {
+  if (kind == TaskKind::MultiLabel) {
     detail::check_label_matrix(targets, kFn);
     const int64_t n = targets.size(0), width = targets.size(1);
     rows.resize(static_cast<size_t>(width));
@@ -62,7 +62,7 @@ class RandomCycle {
 
 }  // namespace
 
-ClassAwareSampler::ClassAwareSampler(const Tensor& targets, TargetKind kind, uint64_t seed)
+ClassAwareSampler::ClassAwareSampler(const Tensor& targets, TaskKind kind, uint64_t seed)
     : class_rows_(rows_per_class(targets, kind)), size_(targets.size(0)), seed_(seed) {
   for (size_t c = 0; c < class_rows_.size(); ++c)
     if (!class_rows_[c].empty()) classes_.push_back(static_cast<int64_t>(c));

@@ -185,7 +185,7 @@ SplitIndices split_dataset(const Dataset& dataset, double validation_fraction,
   Folds folds;
   if (dataset.targets.empty()) {
     folds = random_split(dataset.size(), fractions, seed);
-  } else if (dataset.targets[0].kind == TargetKind::MultiLabel) {
+  } else if (dataset.targets[0].kind == TaskKind::MultiLabel) {
     folds = iterative_stratification(dataset.targets[0].values, fractions, seed);
   } else {
     folds = stratified_split(dataset.targets[0].values, fractions, seed);

@@ -43,7 +43,7 @@ void check_options(const SyntheticOptions& o) {
   FULCRUM_CHECK(!o.heads.empty(), "synthetic data: no heads given");
   for (const SyntheticHeadSpec& h : o.heads) {
     FULCRUM_CHECK(!h.name.empty(), "synthetic data: a head has no name");
-    if (h.kind == TargetKind::MultiLabel) {
+    if (h.kind == TaskKind::MultiLabel) {
       FULCRUM_CHECK(!h.frequencies.empty(), "synthetic head '{}': no label frequencies", h.name);
       for (double f : h.frequencies)
         FULCRUM_CHECK(f > 0.0 && f < 1.0, "synthetic head '{}': label frequency {} is not in (0, 1)",
@@ -161,7 +161,7 @@ SyntheticData make_synthetic_data(const SyntheticOptions& options) {
       }
     Vector p(n * k);
     Target target{head.name, head.kind, {}, {}};
-    if (head.kind == TargetKind::MultiLabel) {
+    if (head.kind == TaskKind::MultiLabel) {
       Vector column(n);
       for (size_t j = 0; j < k; ++j) {
         for (size_t i = 0; i < n; ++i) column[i] = z[i * k + j];

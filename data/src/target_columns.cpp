@@ -21,7 +21,7 @@ size_t column_index(const std::vector<std::string>& names, const std::string& na
 void check_spec(const TargetSpec& spec, const std::filesystem::path& file) {
   if (spec.name.empty()) fail_at(file, 0, "a target has no name");
   const int ways = int{!spec.columns.empty()} + int{!spec.column.empty()} + int{spec.last != 0};
-  if (spec.kind == TargetKind::MultiClass) {
+  if (spec.kind == TaskKind::MultiClass) {
     if (spec.column.empty() || ways != 1)
       fail_at(file, 0, "target '{}': a multi-class target takes exactly one `column`",
               spec.name);
@@ -53,7 +53,7 @@ TargetColumns::TargetColumns(const TargetSpec& spec, const std::vector<std::stri
   } else {
     columns_.push_back(column_index(column_names_, spec_.column, spec_, file_));
   }
-  multi_hot_ = spec_.kind == TargetKind::MultiLabel && spec_.column.empty();
+  multi_hot_ = spec_.kind == TaskKind::MultiLabel && spec_.column.empty();
   if (multi_hot_ && !spec_.classes.empty() && spec_.classes.size() != columns_.size())
     fail_at(file_, 0, "target '{}': {} class names for {} label columns", spec_.name,
             spec_.classes.size(), columns_.size());
@@ -86,14 +86,14 @@ void TargetColumns::read_row(std::span<const std::string_view> fields, int64_t l
 
 Target TargetColumns::finish() {
   if (multi_hot_) return finish_multi_hot();
-  if (spec_.kind == TargetKind::MultiLabel) return finish_label_lists();
+  if (spec_.kind == TaskKind::MultiLabel) return finish_label_lists();
   return finish_classes();
 }
 
 Target TargetColumns::finish_multi_hot() {
   const int64_t rows = static_cast<int64_t>(lines_.size());
   const int64_t labels = static_cast<int64_t>(columns_.size());
-  Target t{spec_.name, TargetKind::MultiLabel, Tensor::from({rows, labels}, values_), spec_.classes};
+  Target t{spec_.name, TaskKind::MultiLabel, Tensor::from({rows, labels}, values_), spec_.classes};
   if (t.classes.empty())
     for (size_t c : columns_) t.classes.push_back(column_names_[c]);
   return t;
@@ -155,7 +155,7 @@ Target TargetColumns::finish_label_lists() {
       values.data()[r * width + it->second] = 1.0f;
     }
   }
-  return {spec_.name, TargetKind::MultiLabel, values, classes};
+  return {spec_.name, TaskKind::MultiLabel, values, classes};
 }
 
 Target TargetColumns::finish_classes() {
@@ -204,7 +204,7 @@ Target TargetColumns::finish_classes() {
   }
   if (!fixed && indices)
     for (int64_t k = 0; k <= largest; ++k) classes.push_back(std::to_string(k));
-  return {spec_.name, TargetKind::MultiClass, values, classes};
+  return {spec_.name, TaskKind::MultiClass, values, classes};
 }
 
 }  // namespace fulcrum::data::detail

@@ -18,7 +18,6 @@ void validate(const MLPOptions& options) {
                   fmt::join(options.sizes, ", "));
   FULCRUM_CHECK(options.dropout >= 0.0f && options.dropout < 1.0f,
                 "MLPOptions.dropout must be in [0, 1), got {}", options.dropout);
-  make_activation(options.activation);  // throws listing the valid names
 }
 
 MLP::MLP(const MLPOptions& options, Generator& gen) : options_(options) {

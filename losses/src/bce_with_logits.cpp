@@ -71,8 +71,10 @@ Tensor constant(const Tensor& t) { return t.defined() ? t.detach() : Tensor{}; }
 }  // namespace
 
 Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
-                                        const Tensor& weight, const Tensor& pos_weight,
-                                        Reduction reduction) {
+                                        const BCEWithLogitsLossOptions& options) {
+  const Tensor& weight = options.weight;
+  const Tensor& pos_weight = options.pos_weight;
+  const Reduction reduction = options.reduction;
   FULCRUM_CHECK(input.defined() && target.defined(), "{}: input and target must be given",
                 kName);
   const Shape& shape = input.shape();
@@ -134,8 +136,7 @@ BCEWithLogitsLoss::BCEWithLogitsLoss(BCEWithLogitsLossOptions options)
     : options_(std::move(options)) {}
 
 Tensor BCEWithLogitsLoss::forward(const Tensor& input, const Tensor& target) const {
-  return binary_cross_entropy_with_logits(input, target, options_.weight, options_.pos_weight,
-                                          options_.reduction);
+  return binary_cross_entropy_with_logits(input, target, options_);
 }
 
 }  // namespace fulcrum::nn

@@ -106,7 +106,7 @@ Tensor recalibrate_pos_weight_logits(const Tensor& logits, const Tensor& pos_wei
   return out;
 }
 
-// -- counts and the rules on counts (issue 4) ------------------------------------
+// -- counts and the rules on counts ---------------------------------------------
 
 namespace {
 

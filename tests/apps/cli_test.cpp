@@ -7,10 +7,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "fulcrum/train/run_outputs.hpp"
+#include "json_outputs.hpp"
 
 namespace {
 
@@ -196,6 +200,72 @@ TEST_F(Cli, HelpOnEverySubcommandAndVersion) {
   const CommandResult version = fulcrum("--version");
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_CONTAINS(version.out, "fulcrum ");
+}
+
+// The CSV as rows of named columns (a tiny reader: no quoted commas here).
+std::vector<std::pair<std::string, std::vector<std::string>>> columns_of(const fs::path& file) {
+  std::ifstream in(file);
+  std::vector<std::pair<std::string, std::vector<std::string>>> columns;
+  std::string line;
+  std::getline(in, line);
+  std::stringstream header(line);
+  for (std::string name; std::getline(header, name, ',');) columns.push_back({name, {}});
+  while (std::getline(in, line)) {
+    std::stringstream row(line);
+    size_t c = 0;
+    for (std::string field; std::getline(row, field, ','); ++c)
+      columns.at(c).second.push_back(field);
+  }
+  return columns;
+}
+
+TEST_F(Cli, PredictServesAModelTrainedFromCppObjects) {
+  // A user's own program: a MultiHead, HeadLosses and an optimizer made in
+  // C++, trained by the Trainer without any config.
+  const std::string command =
+      "cd '" + dir_.string() + "' && '" FULCRUM_HAND_BUILT_EXAMPLE "' hand > example.txt 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << read_file(dir_ / "example.txt");
+  ASSERT_TRUE(fs::exists(dir_ / "hand" / "best.safetensors"));
+  EXPECT_FALSE(fs::exists(dir_ / "hand" / "config.yaml")) << "there was no config to write";
+
+  const CommandResult predict = fulcrum(
+      "predict --checkpoint hand/best.safetensors --input hand/test_rows.csv --output p.csv");
+  ASSERT_EQ(predict.exit_code, 0) << predict.err;
+  const auto served = columns_of(dir_ / "p.csv");
+  const auto own = columns_of(dir_ / "hand" / "in_process.csv");
+  ASSERT_EQ(served.size(), own.size());
+  int compared = 0;
+  for (size_t c = 0; c < served.size(); ++c) {
+    ASSERT_EQ(served[c].first, own[c].first);
+    ASSERT_EQ(served[c].second.size(), 240u);
+    if (served[c].first.ends_with(".pred")) continue;  // rating.pred is a class name in the CSV
+    for (size_t i = 0; i < served[c].second.size(); ++i) {
+      EXPECT_NEAR(std::stod(served[c].second[i]), std::stod(own[c].second[i]), 1e-6)
+          << served[c].first << " row " << i;
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 240 * 7);  // 4 tag and 3 rating probabilities per row
+
+  // No config in the checkpoint: eval needs one for the data, and says so.
+  const CommandResult eval = fulcrum("eval --checkpoint hand/best.safetensors");
+  EXPECT_EQ(eval.exit_code, 2);
+  EXPECT_CONTAINS(eval.err, "without a run config");
+}
+
+TEST_F(Cli, EvalWithoutAConfigUsesTheStoredOneAndReproducesTheTestMetrics) {
+  ASSERT_EQ(
+      fulcrum("train " + quickstart() + " -q --set training.epochs=2 --output-dir out").exit_code,
+      0);
+  const CommandResult eval = fulcrum("eval --checkpoint out/best.safetensors --json t.json");
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  const auto trained = nlohmann::json::parse(read_file(dir_ / "out" / "test_metrics.json"));
+  const auto evaluated = nlohmann::json::parse(read_file(dir_ / "t.json"));
+  EXPECT_EQ(evaluated["samples"], trained["samples"]);
+  for (const char* metric : {"f1_micro", "f1_macro", "roc_auc_macro", "hamming_loss", "loss"}) {
+    EXPECT_EQ(evaluated["heads"]["labels"][metric], trained["heads"]["labels"][metric]) << metric;
+  }
+  EXPECT_EQ(evaluated["loss"], trained["loss"]);
 }
 
 }  // namespace

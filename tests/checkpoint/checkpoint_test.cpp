@@ -1,28 +1,29 @@
 // Model + optimizer checkpoints: a resumed run continues bit for bit, the model
 // file holds exactly the state_dict, and files from different saves are caught.
 
+#include "fulcrum/checkpoint/checkpoint.hpp"
+
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "checkpoint_test_util.hpp"
 #include "fulcrum/core/ops.hpp"
 #include "fulcrum/core/random.hpp"
 #include "fulcrum/layers/mlp.hpp"
 #include "fulcrum/optim/adam.hpp"
-#include "fulcrum/train/checkpoint.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::checkpoint {
 namespace {
 
 using test::expect_bitwise_equal;
 
 class CheckpointTest : public test::ScratchDir {};
 
-nn::MLPOptions mlp_options() { return {.sizes = {4, 8, 3}, .activation = "tanh"}; }
+nn::MLPOptions mlp_options() { return {.sizes = {4, 8, 3}, .activation = nn::Activation::Tanh}; }
 
 /// A fixed batch: 5 samples of 4 features and 3 targets.
 Tensor batch_input() {
@@ -209,4 +210,4 @@ TEST(CheckpointPaths, OptimizerFileIsTheSibling) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::checkpoint

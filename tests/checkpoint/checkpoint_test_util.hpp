@@ -17,11 +17,11 @@
 
 #include "fulcrum/core/tensor.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::checkpoint {
 namespace fs = std::filesystem;
-}  // namespace fulcrum::train
+}  // namespace fulcrum::checkpoint
 
-namespace fulcrum::train::test {
+namespace fulcrum::checkpoint::test {
 
 using Bytes = std::vector<unsigned char>;
 
@@ -87,7 +87,7 @@ inline void expect_bitwise_equal(const Tensor& got, const Tensor& want, const st
       << what << ": " << got.to_string() << " vs " << want.to_string();
 }
 
-}  // namespace fulcrum::train::test
+}  // namespace fulcrum::checkpoint::test
 
 /// Expects `statement` to throw `type` whose message contains every listed piece.
 #define EXPECT_THROW_WITH(statement, type, ...)                                \

@@ -1,22 +1,22 @@
 // Structured metadata: float vectors keep every bit through encode/decode,
 // JSON objects and generator states survive a checkpoint.
 
+#include <gtest/gtest.h>
+
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <vector>
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include "checkpoint_test_util.hpp"
+#include "fulcrum/checkpoint/checkpoint.hpp"
 #include "fulcrum/core/random.hpp"
 #include "fulcrum/layers/mlp.hpp"
-#include "fulcrum/train/checkpoint.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::checkpoint {
 namespace {
 
 void expect_same_bits(const std::vector<float>& got, const std::vector<float>& want) {
@@ -113,4 +113,4 @@ TEST_F(CheckpointMetadata, StructuredValuesSurviveACheckpoint) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::checkpoint

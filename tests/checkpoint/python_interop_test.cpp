@@ -3,19 +3,19 @@
 // import the modules (the build machine usually has neither); the byte-level
 // tests in safetensors_format_test.cpp pin the same compatibility without them.
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "checkpoint_test_util.hpp"
+#include "fulcrum/checkpoint/checkpoint.hpp"
 #include "fulcrum/core/random.hpp"
 #include "fulcrum/layers/mlp.hpp"
-#include "fulcrum/train/checkpoint.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::checkpoint {
 namespace {
 
 bool python_has(const std::string& modules) {
@@ -70,7 +70,7 @@ save_file({"w": np.array([[0.25, -1.0]], dtype=np.float32),
 TEST_F(PythonInterop, PyTorchModelLoadsOurCheckpoint) {
   if (!python_has("torch, safetensors.torch")) GTEST_SKIP() << "python3 lacks torch/safetensors";
   Generator gen(4);
-  nn::MLP model({.sizes = {4, 8, 3}, .activation = "relu"}, gen);
+  nn::MLP model({.sizes = {4, 8, 3}, .activation = nn::Activation::ReLU}, gen);
   save_checkpoint(path("model.safetensors"), model, nullptr, {});
   const Tensor x = Tensor::from({2, 4}, {0.1f, -0.2f, 0.3f, 0.4f, 1.0f, 0.5f, -1.5f, 2.0f});
   save_safetensors(path("input.safetensors"), {{"x", x}, {"y", model(x).detach()}});
@@ -91,4 +91,4 @@ torch.testing.assert_close(model(io["x"]), io["y"], rtol=1e-5, atol=1e-6)
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::checkpoint

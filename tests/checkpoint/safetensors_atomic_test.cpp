@@ -1,18 +1,17 @@
 // save_safetensors replaces files atomically: a failed save leaves the old
 // file exactly as it was and no temporary file behind.
 
+#include <gtest/gtest.h>
 #include <sys/resource.h>
 
 #include <csignal>
 #include <set>
 #include <string>
 
-#include <gtest/gtest.h>
-
 #include "checkpoint_test_util.hpp"
-#include "fulcrum/train/safetensors.hpp"
+#include "fulcrum/checkpoint/safetensors.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::checkpoint {
 namespace {
 
 using test::Bytes;
@@ -104,4 +103,4 @@ TEST_F(SafetensorsAtomic, RefusedEntriesLeaveTheOldFile) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::checkpoint

@@ -1,16 +1,16 @@
 // Corrupt and hostile files: each gives a SafetensorsError naming the file and
 // the problem, never a crash, a hang or a huge allocation.
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "checkpoint_test_util.hpp"
-#include "fulcrum/train/safetensors.hpp"
+#include "fulcrum/checkpoint/safetensors.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::checkpoint {
 namespace {
 
 using test::append_u64;
@@ -209,4 +209,4 @@ TEST_F(SafetensorsCorrupt, EveryHeaderByteDamagedIsHandled) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::checkpoint

@@ -4,17 +4,17 @@
 // alignement, test_empty), so a file written here is the file
 // `safetensors.torch.save_file` writes for the same tensors.
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "checkpoint_test_util.hpp"
-#include "fulcrum/train/safetensors.hpp"
+#include "fulcrum/checkpoint/safetensors.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::checkpoint {
 namespace {
 
 using test::append_u64;
@@ -172,4 +172,4 @@ TEST_F(SafetensorsFormat, RefusesBadEntriesBeforeWriting) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::checkpoint

@@ -1,7 +1,7 @@
 // What a config gets when it leaves keys out, and the accepted forms.
 #include "config_test_util.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::config {
 namespace {
 
 using testing::kMinimal;
@@ -16,7 +16,7 @@ TEST(ConfigDefaults, AMinimalConfigGetsTheDocumentedDefaults) {
   EXPECT_EQ(config.threads, defaults.threads);
   EXPECT_EQ(config.training, defaults.training);
   EXPECT_EQ(config.model.backbone, defaults.model.backbone);
-  EXPECT_EQ(config.data.source, "synthetic");
+  EXPECT_EQ(config.data.source, data::DataSource::Synthetic);
   EXPECT_EQ(config.data.validation_fraction, defaults.data.validation_fraction);
   EXPECT_EQ(config.data.test_fraction, defaults.data.test_fraction);
   EXPECT_EQ(config.data.synthetic.samples, defaults.data.synthetic.samples);
@@ -60,7 +60,7 @@ TEST(ConfigDefaults, HeadsKeepTheOrderOfTheFile) {
   ASSERT_EQ(config.model.heads.size(), 3U);
   EXPECT_EQ(config.model.heads[0].name, "zeta");
   EXPECT_EQ(config.model.heads[1].name, "alpha");
-  EXPECT_EQ(config.model.heads[1].kind, "multiclass");
+  EXPECT_EQ(config.model.heads[1].kind, TaskKind::MultiClass);
   EXPECT_EQ(config.model.heads[2].name, "mid");
   EXPECT_EQ(config.data.synthetic.heads[1].name, "alpha");
 }
@@ -76,9 +76,9 @@ TEST(ConfigDefaults, AWeightIsARuleNameOrAListOfNumbers) {
       "    labels:\n"
       "      loss: {weight: inverse_frequency, pos_weight: [1, 9.5]}\n");
   const LossConfig& loss = config.model.heads[0].loss;
-  EXPECT_EQ(loss.weight.rule, "inverse_frequency");
+  EXPECT_EQ(loss.weight.rule, config::WeightRule::InverseFrequency);
   EXPECT_TRUE(loss.weight.values.empty());
-  EXPECT_EQ(loss.pos_weight.rule, "values");
+  EXPECT_EQ(loss.pos_weight.rule, config::WeightRule::Values);
   EXPECT_EQ(loss.pos_weight.values, (std::vector<double>{1.0, 9.5}));
 }
 
@@ -87,7 +87,7 @@ TEST(ConfigDefaults, WritingAnEarlyStoppingSectionTurnsItOn) {
                                         "mode: max}\n");
   EXPECT_TRUE(on.training.early_stopping.enabled);
   EXPECT_EQ(on.training.early_stopping.metric, "labels.f1_macro");
-  EXPECT_EQ(on.training.early_stopping.mode, "max");
+  EXPECT_EQ(on.training.early_stopping.mode, config::MonitorMode::Max);
   const RunConfig off = parse(kMinimal + "training:\n  early_stopping: {enabled: false}\n");
   EXPECT_FALSE(off.training.early_stopping.enabled);
 }
@@ -144,7 +144,7 @@ TEST(ConfigDefaults, AHandMadeConfigIsValidatedWithTheSameRules) {
   HeadConfig head;
   head.name = "labels";
   config.model.heads.push_back(head);
-  config.data.synthetic.heads.push_back({"labels", "multilabel", {0.4, 0.1}});
+  config.data.synthetic.heads.push_back({"labels", TaskKind::MultiLabel, {0.4, 0.1}});
   EXPECT_NO_THROW(validate_config(config));
   config.model.backbone.dropout = 1.0;
   const ConfigError error = testing::config_error([&] { validate_config(config); });
@@ -154,4 +154,4 @@ TEST(ConfigDefaults, AHandMadeConfigIsValidatedWithTheSameRules) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::config

@@ -1,9 +1,10 @@
 // to_yaml reads back into an equal RunConfig; to_json has the same content.
 #include <yaml-cpp/yaml.h>
 
+#include "config_json.hpp"
 #include "config_test_util.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::config {
 namespace {
 
 using testing::parse;
@@ -77,9 +78,9 @@ TEST(ConfigEmit, AHandMadeConfigRoundTrips) {
   RunConfig config;
   HeadConfig head;
   head.name = "labels";
-  head.loss.pos_weight.rule = "neg_over_pos";
+  head.loss.pos_weight.rule = config::WeightRule::NegOverPos;
   config.model.heads.push_back(head);
-  config.data.synthetic.heads.push_back({"labels", "multilabel", {1.0 / 3.0, 0.1}});
+  config.data.synthetic.heads.push_back({"labels", TaskKind::MultiLabel, {1.0 / 3.0, 0.1}});
   config.training.optimizer.lr = 0.1 + 0.2;  // not a short decimal
   EXPECT_EQ(round_trip(config), config) << to_yaml(config);
 }
@@ -134,4 +135,4 @@ TEST(ConfigEmit, JsonSyntheticHeadsAreAnArrayToo) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::config

@@ -1,7 +1,7 @@
 // ${NAME} and ${NAME:-default} in string values.
 #include "config_test_util.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::config {
 namespace {
 
 using testing::kMinimal;
@@ -64,9 +64,10 @@ TEST(ConfigEnv, ADollarWithoutBraceIsKept) {
 
 TEST(ConfigEnv, OverrideValuesAreExpandedToo) {
   ScopedEnv env("FULCRUM_TEST_OPT", "sgd");
-  EXPECT_EQ(parse(kMinimal, {"training.optimizer.name=${FULCRUM_TEST_OPT}"}).training.optimizer.name,
-            "sgd");
+  EXPECT_EQ(
+      parse(kMinimal, {"training.optimizer.name=${FULCRUM_TEST_OPT}"}).training.optimizer.name,
+      optim::OptimizerKind::SGD);
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::config

@@ -4,7 +4,7 @@
 
 #include "config_test_util.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::config {
 namespace {
 
 using testing::config_error;
@@ -373,4 +373,4 @@ TEST(ConfigErrors, CheckFilesExistNamesTheKeyAndThePath) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::config

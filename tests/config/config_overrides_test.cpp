@@ -1,7 +1,7 @@
 // --set key.path=value: what it changes, and how its errors name it.
 #include "config_test_util.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::config {
 namespace {
 
 using testing::kMinimal;
@@ -20,7 +20,7 @@ TEST(ConfigOverrides, AValueIsYamlSoListsWork) {
 TEST(ConfigOverrides, MissingSectionsAreCreated) {
   const RunConfig config =
       parse(kMinimal, {"training.schedule.name=cosine", "training.schedule.warmup_epochs=2"});
-  EXPECT_EQ(config.training.schedule.name, "cosine");
+  EXPECT_EQ(config.training.schedule.name, optim::ScheduleKind::Cosine);
   EXPECT_EQ(config.training.schedule.warmup_epochs, 2);
 }
 
@@ -28,9 +28,9 @@ TEST(ConfigOverrides, KeysInsideAHeadCanBeSet) {
   const RunConfig config =
       parse(kMinimal, {"model.heads.labels.loss.pos_weight=neg_over_pos",
                        "model.heads.labels.loss.weight=[1, 2]"});
-  EXPECT_EQ(config.model.heads[0].loss.pos_weight.rule, "neg_over_pos");
+  EXPECT_EQ(config.model.heads[0].loss.pos_weight.rule, config::WeightRule::NegOverPos);
   EXPECT_EQ(config.model.heads[0].loss.weight.values, (std::vector<double>{1.0, 2.0}));
-  EXPECT_EQ(config.model.heads[0].kind, "multilabel") << "the rest of the head is kept";
+  EXPECT_EQ(config.model.heads[0].kind, TaskKind::MultiLabel) << "the rest of the head is kept";
 }
 
 TEST(ConfigOverrides, TheLastOverrideOfAKeyWins) {
@@ -115,4 +115,4 @@ TEST(ConfigOverrides, WorkOnAnEmptyFile) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::config

@@ -2,17 +2,17 @@
 // Helpers of the config tests: a minimal valid config, catching a ConfigError,
 // and setting environment variables for one test.
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
+#include "fulcrum/config/loader.hpp"
 
-#include "fulcrum/train/config_loader.hpp"
-
-namespace fulcrum::train::testing {
+namespace fulcrum::config::testing {
 
 inline std::filesystem::path configs_dir() { return FULCRUM_CONFIGS_DIR; }
 
@@ -82,4 +82,4 @@ class ScopedEnv {
   std::optional<std::string> old_;
 };
 
-}  // namespace fulcrum::train::testing
+}  // namespace fulcrum::config::testing

@@ -1,10 +1,10 @@
-// The imbalance settings of a config (issue 4): loss kinds and their
+// The imbalance settings of a config: loss kinds and their
 // parameters, the new weight rules, data.sampling and
 // evaluation.threshold_tuning: defaults, errors naming the key and the valid
 // names, and the to_yaml round trip.
 #include "config_test_util.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::config {
 namespace {
 
 using testing::kMinimal;
@@ -29,7 +29,7 @@ std::string with_loss(const std::string& loss) {
 TEST(ImbalanceConfig, Defaults) {
   const RunConfig config = parse(kMinimal);
   const LossConfig& loss = config.model.heads[0].loss;
-  EXPECT_EQ(loss.kind, "");  // the head kind's default: bce
+  EXPECT_EQ(loss.kind, std::nullopt);  // the head kind's default: bce
   EXPECT_EQ(loss.focal_alpha, 0.25);
   EXPECT_EQ(loss.focal_gamma, 2.0);
   EXPECT_EQ(loss.gamma_pos, 0.0);
@@ -37,9 +37,9 @@ TEST(ImbalanceConfig, Defaults) {
   EXPECT_EQ(loss.clip, 0.05);
   EXPECT_EQ(loss.tau, 1.0);
   EXPECT_EQ(loss.effective_number_beta, 0.999);
-  EXPECT_EQ(config.data.sampling, "none");
+  EXPECT_EQ(config.data.sampling, data::Sampling::None);
   EXPECT_EQ(config.data.ml_ros_percentage, 25.0);
-  EXPECT_EQ(config.evaluation.threshold_tuning, "none");
+  EXPECT_EQ(config.evaluation.threshold_tuning, std::nullopt);
 }
 
 TEST(ImbalanceConfig, EverySettingRoundTrips) {
@@ -50,8 +50,8 @@ TEST(ImbalanceConfig, EverySettingRoundTrips) {
 
   const RunConfig asl = parse(with_loss("{kind: asymmetric, gamma_pos: 1, gamma_neg: 3, clip: 0.1}"),
                               {"data.sampling=ml_ros", "data.ml_ros_percentage=10"});
-  EXPECT_EQ(asl.model.heads[0].loss.kind, "asymmetric");
-  EXPECT_EQ(asl.data.sampling, "ml_ros");
+  EXPECT_EQ(asl.model.heads[0].loss.kind, nn::LossKind::Asymmetric);
+  EXPECT_EQ(asl.data.sampling, data::Sampling::MLROS);
   EXPECT_EQ(parse(to_yaml(asl)), asl);
 
   RunConfig weighted = parse(with_loss("{weight: effective_number, effective_number_beta: 0.99}"),
@@ -60,7 +60,7 @@ TEST(ImbalanceConfig, EverySettingRoundTrips) {
                               "model.heads.rating.loss.weight=sqrt_inverse_frequency",
                               "data.sampling=class_aware", "evaluation.threshold_tuning=f1"});
   EXPECT_EQ(weighted.model.heads[1].loss.tau, 0.5);
-  EXPECT_EQ(weighted.evaluation.threshold_tuning, "f1");
+  EXPECT_EQ(weighted.evaluation.threshold_tuning, metrics::ThresholdObjective{});
   EXPECT_EQ(parse(to_yaml(weighted)), weighted);
 }
 
@@ -103,4 +103,4 @@ TEST(ImbalanceConfig, SamplingAndThresholdTuningErrors) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::config

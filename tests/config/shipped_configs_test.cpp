@@ -3,7 +3,7 @@
 
 #include "config_test_util.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::config {
 namespace {
 
 using testing::configs_dir;
@@ -51,7 +51,7 @@ TEST(ShippedConfigs, EveryConfigParsesAndRoundTrips) {
 
 TEST(ShippedConfigs, QuickstartIsSmallSkewedSyntheticData) {
   const RunConfig config = load("quickstart.yaml");
-  EXPECT_EQ(config.data.source, "synthetic");
+  EXPECT_EQ(config.data.source, data::DataSource::Synthetic);
   EXPECT_EQ(config.data.synthetic.samples, 2000);
   EXPECT_EQ(config.data.synthetic.features, 20);
   ASSERT_EQ(config.data.synthetic.heads.size(), 1U);
@@ -71,8 +71,8 @@ TEST(ShippedConfigs, SeedScenarioHasTheSeedFrequenciesAndPosWeight) {
   EXPECT_EQ(config.data.synthetic.heads[0].frequencies,
             (std::vector<double>{0.6, 0.55, 0.2, 0.1}));
   ASSERT_EQ(config.model.heads.size(), 1U);
-  EXPECT_EQ(config.model.heads[0].kind, "multilabel");
-  EXPECT_EQ(config.model.heads[0].loss.pos_weight.rule, "neg_over_pos");
+  EXPECT_EQ(config.model.heads[0].kind, TaskKind::MultiLabel);
+  EXPECT_EQ(config.model.heads[0].loss.pos_weight.rule, config::WeightRule::NegOverPos);
 }
 
 TEST(ShippedConfigs, StarRatingsHasFourWeightedRatingHeadsAndATagHead) {
@@ -83,9 +83,9 @@ TEST(ShippedConfigs, StarRatingsHasFourWeightedRatingHeadsAndATagHead) {
   for (const std::string rating : {"plot", "dialog", "acting", "makeup"}) {
     SCOPED_TRACE(rating);
     const HeadConfig& h = head(config, rating);
-    EXPECT_EQ(h.kind, "multiclass");
+    EXPECT_EQ(h.kind, TaskKind::MultiClass);
     EXPECT_EQ(h.outputs, 3);
-    EXPECT_EQ(h.loss.weight.rule, "inverse_frequency");
+    EXPECT_EQ(h.loss.weight.rule, config::WeightRule::InverseFrequency);
     const auto it = std::find_if(config.data.synthetic.heads.begin(),
                                  config.data.synthetic.heads.end(),
                                  [&](const auto& s) { return s.name == rating; });
@@ -95,15 +95,15 @@ TEST(ShippedConfigs, StarRatingsHasFourWeightedRatingHeadsAndATagHead) {
         << "skewed priors";
   }
   const HeadConfig& tags = head(config, "tags");
-  EXPECT_EQ(tags.kind, "multilabel");
+  EXPECT_EQ(tags.kind, TaskKind::MultiLabel);
   EXPECT_EQ(tags.outputs, 4);
-  EXPECT_EQ(tags.loss.pos_weight.rule, "neg_over_pos");
+  EXPECT_EQ(tags.loss.pos_weight.rule, config::WeightRule::NegOverPos);
 }
 
 TEST(ShippedConfigs, YeastReadsTheSharedDatasetByDefault) {
   ScopedEnv no_dir("FULCRUM_YEAST_DIR", std::nullopt);
   const RunConfig config = load("yeast.yaml");
-  EXPECT_EQ(config.data.source, "csv");
+  EXPECT_EQ(config.data.source, data::DataSource::CSV);
   EXPECT_FALSE(config.data.header);
   EXPECT_EQ(config.data.train, yeast_default_file("yeast-train.csv"));
   EXPECT_EQ(config.data.test, yeast_default_file("yeast-test.csv"));
@@ -111,17 +111,17 @@ TEST(ShippedConfigs, YeastReadsTheSharedDatasetByDefault) {
   EXPECT_EQ(config.data.targets.at("labels").last, 14);
   EXPECT_TRUE(config.data.standardize);
   EXPECT_EQ(config.model.backbone.sizes, std::vector<int64_t>{256});
-  EXPECT_EQ(config.model.backbone.activation, "relu");
+  EXPECT_EQ(config.model.backbone.activation, nn::Activation::ReLU);
   EXPECT_EQ(config.model.backbone.dropout, 0.2);
-  EXPECT_EQ(config.training.optimizer.name, "adamw");
+  EXPECT_EQ(config.training.optimizer.name, optim::OptimizerKind::AdamW);
   EXPECT_EQ(config.training.optimizer.lr, 1e-3);
   EXPECT_EQ(config.training.optimizer.weight_decay, 1e-4);
   EXPECT_EQ(config.training.batch_size, 64);
   EXPECT_EQ(config.training.epochs, 100);
   // The PyTorch recipe: all training rows, the model after the last epoch.
   EXPECT_EQ(config.data.validation_fraction, 0.0);
-  EXPECT_EQ(config.training.final_model, "last");
-  EXPECT_EQ(config.model.heads.at(0).loss.pos_weight.rule, "none");
+  EXPECT_EQ(config.training.final_model, config::FinalModel::Last);
+  EXPECT_EQ(config.model.heads.at(0).loss.pos_weight.rule, config::WeightRule::None);
 }
 
 TEST(ShippedConfigs, YeastDirectoryComesFromTheEnvironmentWhenSet) {
@@ -135,7 +135,7 @@ TEST(ShippedConfigs, YeastPosWeightIsYeastWithPosWeight) {
   ScopedEnv no_dir("FULCRUM_YEAST_DIR", std::nullopt);
   const RunConfig plain = load("yeast.yaml");
   RunConfig weighted = load("yeast_pos_weight.yaml");
-  EXPECT_EQ(weighted.model.heads.at(0).loss.pos_weight.rule, "neg_over_pos");
+  EXPECT_EQ(weighted.model.heads.at(0).loss.pos_weight.rule, config::WeightRule::NegOverPos);
   // Apart from the weighting and the names, the two runs are the same.
   weighted.model.heads.at(0).loss.pos_weight = WeightSpec{};
   weighted.name = plain.name;
@@ -144,7 +144,7 @@ TEST(ShippedConfigs, YeastPosWeightIsYeastWithPosWeight) {
   EXPECT_EQ(weighted, plain);
   // And the --set the file's comment gives reproduces it.
   RunConfig via_set = load("yeast.yaml", {"model.heads.labels.loss.pos_weight=neg_over_pos"});
-  EXPECT_EQ(via_set.model.heads.at(0).loss.pos_weight.rule, "neg_over_pos");
+  EXPECT_EQ(via_set.model.heads.at(0).loss.pos_weight.rule, config::WeightRule::NegOverPos);
 }
 
 TEST(ShippedConfigs, YeastFilesExistWhereTheDatasetIsAtHand) {
@@ -157,4 +157,4 @@ TEST(ShippedConfigs, YeastFilesExistWhereTheDatasetIsAtHand) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::config

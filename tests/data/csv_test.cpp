@@ -26,7 +26,7 @@ TargetSpec multi_hot(std::string name, std::vector<std::string> columns) {
   return spec;
 }
 
-TargetSpec one_column(std::string name, TargetKind kind, std::string column,
+TargetSpec one_column(std::string name, TaskKind kind, std::string column,
                       std::vector<std::string> classes = {}) {
   TargetSpec spec;
   spec.name = std::move(name);
@@ -50,7 +50,7 @@ TEST(ReadCsv, MultiHotColumnsAndTheRestAsFeatures) {
   EXPECT_EQ(ds.feature_names, (std::vector<std::string>{"a", "b", "c"}));
   ASSERT_EQ(ds.targets.size(), 1u);
   const Target& t = ds.target("labels");
-  EXPECT_EQ(t.kind, TargetKind::MultiLabel);
+  EXPECT_EQ(t.kind, TaskKind::MultiLabel);
   EXPECT_EQ(t.values.shape(), (Shape{2, 2}));
   EXPECT_EQ(values(t.values), (std::vector<float>{0, 1, 1, 1}));
   EXPECT_EQ(t.classes, (std::vector<std::string>{"y1", "y2"}));
@@ -76,7 +76,7 @@ TEST(ReadCsv, LabelListColumnSortsTheLabelsSeen) {
                               "3,4,\n"
                               "5,6, dog \n");
   CsvOptions options;
-  options.targets = {one_column("tags", TargetKind::MultiLabel, "tags")};
+  options.targets = {one_column("tags", TaskKind::MultiLabel, "tags")};
   const Dataset ds = read_csv(file, options);
   const Target& t = ds.target("tags");
   EXPECT_EQ(t.classes, (std::vector<std::string>{"cat", "dog"}));
@@ -87,7 +87,7 @@ TEST(ReadCsv, LabelListColumnSortsTheLabelsSeen) {
 TEST(ReadCsv, LabelListWithGivenLabelsAndSeparator) {
   TempDir dir;
   const auto file = dir.write("tags.csv", "x,tags\n1,cat;bird\n2,dog\n");
-  TargetSpec spec = one_column("tags", TargetKind::MultiLabel, "tags", {"dog", "cat", "bird"});
+  TargetSpec spec = one_column("tags", TaskKind::MultiLabel, "tags", {"dog", "cat", "bird"});
   spec.separator = ';';
   CsvOptions options;
   options.targets = {spec};
@@ -100,7 +100,7 @@ TEST(ReadCsv, UnknownLabelNamesLineAndColumn) {
   TempDir dir;
   const auto file = dir.write("tags.csv", "x,tags\n1,cat\n2,cow|dog\n");
   CsvOptions options;
-  options.targets = {one_column("tags", TargetKind::MultiLabel, "tags", {"cat", "dog"})};
+  options.targets = {one_column("tags", TaskKind::MultiLabel, "tags", {"cat", "dog"})};
   const std::string message = data_error([&] { read_csv(file, options); });
   EXPECT_TRUE(contains(message, "tags.csv:3:"));
   EXPECT_TRUE(contains(message, "column 'tags'"));
@@ -112,10 +112,10 @@ TEST(ReadCsv, MultiClassIndicesNamesAndGivenClasses) {
   const auto indices = dir.write("i.csv", "x,y\n1,0\n2,2\n3,1.0\n");
   const auto names = dir.write("n.csv", "x,y\n1,b\n2,a\n3,b\n");
   CsvOptions options;
-  options.targets = {one_column("y", TargetKind::MultiClass, "y")};
+  options.targets = {one_column("y", TaskKind::MultiClass, "y")};
 
   const Target by_index = read_csv(indices, options).target("y");
-  EXPECT_EQ(by_index.kind, TargetKind::MultiClass);
+  EXPECT_EQ(by_index.kind, TaskKind::MultiClass);
   EXPECT_EQ(by_index.values.shape(), (Shape{3}));
   EXPECT_EQ(values(by_index.values), (std::vector<float>{0, 2, 1}));
   EXPECT_EQ(by_index.classes, (std::vector<std::string>{"0", "1", "2"}));
@@ -124,7 +124,7 @@ TEST(ReadCsv, MultiClassIndicesNamesAndGivenClasses) {
   EXPECT_EQ(by_name.classes, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(values(by_name.values), (std::vector<float>{1, 0, 1}));
 
-  options.targets = {one_column("y", TargetKind::MultiClass, "y", {"b", "a", "c"})};
+  options.targets = {one_column("y", TaskKind::MultiClass, "y", {"b", "a", "c"})};
   const Target given = read_csv(names, options).target("y");
   EXPECT_EQ(values(given.values), (std::vector<float>{0, 1, 0}));
   EXPECT_EQ(given.num_classes(), 3);
@@ -134,7 +134,7 @@ TEST(ReadCsv, ClassIndexOutOfRange) {
   TempDir dir;
   const auto file = dir.write("c.csv", "x,y\n1,0\n2,1\n3,3\n");
   CsvOptions options;
-  options.targets = {one_column("y", TargetKind::MultiClass, "y", {"a", "b", "c"})};
+  options.targets = {one_column("y", TaskKind::MultiClass, "y", {"a", "b", "c"})};
   const std::string message = data_error([&] { read_csv(file, options); });
   EXPECT_TRUE(contains(message, "c.csv:4:"));
   EXPECT_TRUE(contains(message, "column 'y'"));
@@ -145,7 +145,7 @@ TEST(ReadCsv, ClassColumnOfNumbersMustHoldIntegers) {
   TempDir dir;
   const auto file = dir.write("c.csv", "x,y\n1,0\n2,1.5\n");
   CsvOptions options;
-  options.targets = {one_column("y", TargetKind::MultiClass, "y")};
+  options.targets = {one_column("y", TaskKind::MultiClass, "y")};
   const std::string message = data_error([&] { read_csv(file, options); });
   EXPECT_TRUE(contains(message, "c.csv:3:"));
   EXPECT_TRUE(contains(message, "'1.5' is not a class index"));
@@ -156,7 +156,7 @@ TEST(ReadCsv, TwoHeadsFromOneFile) {
   const auto file = dir.write("h.csv", "f,l1,l2,kind\n0.5,1,0,2\n-1,0,0,0\n");
   CsvOptions options;
   options.targets = {multi_hot("labels", {"l1", "l2"}),
-                     one_column("kind", TargetKind::MultiClass, "kind")};
+                     one_column("kind", TaskKind::MultiClass, "kind")};
   const Dataset ds = read_csv(file, options);
   EXPECT_EQ(ds.feature_names, (std::vector<std::string>{"f"}));
   EXPECT_EQ(ds.targets[0].name, "labels");
@@ -175,7 +175,7 @@ TEST(ReadCsv, QuotesCrlfBlankLinesAndOtherDelimiters) {
                               "\r\n");
   CsvOptions options;
   options.delimiter = ';';
-  options.targets = {one_column("tags", TargetKind::MultiLabel, "tags")};
+  options.targets = {one_column("tags", TaskKind::MultiLabel, "tags")};
   const Dataset ds = read_csv(file, options);
   EXPECT_EQ(ds.feature_names, (std::vector<std::string>{"size, cm", "say \"hi\""}));
   EXPECT_EQ(values(ds.features), (std::vector<float>{1.5f, 2, 3, 4}));
@@ -188,7 +188,7 @@ TEST(ReadCsv, LineNumbersCountLinesInsideQuotedFields) {
   const auto file = dir.write("m.csv", "x,note\n1,\"two\nlines\"\n\n2,ok\nabc,ok\n");
   CsvOptions options;
   options.feature_columns = {"x"};
-  options.targets = {one_column("note", TargetKind::MultiClass, "note")};
+  options.targets = {one_column("note", TaskKind::MultiClass, "note")};
   const std::string message = data_error([&] { read_csv(file, options); });
   EXPECT_TRUE(contains(message, "m.csv:6: column 'x': 'abc' is not a number"));
 }
@@ -358,7 +358,7 @@ TEST(ReadCsvErrors, SpecsThatDoNotFit) {
   EXPECT_TRUE(contains(data_error([&] { read_csv(file, options); }),
                        "column 'b' is used by two targets"));
 
-  options.targets = {one_column("k", TargetKind::MultiClass, "")};
+  options.targets = {one_column("k", TaskKind::MultiClass, "")};
   EXPECT_TRUE(contains(data_error([&] { read_csv(file, options); }),
                        "target 'k': a multi-class target takes exactly one `column`"));
 }

@@ -15,8 +15,9 @@ Dataset small_dataset() {
   Dataset ds;
   ds.features = Tensor::from({3, 2}, {0, 1, 2, 3, 4, 5});
   ds.feature_names = {"a", "b"};
-  ds.targets.push_back({"labels", TargetKind::MultiLabel, Tensor::from({3, 1}, {1, 0, 1}), {"y"}});
-  ds.targets.push_back({"kind", TargetKind::MultiClass, Tensor::from({3}, {2, 0, 1}), {"p", "q", "r"}});
+  ds.targets.push_back({"labels", TaskKind::MultiLabel, Tensor::from({3, 1}, {1, 0, 1}), {"y"}});
+  ds.targets.push_back(
+      {"kind", TaskKind::MultiClass, Tensor::from({3}, {2, 0, 1}), {"p", "q", "r"}});
   return ds;
 }
 

@@ -21,8 +21,10 @@ Dataset numbered_dataset(int64_t n) {
   Dataset ds;
   ds.features = Tensor::from({n, 2}, features);
   ds.feature_names = {"a", "b"};
-  ds.targets.push_back({"labels", TargetKind::MultiLabel, Tensor::from({n, 2}, labels), {"odd", "three"}});
-  ds.targets.push_back({"kind", TargetKind::MultiClass, Tensor::from({n}, classes), {"0", "1", "2", "3"}});
+  ds.targets.push_back(
+      {"labels", TaskKind::MultiLabel, Tensor::from({n, 2}, labels), {"odd", "three"}});
+  ds.targets.push_back(
+      {"kind", TaskKind::MultiClass, Tensor::from({n}, classes), {"0", "1", "2", "3"}});
   return ds;
 }
 

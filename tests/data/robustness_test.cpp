@@ -61,7 +61,7 @@ TEST(Robustness, CsvWithEveryKindOfTarget) {
   TargetSpec hot, tags, kind;
   hot.name = "hot", hot.columns = {"y1", "y2"};
   tags.name = "tags", tags.column = "tags";
-  kind.name = "kind", kind.kind = TargetKind::MultiClass, kind.column = "kind";
+  kind.name = "kind", kind.kind = TaskKind::MultiClass, kind.column = "kind";
   options.targets = {hot, tags, kind};
   expect_valid_or_data_error(text, "t.csv", [&](const auto& f) { return read_csv(f, options); });
 }

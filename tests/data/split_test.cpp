@@ -53,7 +53,7 @@ Tensor imbalanced_labels(int64_t n, uint64_t seed) {
   SyntheticOptions o;
   o.samples = n;
   o.seed = seed;
-  o.heads = {{"labels", TargetKind::MultiLabel, {0.6, 0.3, 0.1, 0.03, 0.01}}};
+  o.heads = {{"labels", TaskKind::MultiLabel, {0.6, 0.3, 0.1, 0.03, 0.01}}};
   return make_synthetic(o).targets[0].values;
 }
 
@@ -173,8 +173,7 @@ TEST(RandomSplit, SizesAddUpAndOrderIsShuffled) {
 TEST(SplitDataset, StratifiesOnTheFirstTarget) {
   SyntheticOptions o;
   o.samples = 1000;
-  o.heads = {{"kind", TargetKind::MultiClass, {0.9, 0.1}},
-             {"labels", TargetKind::MultiLabel, {0.5}}};
+  o.heads = {{"kind", TaskKind::MultiClass, {0.9, 0.1}}, {"labels", TaskKind::MultiLabel, {0.5}}};
   const Dataset ds = make_synthetic(o);
   const SplitIndices split = split_dataset(ds, 0.1, 0.2, 5);
   expect_partition({split.train, split.validation, split.test}, 1000);

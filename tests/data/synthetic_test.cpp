@@ -13,7 +13,7 @@ namespace {
 SyntheticOptions seed_scenario(int64_t samples) {
   SyntheticOptions o;
   o.samples = samples;
-  o.heads = {{"labels", TargetKind::MultiLabel, {0.6, 0.55, 0.2, 0.1}}};
+  o.heads = {{"labels", TaskKind::MultiLabel, {0.6, 0.55, 0.2, 0.1}}};
   return o;
 }
 
@@ -54,7 +54,7 @@ TEST(Synthetic, SeedScenarioShapes) {
 TEST(Synthetic, FrequenciesMatchForBothKindsOfHead) {
   SyntheticOptions o = seed_scenario(5000);
   o.seed = 7;
-  o.heads.push_back({"kind", TargetKind::MultiClass, {0.7, 0.2, 0.1}});
+  o.heads.push_back({"kind", TaskKind::MultiClass, {0.7, 0.2, 0.1}});
   const SyntheticData data = make_synthetic_data(o);
   const Tensor& labels = data.dataset.targets[0].values;
   const Tensor& p = data.probabilities[0];
@@ -111,7 +111,7 @@ TEST(Synthetic, TrueProbabilitiesExplainTheLabels) {
 TEST(Synthetic, CorrelationRaisesCoOccurrence) {
   SyntheticOptions o;
   o.samples = 5000;
-  o.heads = {{"labels", TargetKind::MultiLabel, {0.5, 0.4, 0.3, 0.2, 0.1}}};
+  o.heads = {{"labels", TaskKind::MultiLabel, {0.5, 0.4, 0.3, 0.2, 0.1}}};
   std::vector<double> phi;
   for (double rho : {0.0, 0.5, 0.95}) {
     o.label_correlation = rho;
@@ -124,7 +124,7 @@ TEST(Synthetic, CorrelationRaisesCoOccurrence) {
 
 TEST(Synthetic, SameSeedSameDataOtherSeedOtherData) {
   SyntheticOptions o = seed_scenario(300);
-  o.heads.push_back({"kind", TargetKind::MultiClass, {0.5, 0.5}});
+  o.heads.push_back({"kind", TaskKind::MultiClass, {0.5, 0.5}});
   const SyntheticData a = make_synthetic_data(o);
   const SyntheticData b = make_synthetic_data(o);
   EXPECT_EQ(a.dataset.features.to_vector(), b.dataset.features.to_vector());
@@ -150,10 +150,8 @@ TEST(Synthetic, OptionsOutOfRangeThrow) {
   throws([](SyntheticOptions& o) { o.noise = 0; });
   throws([](SyntheticOptions& o) { o.heads.clear(); });
   throws([](SyntheticOptions& o) { o.heads[0].frequencies[0] = 1.0; });
-  throws([](SyntheticOptions& o) {
-    o.heads.push_back({"k", TargetKind::MultiClass, {0.5, 0.6}});
-  });
-  throws([](SyntheticOptions& o) { o.heads.push_back({"k", TargetKind::MultiClass, {1.0}}); });
+  throws([](SyntheticOptions& o) { o.heads.push_back({"k", TaskKind::MultiClass, {0.5, 0.6}}); });
+  throws([](SyntheticOptions& o) { o.heads.push_back({"k", TaskKind::MultiClass, {1.0}}); });
 }
 
 }  // namespace

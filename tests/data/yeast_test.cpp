@@ -1,5 +1,6 @@
-// The real yeast files (MULAN), when $FULCRUM_YEAST_DIR points at them; they
-// are not part of the repository, so the test is skipped otherwise.
+// The real yeast files (MULAN): in $FULCRUM_YEAST_DIR, else in the shared data
+// beside the repository (../shared/datasets/yeast, where CI has them); they
+// are not part of the repository, so the test is skipped when neither exists.
 
 #include <gtest/gtest.h>
 
@@ -13,15 +14,19 @@ namespace fulcrum::data {
 namespace {
 
 TEST(Yeast, ReadsTheMulanTrainFile) {
-  const char* dir = std::getenv("FULCRUM_YEAST_DIR");
-  if (!dir) GTEST_SKIP() << "set FULCRUM_YEAST_DIR to the folder holding yeast-train.csv";
+  const char* env = std::getenv("FULCRUM_YEAST_DIR");
+  const std::filesystem::path dir = env != nullptr ? env : FULCRUM_SHARED_YEAST_DIR;
+  if (!std::filesystem::exists(dir / "yeast-train.csv")) {
+    GTEST_SKIP() << "no " << (dir / "yeast-train.csv").string()
+                 << ": set FULCRUM_YEAST_DIR to the folder holding yeast-train.csv";
+  }
   CsvOptions options;
   options.header = false;
   TargetSpec labels;
   labels.name = "labels";
   labels.last = 14;
   options.targets = {labels};
-  const Dataset ds = read_csv(std::filesystem::path(dir) / "yeast-train.csv", options);
+  const Dataset ds = read_csv(dir / "yeast-train.csv", options);
   EXPECT_EQ(ds.features.shape(), (Shape{1500, 103}));
   const Tensor& y = ds.target("labels").values;
   EXPECT_EQ(y.shape(), (Shape{1500, 14}));

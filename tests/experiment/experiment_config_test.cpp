@@ -1,12 +1,11 @@
 // The experiment config: reading, defaults, run overrides, and the errors a
 // user sees for every kind of mistake (file:line:column, key, suggestion).
-#include "fulcrum/train/experiment_config.hpp"
-
 #include <gtest/gtest.h>
 
 #include "experiment_test_util.hpp"
+#include "fulcrum/experiment/config.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::experiment {
 namespace {
 
 using testing::fresh_dir;
@@ -14,15 +13,15 @@ using testing::write_file;
 
 // The ConfigError parsing `yaml` (as <dir>/exp.yaml, with <dir>/base.yaml the
 // tiny base) throws; a test failure if none.
-ConfigError experiment_error(const std::filesystem::path& dir, const std::string& yaml) {
+config::ConfigError experiment_error(const std::filesystem::path& dir, const std::string& yaml) {
   write_file(dir / "base.yaml", testing::kTinyBase);
   try {
     parse_experiment(yaml, (dir / "exp.yaml").string());
-  } catch (const ConfigError& error) {
+  } catch (const config::ConfigError& error) {
     return error;
   }
   ADD_FAILURE() << "expected a ConfigError for:\n" << yaml;
-  return ConfigError("(none thrown)", "", 0, 0, "");
+  return config::ConfigError("(none thrown)", "", 0, 0, "");
 }
 
 const std::string kStrategies =
@@ -87,7 +86,8 @@ TEST(ExperimentConfig, RunOverridesApplyExperimentThenStrategyThenSeedAndThreads
 
 TEST(ExperimentConfigErrors, UnknownKeySuggestsTheNearestWithLine) {
   const auto dir = fresh_dir();
-  const ConfigError error = experiment_error(dir, "base: base.yaml\nseed: [0]\n" + kStrategies);
+  const config::ConfigError error =
+      experiment_error(dir, "base: base.yaml\nseed: [0]\n" + kStrategies);
   EXPECT_EQ(error.line(), 2);
   EXPECT_CONTAINS(error.what(), "exp.yaml:2:1");
   EXPECT_CONTAINS(error.what(), "unknown key 'seed'");
@@ -96,7 +96,7 @@ TEST(ExperimentConfigErrors, UnknownKeySuggestsTheNearestWithLine) {
 
 TEST(ExperimentConfigErrors, UnknownKeyInsideAStrategy) {
   const auto dir = fresh_dir();
-  const ConfigError error = experiment_error(
+  const config::ConfigError error = experiment_error(
       dir, "base: base.yaml\nseeds: [0]\nstrategies:\n  - name: a\n    sett: []\n");
   EXPECT_EQ(error.line(), 5);
   EXPECT_CONTAINS(error.what(), "unknown key 'sett' in 'strategies[0]'");
@@ -109,7 +109,7 @@ TEST(ExperimentConfigErrors, MissingOrBadSeeds) {
                   "seeds: missing or empty");
   EXPECT_CONTAINS(experiment_error(dir, "base: base.yaml\nseeds: []\n" + kStrategies).what(),
                   "seeds: missing or empty");
-  const ConfigError twice =
+  const config::ConfigError twice =
       experiment_error(dir, "base: base.yaml\nseeds: [1, 2, 1]\n" + kStrategies);
   EXPECT_EQ(twice.key(), "seeds[2]");
   EXPECT_CONTAINS(twice.what(), "seed 1 is listed twice");
@@ -121,12 +121,12 @@ TEST(ExperimentConfigErrors, MissingOrBadSeeds) {
 
 TEST(ExperimentConfigErrors, StrategyNames) {
   const auto dir = fresh_dir();
-  const ConfigError twice = experiment_error(
+  const config::ConfigError twice = experiment_error(
       dir, "base: base.yaml\nseeds: [0]\nstrategies:\n  - name: a\n  - name: b\n  - name: a\n");
   EXPECT_EQ(twice.key(), "strategies[2].name");
   EXPECT_EQ(twice.line(), 6);
   EXPECT_CONTAINS(twice.what(), "strategy 'a' is defined twice");
-  const ConfigError unsafe =
+  const config::ConfigError unsafe =
       experiment_error(dir, "base: base.yaml\nseeds: [0]\nstrategies:\n  - name: a/b\n");
   EXPECT_CONTAINS(unsafe.what(), "'a/b' cannot name a directory");
   EXPECT_CONTAINS(
@@ -140,7 +140,7 @@ TEST(ExperimentConfigErrors, StrategyNames) {
 
 TEST(ExperimentConfigErrors, BadOverrideNamesTheStrategyTheItemAndTheNearestKey) {
   const auto dir = fresh_dir();
-  const ConfigError error =
+  const config::ConfigError error =
       experiment_error(dir,
                        "base: base.yaml\n"
                        "seeds: [0]\n"
@@ -160,7 +160,7 @@ TEST(ExperimentConfigErrors, BadOverrideNamesTheStrategyTheItemAndTheNearestKey)
 
 TEST(ExperimentConfigErrors, BadValueInAnOverride) {
   const auto dir = fresh_dir();
-  const ConfigError error = experiment_error(
+  const config::ConfigError error = experiment_error(
       dir,
       "base: base.yaml\nseeds: [0]\nstrategies:\n  - name: a\n    set: [training.epochs=zero]\n");
   EXPECT_EQ(error.key(), "strategies[0].set[0]");
@@ -170,7 +170,7 @@ TEST(ExperimentConfigErrors, BadValueInAnOverride) {
 
 TEST(ExperimentConfigErrors, BadExperimentWideOverride) {
   const auto dir = fresh_dir();
-  const ConfigError error =
+  const config::ConfigError error =
       experiment_error(dir, "base: base.yaml\nseeds: [0]\nset: [trainig.epochs=3]\n" + kStrategies);
   EXPECT_EQ(error.key(), "set[0]");
   EXPECT_CONTAINS(error.what(), "did you mean 'training'?");
@@ -178,11 +178,11 @@ TEST(ExperimentConfigErrors, BadExperimentWideOverride) {
 
 TEST(ExperimentConfigErrors, ReservedKeysCannotBeOverridden) {
   const auto dir = fresh_dir();
-  const ConfigError seed = experiment_error(
+  const config::ConfigError seed = experiment_error(
       dir, "base: base.yaml\nseeds: [0]\nstrategies:\n  - name: a\n    set: [seed=3]\n");
   EXPECT_EQ(seed.key(), "strategies[0].set[0]");
   EXPECT_CONTAINS(seed.what(), "'seed' is set by the experiment");
-  const ConfigError threads =
+  const config::ConfigError threads =
       experiment_error(dir, "base: base.yaml\nseeds: [0]\nset: [threads=4]\n" + kStrategies);
   EXPECT_EQ(threads.key(), "set[0]");
   EXPECT_CONTAINS(threads.what(), "threads_per_run");
@@ -195,18 +195,20 @@ TEST(ExperimentConfigErrors, ReservedKeysCannotBeOverridden) {
 TEST(ExperimentConfigErrors, BaseMissingInvalidOrWithoutTestSplit) {
   const auto dir = fresh_dir();
   EXPECT_CONTAINS(experiment_error(dir, "seeds: [0]\n" + kStrategies).what(), "base: missing");
-  const ConfigError missing = experiment_error(dir, "base: nope.yaml\nseeds: [0]\n" + kStrategies);
+  const config::ConfigError missing =
+      experiment_error(dir, "base: nope.yaml\nseeds: [0]\n" + kStrategies);
   EXPECT_EQ(missing.line(), 1);
   EXPECT_CONTAINS(missing.what(), "config file not found");
   EXPECT_CONTAINS(missing.what(), "nope.yaml");
 
   write_file(dir / "broken.yaml", testing::kTinyBase + "bogus: 1\n");
-  const ConfigError broken = experiment_error(dir, "base: broken.yaml\nseeds: [0]\n" + kStrategies);
+  const config::ConfigError broken =
+      experiment_error(dir, "base: broken.yaml\nseeds: [0]\n" + kStrategies);
   EXPECT_EQ(broken.key(), "base");
   EXPECT_CONTAINS(broken.what(), "unknown key 'bogus'");
 
   write_file(dir / "no_test.yaml", testing::kTinyBase + "");
-  const ConfigError no_test = experiment_error(
+  const config::ConfigError no_test = experiment_error(
       dir, "base: base.yaml\nseeds: [0]\nset: [data.test_fraction=0]\n" + kStrategies);
   EXPECT_CONTAINS(no_test.what(), "no test split");
 }
@@ -220,7 +222,7 @@ TEST(ExperimentConfigErrors, BadNumbersAndSyntax) {
       experiment_error(dir, "base: base.yaml\nseeds: [0]\nthreads_per_run: 0\n" + kStrategies)
           .what(),
       "threads_per_run: must be >= 1");
-  const ConfigError syntax = experiment_error(dir, "base: [unclosed\n");
+  const config::ConfigError syntax = experiment_error(dir, "base: [unclosed\n");
   EXPECT_CONTAINS(syntax.what(), "YAML syntax error");
   EXPECT_CONTAINS(experiment_error(dir, "- a\n- b\n").what(), "an experiment config is a mapping");
 }
@@ -230,10 +232,10 @@ TEST(ExperimentConfigErrors, MissingFile) {
   try {
     load_experiment(dir / "nope.yaml");
     ADD_FAILURE() << "no error";
-  } catch (const ConfigError& error) {
+  } catch (const config::ConfigError& error) {
     EXPECT_CONTAINS(error.what(), "experiment config file not found");
   }
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::experiment

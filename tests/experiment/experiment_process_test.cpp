@@ -2,8 +2,6 @@
 // commands, and run_experiment with a fake `fulcrum` (a shell script written
 // here) that writes the outputs a run leaves, so that the pool's parallelism,
 // command lines and failure reports are checked in well under a second.
-#include "fulcrum/train/experiment_process.hpp"
-
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -13,10 +11,11 @@
 
 #include "experiment_test_util.hpp"
 #include "fulcrum/core/error.hpp"
-#include "fulcrum/train/experiment_results.hpp"
-#include "fulcrum/train/experiment_runner.hpp"
+#include "fulcrum/experiment/process.hpp"
+#include "fulcrum/experiment/results.hpp"
+#include "fulcrum/experiment/runner.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::experiment {
 namespace {
 
 using testing::fresh_dir;
@@ -213,4 +212,4 @@ TEST(ExperimentProcessMode, AMissingExecutableFailsEveryRunCleanly) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::experiment

@@ -1,15 +1,14 @@
 // The report writers on fabricated run outputs: exact results.csv rows,
 // mean ± std over seeds, the markdown table layout, well-formed SVG and HTML.
-#include "fulcrum/train/experiment_report.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "experiment_test_util.hpp"
+#include "fulcrum/experiment/report.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::experiment {
 namespace {
 
 using nlohmann::json;
@@ -136,7 +135,7 @@ TEST(ExperimentResults, ReadsEveryEvaluationReliabilityAndEpoch) {
   ASSERT_EQ(weighted.evaluations.size(), 2u);
   EXPECT_EQ(weighted.evaluations[1].variant, "tuned thresholds");
   const HeadMetrics& head = weighted.evaluations[0].heads.at(0);
-  EXPECT_EQ(head.kind, "multilabel");
+  EXPECT_EQ(head.kind, TaskKind::MultiLabel);
   EXPECT_EQ(head.labels, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(head.scalar("f1_macro"), 0.55);
   EXPECT_EQ(head.scalar("average_precision_macro"), std::nullopt);
@@ -362,4 +361,4 @@ TEST(ExperimentReport, EscapesNamesEverywhere) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::experiment

@@ -1,16 +1,15 @@
 // The grid, and running it in-process with a tiny synthetic config: outputs,
 // the test-variant evaluations, resumability, failures.
-#include "fulcrum/train/experiment_runner.hpp"
-
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "experiment_test_util.hpp"
-#include "fulcrum/train/experiment_results.hpp"
+#include "fulcrum/experiment/results.hpp"
+#include "fulcrum/experiment/runner.hpp"
 #include "fulcrum/train/run_outputs.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::experiment {
 namespace {
 
 using testing::fresh_dir;
@@ -87,7 +86,7 @@ TEST(ExperimentRunner, InProcessRunsEveryRunAndWritesItsOutputs) {
   for (size_t i = 0; i < runs.size(); ++i) {
     EXPECT_EQ(outcomes[i].index, i);
     EXPECT_TRUE(run_finished(config, runs[i])) << runs[i].dir;
-    const RunPaths paths{runs[i].dir};
+    const train::RunPaths paths{runs[i].dir};
     EXPECT_TRUE(std::filesystem::exists(paths.metrics_log()));
     EXPECT_TRUE(std::filesystem::exists(variants_path(runs[i].dir)));
     const auto marker = nlohmann::json::parse(read_file(done_marker_path(runs[i])));
@@ -96,8 +95,8 @@ TEST(ExperimentRunner, InProcessRunsEveryRunAndWritesItsOutputs) {
     EXPECT_EQ(marker["config_hash"], run_config_hash(config, runs[i]));
   }
   // The seed reached the run: the two plain runs' configs differ in it.
-  EXPECT_NE(read_file(RunPaths{runs[0].dir}.config()).find("seed: 0"), std::string::npos);
-  EXPECT_NE(read_file(RunPaths{runs[1].dir}.config()).find("seed: 1"), std::string::npos);
+  EXPECT_NE(read_file(train::RunPaths{runs[0].dir}.config()).find("seed: 0"), std::string::npos);
+  EXPECT_NE(read_file(train::RunPaths{runs[1].dir}.config()).find("seed: 1"), std::string::npos);
 }
 
 TEST(ExperimentRunner, VariantsMatchTheTrainersOwnEvaluation) {
@@ -204,4 +203,4 @@ TEST(ExperimentRunner, AStopRequestStartsNoRun) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::experiment

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace fulcrum::train::testing {
+namespace fulcrum::experiment::testing {
 
 /// A fresh, empty directory under the system temp dir, named after the test.
 inline std::filesystem::path fresh_dir(const std::string& tag = "dir") {
@@ -206,4 +206,4 @@ inline std::vector<std::string> lines_of(const std::string& text) {
   EXPECT_EQ(std::string(text).find(part), std::string::npos) \
       << "did not expect \"" << (part) << "\" in:\n  " << (text)
 
-}  // namespace fulcrum::train::testing
+}  // namespace fulcrum::experiment::testing

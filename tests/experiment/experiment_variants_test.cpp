@@ -1,22 +1,22 @@
 // The evaluations added to each run: reliability bins, the recalibrated and
 // tuned-threshold variants, and their equality between the in-process path
 // and the one that rebuilds a finished run from its directory.
-#include "fulcrum/train/experiment_variants.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "experiment_test_util.hpp"
+#include "fulcrum/config/loader.hpp"
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/ops.hpp"
 #include "fulcrum/core/random.hpp"
-#include "fulcrum/train/config_loader.hpp"
-#include "fulcrum/train/metrics_calibration.hpp"
-#include "fulcrum/train/metrics_multilabel.hpp"
-#include "fulcrum/train/thresholds.hpp"
+#include "fulcrum/experiment/variants.hpp"
+#include "fulcrum/metrics/calibration.hpp"
+#include "fulcrum/metrics/multilabel.hpp"
+#include "fulcrum/metrics/thresholds.hpp"
+#include "variants_json.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::experiment {
 namespace {
 
 using testing::fresh_dir;
@@ -33,16 +33,16 @@ TEST(ReliabilityBins, AgreeWithTheExpectedCalibrationError) {
     truth.values()[k] = draws.values()[k] < prob.values()[k] * prob.values()[k] ? 1.0f : 0.0f;
   }
   const ReliabilityBins bins = reliability_bins(truth, prob);
-  EXPECT_EQ(bins.bins, kCalibrationBins);
-  ASSERT_EQ(bins.count.size(), static_cast<size_t>(kCalibrationBins));
+  EXPECT_EQ(bins.bins, metrics::kCalibrationBins);
+  ASSERT_EQ(bins.count.size(), static_cast<size_t>(metrics::kCalibrationBins));
   double count = 0, positives = 0;
   for (size_t b = 0; b < bins.count.size(); ++b) {
     count += bins.count[b];
     positives += bins.positives[b];
     if (bins.count[b] > 0) {
       const double mean = bins.sum_predicted[b] / bins.count[b];
-      EXPECT_GE(mean, static_cast<double>(b) / kCalibrationBins);
-      EXPECT_LT(mean, static_cast<double>(b + 1) / kCalibrationBins);
+      EXPECT_GE(mean, static_cast<double>(b) / metrics::kCalibrationBins);
+      EXPECT_LT(mean, static_cast<double>(b + 1) / metrics::kCalibrationBins);
     }
   }
   EXPECT_EQ(count, 600);
@@ -51,7 +51,7 @@ TEST(ReliabilityBins, AgreeWithTheExpectedCalibrationError) {
   EXPECT_EQ(positives, truth_sum);
   std::vector<double> t(truth.values().begin(), truth.values().end());
   std::vector<double> p(prob.values().begin(), prob.values().end());
-  EXPECT_NEAR(bins.ece(), expected_calibration_error(t, p), 1e-12);
+  EXPECT_NEAR(bins.ece(), metrics::expected_calibration_error(t, p), 1e-12);
   EXPECT_GT(bins.ece(), 0.05);
 }
 
@@ -72,7 +72,7 @@ TEST(ReliabilityBins, EdgesAndPooling) {
 }
 
 // The logits of every row of `features` for head 0, in eval mode.
-Tensor logits_of(Trainer& trainer, const Tensor& features) {
+Tensor logits_of(fulcrum::train::Trainer& trainer, const Tensor& features) {
   trainer.model().eval();
   NoGradGuard no_grad;
   return trainer.model().forward_heads(features)[0].second;
@@ -87,10 +87,10 @@ std::vector<double> doubles(const nlohmann::json& values) {
 TEST(EvaluateVariants, RecalibratedAndTunedThresholdsByHand) {
   const auto dir = fresh_dir();
   write_file(dir / "base.yaml", testing::kTinyBase);
-  RunConfig config =
-      load_config(dir / "base.yaml", {"model.heads.labels.loss.pos_weight=neg_over_pos"});
+  config::RunConfig config =
+      config::load_config(dir / "base.yaml", {"model.heads.labels.loss.pos_weight=neg_over_pos"});
   config.output_dir = (dir / "run").string();
-  Trainer trainer(config);
+  fulcrum::train::Trainer trainer(config);
   trainer.fit();
   const nlohmann::json variants = evaluate_variants(trainer);
   EXPECT_EQ(variants["split"], "test");
@@ -103,22 +103,23 @@ TEST(EvaluateVariants, RecalibratedAndTunedThresholdsByHand) {
   const Tensor& pos_weight = trainer.losses()[0].pos_weight;
   ASSERT_TRUE(pos_weight.defined());
   const Tensor calibrated = sigmoid(sub(test_logits, log(pos_weight)));
-  const MultiLabelMetrics expected_recalibrated = multilabel_metrics(test.values, calibrated, 0.5f);
+  const metrics::MultiLabelMetrics expected_recalibrated =
+      metrics::multilabel_metrics(test.values, calibrated, 0.5f);
   const nlohmann::json& recalibrated = variants["variants"][0]["heads"]["labels"];
   EXPECT_NEAR(recalibrated["f1_macro"].get<double>(), expected_recalibrated.f1_macro, 1e-6);
   EXPECT_NEAR(recalibrated["hamming_loss"].get<double>(), expected_recalibrated.hamming_loss, 1e-6);
 
   const data::Target& validation = trainer.data().validation.target("labels");
-  const std::vector<float> thresholds = tune_thresholds(
+  const std::vector<float> thresholds = metrics::tune_thresholds(
       validation.values, sigmoid(logits_of(trainer, trainer.data().validation.features)),
-      ThresholdObjective{"f1", 0.0}, 0.5f);
+      metrics::ThresholdObjective{}, 0.5f);
   const nlohmann::json& tuned = variants["variants"][1]["heads"]["labels"];
   ASSERT_EQ(tuned["per_label"].size(), thresholds.size());
   for (size_t l = 0; l < thresholds.size(); ++l) {
     EXPECT_FLOAT_EQ(tuned["per_label"][l]["threshold"].get<float>(), thresholds[l]);
   }
-  const MultiLabelMetrics expected_tuned =
-      multilabel_metrics(test.values, sigmoid(test_logits), thresholds);
+  const metrics::MultiLabelMetrics expected_tuned =
+      metrics::multilabel_metrics(test.values, sigmoid(test_logits), thresholds);
   EXPECT_NEAR(tuned["f1_macro"].get<double>(), expected_tuned.f1_macro, 1e-6);
 
   ASSERT_EQ(variants["reliability"].size(), 2u);
@@ -134,9 +135,9 @@ TEST(EvaluateVariants, RecalibratedAndTunedThresholdsByHand) {
 TEST(EvaluateVariants, NothingToRecalibrateWithoutWeights) {
   const auto dir = fresh_dir();
   write_file(dir / "base.yaml", testing::kTinyBase);
-  RunConfig config = load_config(dir / "base.yaml", {"data.validation_fraction=0"});
+  config::RunConfig config = config::load_config(dir / "base.yaml", {"data.validation_fraction=0"});
   config.output_dir = (dir / "run").string();
-  Trainer trainer(config);
+  fulcrum::train::Trainer trainer(config);
   trainer.fit();
   const nlohmann::json variants = evaluate_variants(trainer);
   // No pos_weight: no recalibrated variant; no validation split: no tuning.
@@ -146,4 +147,4 @@ TEST(EvaluateVariants, NothingToRecalibrateWithoutWeights) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::experiment

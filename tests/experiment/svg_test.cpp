@@ -7,10 +7,10 @@
 
 #include "experiment_test_util.hpp"
 #include "fulcrum/core/error.hpp"
-#include "fulcrum/train/svg_document.hpp"
-#include "fulcrum/train/svg_plot.hpp"
+#include "fulcrum/experiment/svg_document.hpp"
+#include "fulcrum/experiment/svg_plot.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::experiment {
 namespace {
 
 using testing::count_of;
@@ -131,4 +131,4 @@ TEST(SvgLineChart, RangesFromTheDataAndEmptyCharts) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::experiment

@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "fulcrum/core/error.hpp"
+#include "fulcrum/layers/linear.hpp"
 #include "layers/test_util.hpp"
 #include "support/gradcheck.hpp"
 
@@ -24,7 +25,7 @@ Tensor test_input(Generator& gen, const Shape& shape = {4, 5}) {
 }
 
 struct Case {
-  const char* name;  // make_activation name
+  const char* name;  // config name
   const char* type;  // type_name()
   std::function<double(double)> formula;
 };
@@ -44,7 +45,7 @@ TEST(Activation, EachMatchesItsFormula) {
   Generator gen(1);
   const Tensor x = test_input(gen);
   for (const Case& c : cases()) {
-    auto act = make_activation(c.name);
+    auto act = make_activation(parse_name<Activation>(c.name, "activation"));
     EXPECT_EQ(act->type_name(), c.type);
     EXPECT_TRUE(act->named_parameters().empty()) << c.name;
     std::vector<double> want;
@@ -57,7 +58,7 @@ TEST(Activation, EachPassesGradcheck) {
   Generator gen(2);
   for (const Case& c : cases()) {
     if (std::string(c.name) == "identity") continue;  // returns its input: nothing recorded
-    auto act = make_activation(c.name);
+    auto act = make_activation(parse_name<Activation>(c.name, "activation"));
     Tensor x = test_input(gen, {3, 4});
     x.requires_grad_();
     testing::gradcheck([&](const std::vector<Tensor>& in) { return (*act)(in[0]); }, {x}, c.name);
@@ -71,24 +72,35 @@ TEST(Activation, LeakyReLUUsesItsSlope) {
   EXPECT_EQ(act.to_string(), "LeakyReLU(negative_slope=0.2)");
 }
 
-TEST(Activation, NamesListsEveryFactoryName) {
-  EXPECT_EQ(activation_names(), (std::vector<std::string>{"relu", "leaky_relu", "gelu", "tanh",
-                                                          "sigmoid", "identity"}));
-  for (const std::string& name : activation_names()) EXPECT_NO_THROW(make_activation(name));
+TEST(Activation, NamesListEveryActivationAndRoundTrip) {
+  EXPECT_EQ(names_of<Activation>(), (std::vector<std::string>{"relu", "leaky_relu", "gelu", "tanh",
+                                                              "sigmoid", "identity"}));
+  for (const Named<Activation>& row : name_table(Activation{})) {
+    const auto module = make_activation(row.value);
+    EXPECT_EQ(activation_of(*module), row.value) << row.name;
+    EXPECT_EQ(parse_name<Activation>(row.name, "activation"), row.value);
+  }
 }
 
-TEST(Activation, UnknownNameListsTheValidOnes) {
+TEST(Activation, ActivationOfOtherModulesIsNone) {
+  EXPECT_EQ(activation_of(LeakyReLU(0.2f)), std::nullopt) << "only the default slope has a name";
+  EXPECT_EQ(activation_of(Linear(2, 3)), std::nullopt);
+}
+
+TEST(Activation, UnknownNameSuggestsAndListsTheValidOnes) {
   try {
-    make_activation("swish");
-    FAIL() << "make_activation accepted 'swish'";
+    parse_name<Activation>("rleu", "activation");
+    FAIL() << "parse_name accepted 'rleu'";
   } catch (const ValueError& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find("swish"), std::string::npos) << message;
-    for (const std::string& name : activation_names())
+    EXPECT_NE(message.find("unknown activation 'rleu'; did you mean 'relu'?"), std::string::npos)
+        << message;
+    for (const std::string& name : names_of<Activation>())
       EXPECT_NE(message.find(name), std::string::npos) << message;
   }
-  EXPECT_THROW(make_activation("ReLU"), ValueError) << "names are case-sensitive config keys";
-  EXPECT_THROW(make_activation(""), ValueError);
+  EXPECT_THROW(parse_name<Activation>("ReLU", "activation"), ValueError)
+      << "names are case-sensitive config keys";
+  EXPECT_THROW(parse_name<Activation>("", "activation"), ValueError);
 }
 
 }  // namespace

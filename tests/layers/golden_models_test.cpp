@@ -84,7 +84,8 @@ TEST(GoldenModels, MlpLoadsPyTorchStateAndReproducesTheFirstLoss) {
   const auto& c = golden.at("cases").at(0);
   ASSERT_EQ(c.at("model").at("kind"), "mlp");
   MLP mlp(MLPOptions{.sizes = c.at("model").at("dims").get<std::vector<int64_t>>(),
-                     .activation = c.at("model").at("activation").get<std::string>()});
+                     .activation = parse_name<Activation>(
+                         c.at("model").at("activation").get<std::string>(), "activation")});
 
   const auto initial = state_from_json(c.at("initial_state"));
   EXPECT_EQ(keys_of(mlp.state_dict()), keys_of(initial));
@@ -107,8 +108,10 @@ TEST(GoldenModels, MultiHeadLoadsPyTorchStateAndReproducesTheFirstLoss) {
   const auto& model_json = c.at("model");
   ASSERT_EQ(model_json.at("kind"), "multihead");
   const auto backbone_dims = model_json.at("backbone_dims").get<std::vector<int64_t>>();
-  auto backbone = make_backbone(MLPOptions{
-      .sizes = backbone_dims, .activation = model_json.at("activation").get<std::string>()});
+  auto backbone =
+      make_backbone(MLPOptions{.sizes = backbone_dims,
+                               .activation = parse_name<Activation>(
+                                   model_json.at("activation").get<std::string>(), "activation")});
   MultiHead::Heads heads;
   for (const auto& [name, classes] : model_json.at("heads").items())
     heads.emplace_back(name,

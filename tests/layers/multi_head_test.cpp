@@ -21,7 +21,7 @@ using Layout = std::vector<std::pair<std::string, Shape>>;
 
 // tests/data/golden/train_trajectory.json case 2: backbone [6, 16] with ReLU,
 // heads plot/acting/music (3 classes) and tags (4 labels).
-std::shared_ptr<MultiHead> golden_shaped_model(Generator& gen, const std::string& act = "relu") {
+std::shared_ptr<MultiHead> golden_shaped_model(Generator& gen, Activation act = Activation::ReLU) {
   auto backbone = make_backbone(MLPOptions{.sizes = {6, 16}, .activation = act}, gen);
   MultiHead::Heads heads;
   for (const auto& [name, classes] : std::vector<std::pair<std::string, int64_t>>{
@@ -106,7 +106,7 @@ TEST(MultiHead, RefusesBadConstruction) {
 
 TEST(MultiHead, GradcheckThroughBackboneAndAllHeads) {
   Generator gen(5);
-  const auto model = golden_shaped_model(gen, "tanh");
+  const auto model = golden_shaped_model(gen, Activation::Tanh);
   Tensor x = uniform({3, 6}, -1.0f, 1.0f, gen);
   x.requires_grad_();
   std::vector<Tensor> inputs{x};
@@ -134,8 +134,8 @@ TEST(MakeBackbone, ActivationFollowsEveryLinear) {
 
 TEST(MakeBackbone, DropoutShiftsIndicesLikeNnSequential) {
   Generator gen(7);
-  const auto backbone =
-      make_backbone(MLPOptions{.sizes = {6, 16, 8}, .activation = "gelu", .dropout = 0.1f}, gen);
+  const auto backbone = make_backbone(
+      MLPOptions{.sizes = {6, 16, 8}, .activation = Activation::GELU, .dropout = 0.1f}, gen);
   std::vector<std::string> types;
   for (const auto& module : *backbone) types.push_back(module->type_name());
   EXPECT_EQ(types,

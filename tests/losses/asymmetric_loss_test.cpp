@@ -97,14 +97,14 @@ TEST(AsymmetricLoss, NoFocusingAndNoMarginIsBceSum) {
     x1.requires_grad_();
     x2.requires_grad_();
     const Tensor loss = asymmetric_loss(x1, t, asl(0, 0, 0));
-    const Tensor bce = binary_cross_entropy_with_logits(x2, t, {}, {}, Reduction::Sum);
+    const Tensor bce = binary_cross_entropy_with_logits(x2, t, {.reduction = Reduction::Sum});
     EXPECT_NEAR(loss.item(), bce.item(), 1e-6 * std::abs(bce.item()));
     loss.backward();
     bce.backward();
     for (int64_t i = 0; i < x1.numel(); ++i)
       EXPECT_NEAR(x1.grad().data()[i], x2.grad().data()[i], 1e-6) << "element " << i;
     const Tensor none = asymmetric_loss(x1, t, asl(0, 0, 0, Reduction::None));
-    const Tensor bce_none = binary_cross_entropy_with_logits(x1, t, {}, {}, Reduction::None);
+    const Tensor bce_none = binary_cross_entropy_with_logits(x1, t, {.reduction = Reduction::None});
     for (int64_t i = 0; i < x1.numel(); ++i)
       EXPECT_NEAR(none.data()[i], bce_none.data()[i], 1e-6 * bce_none.data()[i] + 1e-7);
   }

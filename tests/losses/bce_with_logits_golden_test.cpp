@@ -33,21 +33,19 @@ TEST(BceWithLogitsGolden, EveryCaseMatchesPyTorch) {
     SCOPED_TRACE(name);
     Tensor input = tensor_from_json(c.at("input"));
     const Tensor target = tensor_from_json(c.at("target"));
-    const Tensor weight = tensor_from_json(c.at("weight"));
-    const Tensor pos_weight = tensor_from_json(c.at("pos_weight"));
-    const Reduction reduction = parse_reduction(c.at("reduction").get<std::string>());
+    const BCEWithLogitsLossOptions options{
+        .weight = tensor_from_json(c.at("weight")),
+        .pos_weight = tensor_from_json(c.at("pos_weight")),
+        .reduction = parse_reduction(c.at("reduction").get<std::string>())};
     const nlohmann::json& expect = c.at("expect");
 
     if (expect.contains("error")) {
-      EXPECT_THROW(
-          binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction),
-          ShapeError);
+      EXPECT_THROW(binary_cross_entropy_with_logits(input, target, options), ShapeError);
       ++refused;
       continue;
     }
     input.requires_grad_();
-    const Tensor output =
-        binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction);
+    const Tensor output = binary_cross_entropy_with_logits(input, target, options);
     // Sums and means are accumulated in double, so kOpRtol holds for them too.
     expect_close(output, expect.at("output"), kOpRtol, kOpAtol, name + " output");
     output.backward(Tensor::ones(output.shape()));  // d sum(output) / d input

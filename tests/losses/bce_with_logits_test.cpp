@@ -37,12 +37,13 @@ TEST(BceWithLogits, GradcheckWithWeightAndPosWeightForEveryReduction) {
       x.requires_grad_();
       gradcheck(
           [&](const std::vector<Tensor>& in) {
-            return binary_cross_entropy_with_logits(in[0], t, weight, pos_weight, r);
+            return binary_cross_entropy_with_logits(
+                in[0], t, {.weight = weight, .pos_weight = pos_weight, .reduction = r});
           },
           {x}, "bce_with_logits reduction=" + std::string(to_string(r)));
       gradcheck(
           [&](const std::vector<Tensor>& in) {
-            return binary_cross_entropy_with_logits(in[0], t, {}, {}, r);
+            return binary_cross_entropy_with_logits(in[0], t, {.reduction = r});
           },
           {x}, "bce_with_logits without weights reduction=" + std::string(to_string(r)));
     }
@@ -58,7 +59,8 @@ TEST(BceWithLogits, GradcheckOnThreeDimensionalInput) {
   const Tensor pos_weight = uniform({4}, 1.0f, 5.0f, gen);
   gradcheck(
       [&](const std::vector<Tensor>& in) {
-        return binary_cross_entropy_with_logits(in[0], t, weight, pos_weight, Reduction::Mean);
+        return binary_cross_entropy_with_logits(in[0], t,
+                                                {.weight = weight, .pos_weight = pos_weight});
       },
       {x}, "bce_with_logits [2, 3, 4]");
 }
@@ -74,8 +76,10 @@ TEST(BceWithLogits, ExtremeLogitsGiveFiniteLossesAndTheirLimits) {
     Tensor x = Tensor::from({n}, logits);
     x.requires_grad_();
     const Tensor target = Tensor::full({n}, t);
-    const Tensor loss = binary_cross_entropy_with_logits(x, target, Tensor::scalar(w),
-                                                         Tensor::from({1}, {pw}), Reduction::None);
+    const Tensor loss = binary_cross_entropy_with_logits(x, target,
+                                                         {.weight = Tensor::scalar(w),
+                                                          .pos_weight = Tensor::from({1}, {pw}),
+                                                          .reduction = Reduction::None});
     loss.backward(Tensor::ones(loss.shape()));
     for (int64_t i = 0; i < n; ++i) {
       const double xi = logits[static_cast<size_t>(i)];
@@ -90,7 +94,8 @@ TEST(BceWithLogits, ExtremeLogitsGiveFiniteLossesAndTheirLimits) {
     }
     for (Reduction r : {Reduction::Mean, Reduction::Sum}) {
       const float reduced =
-          binary_cross_entropy_with_logits(x, target, Tensor::scalar(w), {}, r).item();
+          binary_cross_entropy_with_logits(x, target, {.weight = Tensor::scalar(w), .reduction = r})
+              .item();
       EXPECT_TRUE(std::isfinite(reduced)) << to_string(r) << " at t = " << t;
     }
   }
@@ -124,13 +129,12 @@ TEST(BceWithLogits, TargetOutsideZeroOneIsRefusedNamingTheElement) {
 TEST(BceWithLogits, ShapesThatDoNotFitAreRefusedNamingThem) {
   const Tensor x = Tensor::zeros({4, 3});
   const Tensor t = Tensor::zeros({4, 3});
-  EXPECT_EQ(error_message<ShapeError>([&] {
-              binary_cross_entropy_with_logits(x, t, {}, Tensor::ones({4}));
-            }),
+  EXPECT_EQ(error_message<ShapeError>(
+                [&] { binary_cross_entropy_with_logits(x, t, {.pos_weight = Tensor::ones({4})}); }),
             "binary_cross_entropy_with_logits: pos_weight of shape [4] does not broadcast to "
             "input of shape [4, 3]");
   EXPECT_EQ(error_message<ShapeError>([&] {
-              binary_cross_entropy_with_logits(x, t, Tensor::ones({2, 4, 3}));
+              binary_cross_entropy_with_logits(x, t, {.weight = Tensor::ones({2, 4, 3})});
             }),
             "binary_cross_entropy_with_logits: weight of shape [2, 4, 3] does not broadcast to "
             "input of shape [4, 3]");
@@ -148,7 +152,7 @@ TEST(BceWithLogits, OnlyTheInputGetsAGradient) {
   Tensor w = uniform({2}, 0.5f, 1.5f, gen);
   Tensor pw = uniform({2}, 1.0f, 3.0f, gen);
   for (Tensor* p : {&x, &t, &w, &pw}) p->requires_grad_();
-  binary_cross_entropy_with_logits(x, t, w, pw).backward();
+  binary_cross_entropy_with_logits(x, t, {.weight = w, .pos_weight = pw}).backward();
   EXPECT_TRUE(x.grad().defined());
   EXPECT_FALSE(t.grad().defined());
   EXPECT_FALSE(w.grad().defined());
@@ -164,7 +168,8 @@ TEST(BceWithLogits, ModuleAppliesItsOptions) {
   EXPECT_TRUE(loss.options().pos_weight.same(pw));
   EXPECT_FALSE(loss.options().weight.defined());
   EXPECT_EQ(loss(x, t).item(),
-            binary_cross_entropy_with_logits(x, t, {}, pw, Reduction::Sum).item());
+            binary_cross_entropy_with_logits(x, t, {.pos_weight = pw, .reduction = Reduction::Sum})
+                .item());
   // The default is PyTorch's: mean, no weights.
   EXPECT_EQ(BCEWithLogitsLoss()(x, t).item(), binary_cross_entropy_with_logits(x, t).item());
 }
@@ -181,7 +186,7 @@ TEST(BceWithLogits, SameResultBitForBitWithOneOrTwoThreads) {
     set_num_threads(threads);
     Tensor x = x0.clone();
     x.requires_grad_();
-    const Tensor loss = binary_cross_entropy_with_logits(x, t, {}, pw, Reduction::Mean);
+    const Tensor loss = binary_cross_entropy_with_logits(x, t, {.pos_weight = pw});
     loss.backward();
     std::vector<float> r = x.grad().to_vector();
     r.push_back(loss.item());
@@ -200,7 +205,7 @@ TEST(BceWithLogits, TrainingStepsAllocateNoFreshBuffersInSteadyState) {
   const Tensor pw = uniform({10}, 1.0f, 5.0f, gen);
   const auto step = [&] {
     x.zero_grad();
-    binary_cross_entropy_with_logits(x, t, w, pw).backward();
+    binary_cross_entropy_with_logits(x, t, {.weight = w, .pos_weight = pw}).backward();
   };
   for (int i = 0; i < 3; ++i) step();
   const uint64_t before = memory_stats().fresh_allocations;

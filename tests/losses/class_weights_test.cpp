@@ -125,7 +125,8 @@ TEST(Recalibration, MinimiserOfPosWeightedLossIsShiftedByLogPosWeight) {
     Tensor x = z.clone();
     x.requires_grad_();
     const Tensor loss = binary_cross_entropy_with_logits(
-        x, Tensor::full({points}, p), {}, Tensor::from({1}, {pw}), Reduction::None);
+        x, Tensor::full({points}, p),
+        {.pos_weight = Tensor::from({1}, {pw}), .reduction = Reduction::None});
     loss.backward(Tensor::ones(loss.shape()));
     int64_t best = 0;
     for (int64_t i = 1; i < points; ++i)
@@ -153,7 +154,7 @@ TEST(Recalibration, TrainedBiasIsRecalibratedToThePrevalence) {
   for (int step = 0; step < 300; ++step) {
     Tensor logits = Tensor::full({n, 1}, static_cast<float>(bias));
     logits.requires_grad_();
-    binary_cross_entropy_with_logits(logits, targets, {}, pw).backward();
+    binary_cross_entropy_with_logits(logits, targets, {.pos_weight = pw}).backward();
     double grad = 0.0;
     for (float g : logits.grad().values()) grad += g;
     bias -= 0.5 * grad;

@@ -66,7 +66,7 @@ TEST(SigmoidFocalLoss, GammaZeroWithoutAlphaIsBceWithLogits) {
       x1.requires_grad_();
       x2.requires_grad_();
       const Tensor focal_loss = sigmoid_focal_loss(x1, t, focal(-1.0f, 0.0f, r));
-      const Tensor bce = binary_cross_entropy_with_logits(x2, t, {}, {}, r);
+      const Tensor bce = binary_cross_entropy_with_logits(x2, t, {.reduction = r});
       ASSERT_EQ(focal_loss.shape(), bce.shape());
       for (int64_t i = 0; i < bce.numel(); ++i)
         EXPECT_FLOAT_EQ(focal_loss.data()[i], bce.data()[i]) << "element " << i;
@@ -97,7 +97,7 @@ TEST(SigmoidFocalLoss, AlphaWeightsPositivesAndNegatives) {
 TEST(SigmoidFocalLoss, EasyExamplesAreDownWeightedByOneMinusPtToTheGamma) {
   const Tensor x = Tensor::from({2}, {3.0f, -3.0f});  // both have target 1
   const Tensor t = Tensor::ones({2});
-  const Tensor bce = binary_cross_entropy_with_logits(x, t, {}, {}, Reduction::None);
+  const Tensor bce = binary_cross_entropy_with_logits(x, t, {.reduction = Reduction::None});
   const Tensor loss = sigmoid_focal_loss(x, t, focal(-1.0f, 2.0f, Reduction::None));
   for (int64_t i = 0; i < 2; ++i) {
     const double miss = 1.0 / (1.0 + std::exp(x.data()[i]));  // 1 - sigmoid(x)

@@ -1,4 +1,4 @@
-// Issue 4's weighting rules on the seed scenario (four labels present in
+// The imbalance weighting rules on the seed scenario (four labels present in
 // 600, 550, 200 and 100 of 1000 examples; or, as a multi-class head, 600,
 // 550, 200 and 100 examples per class): square-root inverse frequency,
 // effective number of samples, the count overloads, zero counts, errors, and

@@ -1,13 +1,14 @@
 // Brier score and expected calibration error on hand-checkable cases.
 
+#include "fulcrum/metrics/calibration.hpp"
+
 #include <gtest/gtest.h>
 
 #include <vector>
 
 #include "fulcrum/core/error.hpp"
-#include "fulcrum/train/metrics_calibration.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::metrics {
 namespace {
 
 using V = std::vector<double>;
@@ -53,4 +54,4 @@ TEST(ExpectedCalibrationError, BadInputThrows) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::metrics

@@ -9,8 +9,8 @@
 #include <initializer_list>
 #include <string>
 
-namespace fulcrum::train::testing {
+namespace fulcrum::metrics::testing {
 
 using fulcrum::testing::expect_error;
 
-}  // namespace fulcrum::train::testing
+}  // namespace fulcrum::metrics::testing

@@ -3,7 +3,7 @@
 
 #include "fulcrum/core/tensor.hpp"
 
-namespace fulcrum::train::testing {
+namespace fulcrum::metrics::testing {
 
 /// 4 samples, 3 labels. Label 1 is never true (one class: no AUC/AP); sample
 /// 3 has no true and no predicted label. With threshold 0.5 the decisions are
@@ -32,4 +32,4 @@ struct MultiClassHandCase {
                                         0.25f, 0.5f, 0.25f});
 };
 
-}  // namespace fulcrum::train::testing
+}  // namespace fulcrum::metrics::testing

@@ -10,10 +10,10 @@
 #include <optional>
 #include <string>
 
-#include "fulcrum/train/metrics.hpp"
+#include "fulcrum/metrics/metrics.hpp"
 #include "support/golden.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::metrics {
 namespace {
 
 using nlohmann::json;
@@ -204,4 +204,4 @@ TEST(MetricsGolden, MultiClassCases) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::metrics

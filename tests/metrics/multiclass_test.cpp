@@ -9,10 +9,10 @@
 
 #include "expect_error.hpp"
 #include "fulcrum/core/error.hpp"
-#include "fulcrum/train/metrics.hpp"
+#include "fulcrum/metrics/metrics.hpp"
 #include "hand_cases.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::metrics {
 namespace {
 
 using testing::expect_error;
@@ -127,4 +127,4 @@ TEST(MultiClassMetrics, ValueErrorsNameTheElement) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::metrics

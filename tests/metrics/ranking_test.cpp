@@ -1,14 +1,15 @@
 // ROC-AUC, average precision, label ranking average precision and coverage
 // error on cases small enough to check by hand, including ties.
 
+#include "fulcrum/metrics/ranking.hpp"
+
 #include <gtest/gtest.h>
 
 #include <vector>
 
 #include "fulcrum/core/error.hpp"
-#include "fulcrum/train/metrics_ranking.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::metrics {
 namespace {
 
 using V = std::vector<double>;
@@ -105,4 +106,4 @@ TEST(RankingMatrices, SizeMismatchThrows) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::metrics

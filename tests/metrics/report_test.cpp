@@ -1,7 +1,8 @@
-// The text table, JSON and CSV forms of the metrics: undefined values are
-// shown as such, names are used and quoted, files are written and read back.
+// The text table and CSV forms of the metrics: undefined values are shown as
+// such, names are used and quoted, files are written and read back. (The JSON
+// form is fulcrum::train's: tests/trainer/metrics_json_test.cpp.)
 
-#include "fulcrum/train/report.hpp"
+#include "fulcrum/metrics/report.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,10 +15,10 @@
 
 #include "expect_error.hpp"
 #include "fulcrum/core/error.hpp"
-#include "fulcrum/train/metrics.hpp"
+#include "fulcrum/metrics/metrics.hpp"
 #include "hand_cases.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::metrics {
 namespace {
 
 using testing::expect_error;
@@ -69,32 +70,13 @@ TEST(MultiLabelReport, TableHasOneRowPerLabelAndMarksUndefined) {
 TEST(MultiLabelReport, DefaultNamesAreIndices) {
   const std::string table = format_report(hand_multilabel());
   EXPECT_EQ(lines_starting_with(table, "2 ").size(), 1u) << table;
-  EXPECT_EQ(to_json(hand_multilabel())["labels"], nlohmann::json({"0", "1", "2"}));
 }
 
 TEST(MultiLabelReport, WrongNumberOfNamesThrows) {
   const std::vector<std::string> two = {"a", "b"};
   expect_error<ValueError>([&] { format_report(hand_multilabel(), two); },
                            {"format_report", "3 labels", "2 name(s)"});
-  expect_error<ValueError>([&] { to_json(hand_multilabel(), two); }, {"to_json"});
   expect_error<ValueError>([&] { to_csv(hand_multilabel(), two); }, {"to_csv"});
-}
-
-TEST(MultiLabelReport, JsonHasNullForUndefined) {
-  const auto m = hand_multilabel();
-  const auto j = to_json(m, kLabels);
-  EXPECT_EQ(j["task"], "multilabel");
-  EXPECT_EQ(j["n_labels"], 3);
-  EXPECT_EQ(j["ranked_labels"], nlohmann::json({"cat", "bird"}));
-  ASSERT_EQ(j["per_label"].size(), 3u);
-  EXPECT_EQ(j["per_label"][1]["label"], "dog");
-  EXPECT_TRUE(j["per_label"][1]["roc_auc"].is_null());
-  EXPECT_TRUE(j["per_label"][1]["average_precision"].is_null());
-  EXPECT_EQ(j["per_label"][0]["roc_auc"].get<double>(), *m.roc_auc[0]);
-  EXPECT_EQ(j["per_label"][2]["support"], 2);
-  EXPECT_EQ(j["f1_samples"].get<double>(), m.f1_samples);
-  EXPECT_EQ(j["roc_auc_macro"].get<double>(), *m.roc_auc_macro);
-  EXPECT_EQ(j["expected_calibration_error"].get<double>(), m.expected_calibration_error);
 }
 
 TEST(MultiLabelReport, CsvRowsRoundTripAndLeaveUndefinedEmpty) {
@@ -122,9 +104,6 @@ TEST(MultiLabelReport, ThresholdsAreWrittenAsTheirShortestDecimal) {
   testing::MultiLabelHandCase c;
   const std::vector<float> thresholds = {0.3f, 0.5f, 0.65f};
   const auto m = multilabel_metrics(c.y_true, c.y_score, thresholds);
-  const auto j = to_json(m, kLabels);
-  EXPECT_EQ(j["per_label"][0]["threshold"].get<double>(), 0.3);
-  EXPECT_EQ(j["per_label"][2]["threshold"].get<double>(), 0.65);
   const std::string csv = to_csv(m, kLabels);
   EXPECT_NE(csv.find("\nthreshold,cat,0.3\n"), std::string::npos) << csv;
   EXPECT_NE(lines_starting_with(format_report(m, kLabels), "bird ")[0].find("0.6500"),
@@ -146,15 +125,9 @@ TEST(MultiClassReport, TableShowsConfusionMatrix) {
   EXPECT_NE(table.find("log loss"), std::string::npos);
 }
 
-TEST(MultiClassReport, JsonAndCsv) {
+TEST(MultiClassReport, Csv) {
   const auto m = hand_multiclass();
   const std::vector<std::string> names = {"red", "green", "blue"};
-  const auto j = to_json(m, names);
-  EXPECT_EQ(j["task"], "multiclass");
-  EXPECT_EQ(j["confusion_matrix"], nlohmann::json({{1, 1, 0}, {0, 2, 0}, {1, 0, 1}}));
-  EXPECT_EQ(j["per_class"][1]["class"], "green");
-  EXPECT_EQ(j["per_class"][1]["f1"].get<double>(), m.f1_per_class[1]);
-  EXPECT_EQ(j["log_loss"].get<double>(), m.log_loss);
   const std::string csv = to_csv(m, names);
   EXPECT_NE(csv.find("\nconfusion_matrix,red->green,1\n"), std::string::npos) << csv;
   EXPECT_NE(csv.find("\nconfusion_matrix,green->green,2\n"), std::string::npos) << csv;
@@ -168,14 +141,10 @@ TEST(Report, WritesFilesThatReadBack) {
       ("fulcrum_report_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
   std::filesystem::create_directories(dir);
   const auto m = hand_multilabel();
-  write_json(dir / "eval.json", m, kLabels);
   write_csv(dir / "eval.csv", m, kLabels);
-  EXPECT_EQ(nlohmann::json::parse(read_file(dir / "eval.json")), to_json(m, kLabels));
   EXPECT_EQ(read_file(dir / "eval.csv"), to_csv(m, kLabels));
   const auto mc = hand_multiclass();
-  write_json(dir / "mc.json", mc);
   write_csv(dir / "mc.csv", mc);
-  EXPECT_EQ(nlohmann::json::parse(read_file(dir / "mc.json")), to_json(mc));
   EXPECT_EQ(read_file(dir / "mc.csv"), to_csv(mc));
   std::filesystem::remove_all(dir);
   expect_error<Error>([&] { write_csv(dir / "missing" / "eval.csv", m); },
@@ -183,4 +152,4 @@ TEST(Report, WritesFilesThatReadBack) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::metrics

@@ -34,7 +34,7 @@ void expect_even(const std::map<int64_t, int64_t>& counts, int64_t total, int64_
 
 TEST(ClassAwareSampler, DrawsClassesEquallyAtHundredToOne) {
   const std::vector<int64_t> classes = hundred_to_one();
-  const ClassAwareSampler sampler(class_vector(classes), TargetKind::MultiClass, 3);
+  const ClassAwareSampler sampler(class_vector(classes), TaskKind::MultiClass, 3);
   EXPECT_EQ(sampler.sampled_classes(), (std::vector<int64_t>{0, 1}));
   const auto order = sampler.epoch_order(0, 4001);
   ASSERT_EQ(order.size(), 4001u);
@@ -56,7 +56,7 @@ TEST(ClassAwareSampler, MultiLabelDrawsLabelsEquallyAtHundredToOne) {
   // Disjoint labels on 1000, 100 and 10 rows: a drawn row names its label.
   std::vector<std::vector<int64_t>> lists;
   for (int64_t i = 0; i < 1110; ++i) lists.push_back({i < 1000 ? 0 : i < 1100 ? 1 : 2});
-  const ClassAwareSampler sampler(label_matrix(lists, 3), TargetKind::MultiLabel, 9);
+  const ClassAwareSampler sampler(label_matrix(lists, 3), TaskKind::MultiLabel, 9);
   const auto order = sampler.epoch_order(2, 3000);
   std::vector<int64_t> drawn;
   for (int64_t row : order) drawn.push_back(lists[row][0]);
@@ -71,7 +71,7 @@ TEST(ClassAwareSampler, MultiLabelRowsCanCarrySeveralLabels) {
   for (int64_t i = 0; i < 10; ++i) lists[i].push_back(1);
   for (int64_t i = 1000; i < 1010; ++i) lists[i].push_back(1);
   const Tensor labels = label_matrix(lists, 3);
-  const ClassAwareSampler sampler(labels, TargetKind::MultiLabel, 1);
+  const ClassAwareSampler sampler(labels, TaskKind::MultiLabel, 1);
   EXPECT_EQ(sampler.sampled_classes(), (std::vector<int64_t>{0, 1}));
   EXPECT_EQ(sampler.rows_of(1).size(), 20u);
   EXPECT_TRUE(sampler.rows_of(2).empty());
@@ -90,7 +90,7 @@ TEST(ClassAwareSampler, MultiLabelRowsCanCarrySeveralLabels) {
 }
 
 TEST(ClassAwareSampler, SkipsClassesWithoutRows) {
-  const ClassAwareSampler sampler(class_vector({0, 2, 2, 0, 2, 5}), TargetKind::MultiClass, 4);
+  const ClassAwareSampler sampler(class_vector({0, 2, 2, 0, 2, 5}), TaskKind::MultiClass, 4);
   EXPECT_EQ(sampler.sampled_classes(), (std::vector<int64_t>{0, 2, 5}));
   const auto order = sampler.epoch_order(0, 300);
   const std::vector<int64_t> classes = {0, 2, 2, 0, 2, 5};
@@ -101,9 +101,9 @@ TEST(ClassAwareSampler, SkipsClassesWithoutRows) {
 
 TEST(ClassAwareSampler, OrderDependsOnlyOnSeedAndEpoch) {
   const Tensor classes = class_vector(hundred_to_one());
-  const ClassAwareSampler a(classes, TargetKind::MultiClass, 42);
-  const ClassAwareSampler b(classes, TargetKind::MultiClass, 42);
-  const ClassAwareSampler c(classes, TargetKind::MultiClass, 43);
+  const ClassAwareSampler a(classes, TaskKind::MultiClass, 42);
+  const ClassAwareSampler b(classes, TaskKind::MultiClass, 42);
+  const ClassAwareSampler c(classes, TaskKind::MultiClass, 43);
   const auto a3 = a.epoch_order(3);
   EXPECT_EQ(a3.size(), 1010u) << "an epoch has N draws by default";
   EXPECT_EQ(a.epoch_order(2).size(), 1010u);
@@ -115,22 +115,22 @@ TEST(ClassAwareSampler, OrderDependsOnlyOnSeedAndEpoch) {
 }
 
 TEST(ClassAwareSampler, TakesATarget) {
-  const Target target{"kind", TargetKind::MultiClass, class_vector({1, 0, 1}), {"a", "b"}};
+  const Target target{"kind", TaskKind::MultiClass, class_vector({1, 0, 1}), {"a", "b"}};
   const ClassAwareSampler from_target(target, 8);
-  const ClassAwareSampler from_tensor(target.values, TargetKind::MultiClass, 8);
+  const ClassAwareSampler from_tensor(target.values, TaskKind::MultiClass, 8);
   EXPECT_EQ(from_target.epoch_order(1, 50), from_tensor.epoch_order(1, 50));
   EXPECT_EQ(from_target.size(), 3);
 }
 
 TEST(ClassAwareSampler, RejectsBadInput) {
-  EXPECT_THROW(ClassAwareSampler(label_matrix({{}, {}}, 2), TargetKind::MultiLabel, 0), ValueError);
-  EXPECT_THROW(ClassAwareSampler(Tensor::from({2}, {0.0f, 1.5f}), TargetKind::MultiClass, 0),
+  EXPECT_THROW(ClassAwareSampler(label_matrix({{}, {}}, 2), TaskKind::MultiLabel, 0), ValueError);
+  EXPECT_THROW(ClassAwareSampler(Tensor::from({2}, {0.0f, 1.5f}), TaskKind::MultiClass, 0),
                ValueError);
-  EXPECT_THROW(ClassAwareSampler(Tensor::from({2}, {0.0f, -1.0f}), TargetKind::MultiClass, 0),
+  EXPECT_THROW(ClassAwareSampler(Tensor::from({2}, {0.0f, -1.0f}), TaskKind::MultiClass, 0),
                ValueError);
-  EXPECT_THROW(ClassAwareSampler(Tensor::zeros({2, 2}), TargetKind::MultiClass, 0), ShapeError);
-  EXPECT_THROW(ClassAwareSampler(Tensor::zeros({2}), TargetKind::MultiLabel, 0), ShapeError);
-  const ClassAwareSampler ok(class_vector({0, 1}), TargetKind::MultiClass, 0);
+  EXPECT_THROW(ClassAwareSampler(Tensor::zeros({2, 2}), TaskKind::MultiClass, 0), ShapeError);
+  EXPECT_THROW(ClassAwareSampler(Tensor::zeros({2}), TaskKind::MultiLabel, 0), ShapeError);
+  const ClassAwareSampler ok(class_vector({0, 1}), TaskKind::MultiClass, 0);
   EXPECT_THROW(ok.epoch_order(0, -1), ValueError);
 }
 

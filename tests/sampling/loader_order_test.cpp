@@ -26,8 +26,7 @@ Dataset numbered_dataset(int64_t n) {
   Dataset ds;
   ds.features = Tensor::from({n, 1}, features);
   ds.feature_names = {"i"};
-  ds.targets.push_back(
-      {"kind", TargetKind::MultiClass, Tensor::from({n}, classes), {"a", "b", "c"}});
+  ds.targets.push_back({"kind", TaskKind::MultiClass, Tensor::from({n}, classes), {"a", "b", "c"}});
   return ds;
 }
 

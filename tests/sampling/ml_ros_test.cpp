@@ -85,7 +85,7 @@ SyntheticData imbalanced_data() {
   options.samples = 3000;
   options.features = 4;
   options.seed = 11;
-  options.heads = {{"labels", TargetKind::MultiLabel, {0.4, 0.2, 0.1, 0.04, 0.02, 0.01}}};
+  options.heads = {{"labels", TaskKind::MultiLabel, {0.4, 0.2, 0.1, 0.04, 0.02, 0.01}}};
   return make_synthetic_data(options);
 }
 

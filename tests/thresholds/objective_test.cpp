@@ -6,19 +6,19 @@
 #include <string>
 
 #include "fulcrum/core/error.hpp"
-#include "fulcrum/train/thresholds.hpp"
+#include "fulcrum/metrics/thresholds.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::metrics {
 namespace {
 
 TEST(ThresholdObjective, ParsesTheThreeForms) {
   const ThresholdObjective f1 = parse_threshold_objective("f1");
-  EXPECT_EQ(f1.kind, "f1");
+  EXPECT_EQ(f1.kind, ObjectiveKind::F1);
   const ThresholdObjective p = parse_threshold_objective("precision>=0.8");
-  EXPECT_EQ(p.kind, "precision");
+  EXPECT_EQ(p.kind, ObjectiveKind::Precision);
   EXPECT_DOUBLE_EQ(p.target, 0.8);
   const ThresholdObjective r = parse_threshold_objective("  recall >= 0.6 ");
-  EXPECT_EQ(r.kind, "recall");
+  EXPECT_EQ(r.kind, ObjectiveKind::Recall);
   EXPECT_DOUBLE_EQ(r.target, 0.6);
   EXPECT_DOUBLE_EQ(parse_threshold_objective("recall>=1").target, 1.0);
 }
@@ -61,4 +61,4 @@ TEST(ThresholdStatus, HasNames) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::metrics

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "fulcrum/core/error.hpp"
-#include "fulcrum/train/thresholds.hpp"
+#include "fulcrum/metrics/thresholds.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::metrics {
 namespace {
 
 // One label: y_true and y_score as [n, 1] tensors.
@@ -152,7 +152,7 @@ TEST(TuneThresholds, LabelsAreTunedIndependently) {
                                                0.7f, 0.3f, 0.7f,  //
                                                0.6f, 0.4f, 0.2f,  //
                                                0.2f, 0.5f, 0.1f});
-  const std::vector<float> t = tune_thresholds(y_true, y_score, {"f1", 0.0}, 0.25f);
+  const std::vector<float> t = tune_thresholds(y_true, y_score, {ObjectiveKind::F1, 0.0}, 0.25f);
   EXPECT_EQ(t, (std::vector<float>{mid(0.6f, 0.2f), 0.25f, mid(0.7f, 0.3f)}));
 }
 
@@ -179,11 +179,10 @@ TEST(TuneThresholds, RejectsBadInput) {
                            "y_score[0, 1]");
   expect_error<ValueError>(y, Tensor::from({2, 2}, {0.9f, NAN, 0.3f, 0.8f}), f1, 0.5f,
                            "y_score[0, 1]");
-  expect_error<ValueError>(y, s, {"accuracy", 0.0}, 0.5f, "\"accuracy\"");
-  expect_error<ValueError>(y, s, {"precision", 0.0}, 0.5f, "outside (0, 1]");
-  expect_error<ValueError>(y, s, {"recall", 1.5}, 0.5f, "outside (0, 1]");
+  expect_error<ValueError>(y, s, {ObjectiveKind::Precision, 0.0}, 0.5f, "outside (0, 1]");
+  expect_error<ValueError>(y, s, {ObjectiveKind::Recall, 1.5}, 0.5f, "outside (0, 1]");
   expect_error<ValueError>(y, s, f1, NAN, "fallback");
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::metrics

@@ -12,10 +12,10 @@
 
 #include "fulcrum/core/parallel.hpp"
 #include "fulcrum/core/random.hpp"
-#include "fulcrum/train/metrics_multilabel.hpp"
-#include "fulcrum/train/thresholds.hpp"
+#include "fulcrum/metrics/multilabel.hpp"
+#include "fulcrum/metrics/thresholds.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::metrics {
 namespace {
 
 // n samples, L labels: label l is positive with a rate between 3% and 50%;
@@ -82,7 +82,7 @@ constexpr int64_t kSamples = 300, kLabels = 10;
 TEST(TuneThresholdsProperty, F1IsTheBestCutAndNeverBelowHalf) {
   for (uint64_t seed : {1u, 2u, 3u}) {
     const RandomData d = random_data(kSamples, kLabels, seed);
-    const auto tuned = tune_label_thresholds(d.y_true, d.y_score, {"f1", 0.0});
+    const auto tuned = tune_label_thresholds(d.y_true, d.y_score, {ObjectiveKind::F1, 0.0});
     std::vector<float> thresholds;
     for (const auto& t : tuned) thresholds.push_back(t.threshold);
     const MultiLabelMetrics at_tuned = multilabel_metrics(d.y_true, d.y_score, thresholds);
@@ -109,7 +109,8 @@ TEST(TuneThresholdsProperty, F1IsTheBestCutAndNeverBelowHalf) {
 TEST(TuneThresholdsProperty, PrecisionTargetIsMetWithTheMostRecall) {
   for (double target : {0.3, 0.6, 0.9}) {
     const RandomData d = random_data(kSamples, kLabels, 7);
-    const auto tuned = tune_label_thresholds(d.y_true, d.y_score, {"precision", target});
+    const auto tuned =
+        tune_label_thresholds(d.y_true, d.y_score, {ObjectiveKind::Precision, target});
     for (int64_t l = 0; l < kLabels; ++l) {
       if (l == 3) continue;
       SCOPED_TRACE(testing::Message() << "target " << target << ", label " << l);
@@ -134,7 +135,7 @@ TEST(TuneThresholdsProperty, PrecisionTargetIsMetWithTheMostRecall) {
 TEST(TuneThresholdsProperty, RecallTargetIsMetWithTheFewestPositiveDecisions) {
   for (double target : {0.25, 0.5, 0.95}) {
     const RandomData d = random_data(kSamples, kLabels, 8);
-    const auto tuned = tune_label_thresholds(d.y_true, d.y_score, {"recall", target});
+    const auto tuned = tune_label_thresholds(d.y_true, d.y_score, {ObjectiveKind::Recall, target});
     for (int64_t l = 0; l < kLabels; ++l) {
       if (l == 3) continue;
       SCOPED_TRACE(testing::Message() << "target " << target << ", label " << l);
@@ -153,13 +154,13 @@ TEST(TuneThresholdsProperty, SameResultOnOneOrMoreThreads) {
   const RandomData d = random_data(1000, 40, 5);
   const int threads = num_threads();
   set_num_threads(1);
-  const auto one = tune_thresholds(d.y_true, d.y_score, {"f1", 0.0});
+  const auto one = tune_thresholds(d.y_true, d.y_score, {ObjectiveKind::F1, 0.0});
   set_num_threads(std::max(2, threads));
-  const auto many = tune_thresholds(d.y_true, d.y_score, {"f1", 0.0});
+  const auto many = tune_thresholds(d.y_true, d.y_score, {ObjectiveKind::F1, 0.0});
   set_num_threads(threads);
   EXPECT_EQ(one, many);
   EXPECT_EQ(one.size(), 40u);
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::metrics

@@ -59,14 +59,17 @@ void expect_final_state(const nn::Module& model, const json& want) {
 TEST(TrainTrajectory, MultiLabelMlpWithWeightAndPosWeight) {
   const json& c = trajectory_case(0);
   const auto dims = c.at("model").at("dims").get<std::vector<int64_t>>();
-  nn::MLP model(nn::MLPOptions{dims, c.at("model").at("activation").get<std::string>()});
+  nn::MLP model(nn::MLPOptions{
+      dims,
+      parse_name<nn::Activation>(c.at("model").at("activation").get<std::string>(), "activation")});
   load_initial_state(model, c.at("initial_state"));
 
   const json& loss_spec = c.at("loss");
   ASSERT_EQ(loss_spec.at("kind"), "bce_with_logits");
-  nn::BCEWithLogitsLoss criterion({tensor_from_json(loss_spec.at("weight")),
-                                   tensor_from_json(loss_spec.at("pos_weight")),
-                                   nn::parse_reduction(loss_spec.at("reduction").get<std::string>())});
+  nn::BCEWithLogitsLoss criterion(
+      {.weight = tensor_from_json(loss_spec.at("weight")),
+       .pos_weight = tensor_from_json(loss_spec.at("pos_weight")),
+       .reduction = nn::parse_reduction(loss_spec.at("reduction").get<std::string>())});
   optim::Adam optimizer = make_adam(c.at("optimizer"), model.parameters());
   const Tensor input = tensor_from_json(c.at("input"));
   const Tensor target = tensor_from_json(c.at("target"));
@@ -89,7 +92,7 @@ TEST(TrainTrajectory, SharedBackboneWithWeightedCrossEntropyHeadsAndBceHead) {
   const json& spec = c.at("model");
   ASSERT_EQ(spec.at("activation"), "relu");
   auto backbone = nn::make_backbone(
-      nn::MLPOptions{spec.at("backbone_dims").get<std::vector<int64_t>>(), "relu"});
+      nn::MLPOptions{spec.at("backbone_dims").get<std::vector<int64_t>>(), nn::Activation::ReLU});
   const int64_t hidden = spec.at("backbone_dims").back().get<int64_t>();
   nn::MultiHead::Heads heads;
   for (const auto& [name, outputs] : spec.at("heads").items())
@@ -109,13 +112,11 @@ TEST(TrainTrajectory, SharedBackboneWithWeightedCrossEntropyHeadsAndBceHead) {
       const Tensor target = tensor_from_json(c.at("targets").at(name));
       Tensor head_loss;
       if (l.at("kind") == "cross_entropy") {
-        nn::CrossEntropyLossOptions options;
-        options.weight = tensor_from_json(l.at("weight"));
-        head_loss = nn::cross_entropy(logits, target, options);
+        head_loss = nn::cross_entropy(logits, target, {.weight = tensor_from_json(l.at("weight"))});
       } else {
         EXPECT_EQ(l.at("kind"), "bce_with_logits");
-        head_loss = nn::binary_cross_entropy_with_logits(logits, target, {},
-                                                         tensor_from_json(l.at("pos_weight")));
+        head_loss = nn::binary_cross_entropy_with_logits(
+            logits, target, {.pos_weight = tensor_from_json(l.at("pos_weight"))});
       }
       Tensor weighted = head_loss * l.at("head_weight").get<float>();
       total = total.defined() ? total + weighted : weighted;

@@ -1,4 +1,4 @@
-// Recalibration of a pos_weight model (issue 4): on synthetic data whose label
+// Recalibration of a pos_weight model: on synthetic data whose label
 // probabilities are known to be sigmoid(linear(x)) (data/synthetic.hpp), a
 // linear model trained with plain BCE is calibrated; trained with
 // pos_weight = neg/pos its logits are shifted up by log(pos_weight), so its raw
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "fulcrum/train/trainer.hpp"
+#include "json_outputs.hpp"
 #include "trainer_test_util.hpp"
 
 namespace fulcrum::train {
@@ -19,15 +20,15 @@ using testing::fresh_dir;
 
 // A well-specified problem: linear model, linear logits; 8000 rows, 3000 of
 // them in the test split (4 labels: 12000 probabilities for the ECE).
-RunConfig calibration_config(const std::filesystem::path& dir, bool pos_weight) {
-  RunConfig config = testing::tiny_config(dir);
+config::RunConfig calibration_config(const std::filesystem::path& dir, bool pos_weight) {
+  config::RunConfig config = testing::tiny_config(dir);
   config.data.synthetic.samples = 8000;
   config.data.synthetic.features = 6;
-  config.data.synthetic.heads = {{"labels", "multilabel", {0.3, 0.15, 0.08, 0.05}}};
+  config.data.synthetic.heads = {{"labels", TaskKind::MultiLabel, {0.3, 0.15, 0.08, 0.05}}};
   config.data.validation_fraction = 0.1;
   config.data.test_fraction = 0.375;
   config.model.backbone.sizes = {};
-  if (pos_weight) config.model.heads[0].loss.pos_weight.rule = "neg_over_pos";
+  if (pos_weight) config.model.heads[0].loss.pos_weight.rule = config::WeightRule::NegOverPos;
   config.training.epochs = 12;
   config.training.batch_size = 64;
   config.training.optimizer.lr = 0.02;
@@ -52,8 +53,8 @@ Calibration test_calibration(const std::filesystem::path& dir, bool pos_weight) 
   // The same number under its flat name (test_metrics / summary.json).
   if (pos_weight) {
     EXPECT_EQ(test.metric("labels.recalibrated.expected_calibration_error"), out.recalibrated);
-    EXPECT_TRUE(test.flat_json().contains("labels.recalibrated.f1_macro"));
-    EXPECT_TRUE(test.to_json().contains("recalibrated"));
+    EXPECT_TRUE(flat_json(test).contains("labels.recalibrated.f1_macro"));
+    EXPECT_TRUE(to_json(test).contains("recalibrated"));
   }
   return out;
 }

@@ -1,4 +1,4 @@
-// Issue 4's strategies wired into the trainer: the loss kinds and weight rules
+// The imbalance strategies wired into the trainer: the loss kinds and weight rules
 // of the loss builder, data.sampling, thresholds tuned on the validation split
 // (stored in best.safetensors, used by the test evaluation and predict), and
 // the recalibrated probabilities of predict.
@@ -7,16 +7,16 @@
 #include <algorithm>
 #include <cmath>
 
+#include "fulcrum/checkpoint/checkpoint.hpp"
+#include "fulcrum/config/config_error.hpp"
+#include "fulcrum/config/loss_builder.hpp"
 #include "fulcrum/core/ops.hpp"
 #include "fulcrum/losses/asymmetric_loss.hpp"
 #include "fulcrum/losses/class_weights.hpp"
 #include "fulcrum/losses/focal_loss.hpp"
 #include "fulcrum/losses/logit_adjustment.hpp"
-#include "fulcrum/train/checkpoint.hpp"
-#include "fulcrum/train/config_error.hpp"
-#include "fulcrum/train/loss_builder.hpp"
+#include "fulcrum/metrics/thresholds.hpp"
 #include "fulcrum/train/predictor.hpp"
-#include "fulcrum/train/thresholds.hpp"
 #include "fulcrum/train/trainer.hpp"
 #include "trainer_test_util.hpp"
 
@@ -32,18 +32,18 @@ data::Target labels_target() {
   for (int r = 0; r < 4; ++r) values[static_cast<size_t>(r * 3)] = 1.0f;
   values[5 * 3 + 1] = 1.0f;
   values[6 * 3 + 2] = values[7 * 3 + 2] = 1.0f;
-  return {"labels", data::TargetKind::MultiLabel, Tensor::from({8, 3}, values), {"a", "b", "c"}};
+  return {"labels", TaskKind::MultiLabel, Tensor::from({8, 3}, values), {"a", "b", "c"}};
 }
 
 // 6 rows of classes 0, 0, 0, 1, 1, 2 (class 3 absent when four classes are named).
 data::Target classes_target(int classes = 3) {
   std::vector<std::string> names{"x", "y", "z", "w"};
   names.resize(static_cast<size_t>(classes));
-  return {"rating", data::TargetKind::MultiClass, Tensor::from({6}, {0, 0, 0, 1, 1, 2}), names};
+  return {"rating", TaskKind::MultiClass, Tensor::from({6}, {0, 0, 0, 1, 1, 2}), names};
 }
 
-HeadConfig head(const char* name, const char* kind) {
-  HeadConfig h;
+config::HeadConfig head(const char* name, TaskKind kind) {
+  config::HeadConfig h;
   h.name = name;
   h.kind = kind;
   return h;
@@ -56,22 +56,22 @@ void expect_same(const Tensor& a, const Tensor& b) {
 }
 
 TEST(ImbalanceLosses, NewWeightRulesAreTheClassWeightsHelpers) {
-  HeadConfig labels = head("labels", "multilabel");
-  labels.loss.weight.rule = "sqrt_inverse_frequency";
-  expect_same(build_head_loss(labels, labels_target()).weight,
+  config::HeadConfig labels = head("labels", TaskKind::MultiLabel);
+  labels.loss.weight.rule = config::WeightRule::SqrtInverseFrequency;
+  expect_same(config::build_head_loss(labels, labels_target()).weight,
               nn::sqrt_inverse_frequency_weight(labels_target().values));
-  labels.loss.weight.rule = "effective_number";
+  labels.loss.weight.rule = config::WeightRule::EffectiveNumber;
   labels.loss.effective_number_beta = 0.9;
-  expect_same(build_head_loss(labels, labels_target()).weight,
+  expect_same(config::build_head_loss(labels, labels_target()).weight,
               nn::effective_number_weight(labels_target().values, 0.9));
 
-  HeadConfig rating = head("rating", "multiclass");
-  rating.loss.weight.rule = "effective_number";
+  config::HeadConfig rating = head("rating", TaskKind::MultiClass);
+  rating.loss.weight.rule = config::WeightRule::EffectiveNumber;
   const std::vector<int64_t> counts{3, 2, 1};
-  expect_same(build_head_loss(rating, classes_target()).weight,
+  expect_same(config::build_head_loss(rating, classes_target()).weight,
               nn::effective_number_weight(counts, 0.999));
-  rating.loss.weight.rule = "sqrt_inverse_frequency";
-  expect_same(build_head_loss(rating, classes_target()).weight,
+  rating.loss.weight.rule = config::WeightRule::SqrtInverseFrequency;
+  expect_same(config::build_head_loss(rating, classes_target()).weight,
               nn::sqrt_inverse_frequency_weight(counts, 6));
 }
 
@@ -80,41 +80,41 @@ TEST(ImbalanceLosses, EachKindComputesItsLoss) {
   const Tensor logits = normal({8, 3}, 0.0f, 2.0f, gen);
   const data::Target target = labels_target();
 
-  HeadConfig focal = head("labels", "multilabel");
-  focal.loss.kind = "focal";
+  config::HeadConfig focal = head("labels", TaskKind::MultiLabel);
+  focal.loss.kind = nn::LossKind::Focal;
   focal.loss.focal_gamma = 1.5;
   nn::SigmoidFocalLossOptions focal_options;
   focal_options.gamma = 1.5f;
-  EXPECT_EQ(build_head_loss(focal, target)(logits, target.values).item(),
+  EXPECT_EQ(config::build_head_loss(focal, target)(logits, target.values).item(),
             nn::sigmoid_focal_loss(logits, target.values, focal_options).item());
 
-  HeadConfig asl = head("labels", "multilabel");
-  asl.loss.kind = "asymmetric";
+  config::HeadConfig asl = head("labels", TaskKind::MultiLabel);
+  asl.loss.kind = nn::LossKind::Asymmetric;
   nn::AsymmetricLossOptions asl_options;
   asl_options.reduction = nn::Reduction::Mean;  // the config's reduction, not the reference's sum
-  EXPECT_EQ(build_head_loss(asl, target)(logits, target.values).item(),
+  EXPECT_EQ(config::build_head_loss(asl, target)(logits, target.values).item(),
             nn::asymmetric_loss(logits, target.values, asl_options).item());
 
-  HeadConfig adjusted = head("rating", "multiclass");
-  adjusted.loss.kind = "logit_adjusted";
+  config::HeadConfig adjusted = head("rating", TaskKind::MultiClass);
+  adjusted.loss.kind = nn::LossKind::LogitAdjusted;
   adjusted.loss.tau = 0.5;
   const Tensor class_logits = normal({6, 3}, 0.0f, 1.0f, gen);
   const data::Target classes = classes_target();
   const Tensor priors = nn::class_priors({3, 2, 1});
-  EXPECT_EQ(build_head_loss(adjusted, classes)(class_logits, classes.values).item(),
+  EXPECT_EQ(config::build_head_loss(adjusted, classes)(class_logits, classes.values).item(),
             nn::logit_adjusted_cross_entropy(class_logits, classes.values, priors, 0.5f).item());
 }
 
 TEST(ImbalanceLosses, LogitAdjustmentNeedsEveryClassAndPosWeightNeedsBce) {
-  HeadConfig adjusted = head("rating", "multiclass");
-  adjusted.loss.kind = "logit_adjusted";
-  expect_error<ConfigError>([&] { build_head_loss(adjusted, classes_target(4)); },
-                            {"model.heads.rating.loss.kind", "class 'w'"});
-  HeadConfig focal = head("labels", "multilabel");
-  focal.loss.kind = "focal";
-  focal.loss.pos_weight.rule = "neg_over_pos";
-  expect_error<ConfigError>([&] { build_head_loss(focal, labels_target()); },
-                            {"model.heads.labels.loss.pos_weight", "bce only"});
+  config::HeadConfig adjusted = head("rating", TaskKind::MultiClass);
+  adjusted.loss.kind = nn::LossKind::LogitAdjusted;
+  expect_error<config::ConfigError>([&] { config::build_head_loss(adjusted, classes_target(4)); },
+                                    {"model.heads.rating.loss.kind", "class 'w'"});
+  config::HeadConfig focal = head("labels", TaskKind::MultiLabel);
+  focal.loss.kind = nn::LossKind::Focal;
+  focal.loss.pos_weight.rule = config::WeightRule::NegOverPos;
+  expect_error<config::ConfigError>([&] { config::build_head_loss(focal, labels_target()); },
+                                    {"model.heads.labels.loss.pos_weight", "bce only"});
 }
 
 // The final weights of a run, to compare runs.
@@ -129,8 +129,10 @@ std::vector<float> final_weights(Trainer& trainer) {
 
 TEST(ImbalanceSampling, ResampledRunsAreDeterministicAndDifferFromUnsampled) {
   std::vector<std::vector<float>> runs;
-  for (const char* sampling : {"none", "class_aware", "ml_ros", "ml_ros"}) {
-    RunConfig config = testing::tiny_config(fresh_dir(std::string(sampling) + std::to_string(runs.size())));
+  for (const data::Sampling sampling : {data::Sampling::None, data::Sampling::ClassAware,
+                                        data::Sampling::MLROS, data::Sampling::MLROS}) {
+    config::RunConfig config = testing::tiny_config(
+        fresh_dir(std::string(name_of(sampling)) + std::to_string(runs.size())));
     config.training.epochs = 2;
     config.data.sampling = sampling;
     Trainer trainer(config);
@@ -144,9 +146,9 @@ TEST(ImbalanceSampling, ResampledRunsAreDeterministicAndDifferFromUnsampled) {
 }
 
 TEST(ImbalanceSampling, AResampledRunResumesExactly) {
-  RunConfig config = testing::tiny_config(fresh_dir("whole"));
+  config::RunConfig config = testing::tiny_config(fresh_dir("whole"));
   config.training.epochs = 3;
-  config.data.sampling = "class_aware";
+  config.data.sampling = data::Sampling::ClassAware;
   Trainer whole(config);
   whole.fit();
 
@@ -162,8 +164,8 @@ TEST(ImbalanceSampling, AResampledRunResumesExactly) {
 
 TEST(ImbalanceThresholds, TunedOnValidationStoredAndUsedByTestAndPredict) {
   const auto dir = fresh_dir("run");
-  RunConfig config = testing::tiny_config(dir);
-  config.evaluation.threshold_tuning = "f1";
+  config::RunConfig config = testing::tiny_config(dir);
+  config.evaluation.threshold_tuning = metrics::ThresholdObjective{};
   Trainer trainer(config);
   const TrainResult result = trainer.fit();
 
@@ -177,8 +179,8 @@ TEST(ImbalanceThresholds, TunedOnValidationStoredAndUsedByTestAndPredict) {
   {
     NoGradGuard no_grad;
     const auto outputs = trainer.model().forward_heads(validation.features);
-    expected = tune_thresholds(validation.targets[0].values, sigmoid(outputs.at("labels")),
-                               parse_threshold_objective("f1"), 0.5f);
+    expected = metrics::tune_thresholds(validation.targets[0].values, sigmoid(outputs.at("labels")),
+                                        metrics::parse_threshold_objective("f1"), 0.5f);
   }
   EXPECT_EQ(tuned, expected);
   EXPECT_TRUE(std::any_of(tuned.begin(), tuned.end(), [](float t) { return t != 0.5f; }));
@@ -186,9 +188,9 @@ TEST(ImbalanceThresholds, TunedOnValidationStoredAndUsedByTestAndPredict) {
   // The test evaluation used them.
   ASSERT_TRUE(result.test.has_value());
   EXPECT_EQ(result.test->heads[0].multilabel->f1_macro,
-            trainer.evaluate("test").heads[0].multilabel->f1_macro);
-  RunConfig untuned = config;
-  untuned.evaluation.threshold_tuning = "none";
+            trainer.evaluate(data::Split::Test).heads[0].multilabel->f1_macro);
+  config::RunConfig untuned = config;
+  untuned.evaluation.threshold_tuning.reset();
   untuned.output_dir = fresh_dir("untuned").string();
   Trainer plain(untuned);
   plain.load_checkpoint(RunPaths{dir}.best_checkpoint());  // reads the stored thresholds
@@ -209,17 +211,17 @@ TEST(ImbalanceThresholds, TunedOnValidationStoredAndUsedByTestAndPredict) {
 }
 
 TEST(ImbalanceThresholds, TuningWithoutAValidationSplitNamesTheKey) {
-  RunConfig config = testing::tiny_config(fresh_dir("run"));
-  config.evaluation.threshold_tuning = "recall>=0.6";
+  config::RunConfig config = testing::tiny_config(fresh_dir("run"));
+  config.evaluation.threshold_tuning = metrics::parse_threshold_objective("recall>=0.6");
   config.data.validation_fraction = 0.0;
-  expect_error<ConfigError>([&] { Trainer trainer(config); },
-                            {"evaluation.threshold_tuning", "validation"});
+  expect_error<config::ConfigError>([&] { Trainer trainer(config); },
+                                    {"evaluation.threshold_tuning", "validation"});
 }
 
 TEST(ImbalanceRecalibration, PredictReportsRecalibratedProbabilitiesAndRawOnRequest) {
   const auto dir = fresh_dir("run");
-  RunConfig config = testing::tiny_config(dir);
-  config.model.heads[0].loss.pos_weight.rule = "neg_over_pos";
+  config::RunConfig config = testing::tiny_config(dir);
+  config.model.heads[0].loss.pos_weight.rule = config::WeightRule::NegOverPos;
   config.training.epochs = 2;
   Trainer trainer(config);
   const TrainResult result = trainer.fit();

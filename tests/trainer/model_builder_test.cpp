@@ -1,11 +1,11 @@
 // build_model: PyTorch's parameter names, shapes, and separate generators.
-#include "fulcrum/train/model_builder.hpp"
+#include "fulcrum/config/model_builder.hpp"
 
 #include <gtest/gtest.h>
 
 #include "fulcrum/core/error.hpp"
 
-namespace fulcrum::train {
+namespace fulcrum::config {
 namespace {
 
 ModelConfig two_heads(std::vector<int64_t> sizes, double dropout) {
@@ -17,7 +17,7 @@ ModelConfig two_heads(std::vector<int64_t> sizes, double dropout) {
   a.outputs = 3;
   HeadConfig b;
   b.name = "rating";
-  b.kind = "multiclass";
+  b.kind = TaskKind::MultiClass;
   b.outputs = 5;
   config.heads = {a, b};
   return config;
@@ -94,4 +94,4 @@ TEST(ModelBuilder, RefusesAHeadWithoutOutputs) {
 }
 
 }  // namespace
-}  // namespace fulcrum::train
+}  // namespace fulcrum::config

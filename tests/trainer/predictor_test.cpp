@@ -55,12 +55,12 @@ class PredictorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fresh_dir("run");
-    RunConfig config = testing::tiny_config(dir_);
+    config::RunConfig config = testing::tiny_config(dir_);
     config.model.heads[0].threshold = 0.3;
-    config.data.synthetic.heads.push_back({"rating", "multiclass", {0.2, 0.3, 0.5}});
-    HeadConfig rating;
+    config.data.synthetic.heads.push_back({"rating", TaskKind::MultiClass, {0.2, 0.3, 0.5}});
+    config::HeadConfig rating;
     rating.name = "rating";
-    rating.kind = "multiclass";
+    rating.kind = TaskKind::MultiClass;
     config.model.heads.push_back(rating);
     config.training.epochs = 3;
     trainer_ = std::make_unique<Trainer>(config);
@@ -162,7 +162,7 @@ TEST_F(PredictorTest, MissingColumnsAreAllNamed) {
 }
 
 TEST_F(PredictorTest, AFileWithoutTrainerMetadataIsRefused) {
-  save_safetensors(dir_ / "bare.safetensors", {{"w", Tensor::ones({2})}});
+  checkpoint::save_safetensors(dir_ / "bare.safetensors", {{"w", Tensor::ones({2})}});
   EXPECT_THROW(Predictor::load(dir_ / "bare.safetensors"), ValueError);
 }
 

@@ -3,8 +3,9 @@
 // state, same per-epoch numbers, bit for bit.
 #include <gtest/gtest.h>
 
-#include "fulcrum/train/checkpoint.hpp"
+#include "fulcrum/checkpoint/checkpoint.hpp"
 #include "fulcrum/train/trainer.hpp"
+#include "json_outputs.hpp"
 #include "trainer_test_util.hpp"
 
 namespace fulcrum::train {
@@ -15,18 +16,18 @@ using testing::fresh_dir;
 // Exercises every piece of state a resume must restore: the schedule (cosine
 // with warm-up), the dropout generator, Adam's moments and step counts, and
 // the early-stopping bookkeeping.
-RunConfig resumable_config(const std::filesystem::path& dir) {
-  RunConfig config = testing::tiny_config(dir);
+config::RunConfig resumable_config(const std::filesystem::path& dir) {
+  config::RunConfig config = testing::tiny_config(dir);
   config.model.backbone.sizes = {24, 12};
   config.model.backbone.dropout = 0.2;
-  config.model.heads[0].loss.pos_weight.rule = "neg_over_pos";
+  config.model.heads[0].loss.pos_weight.rule = config::WeightRule::NegOverPos;
   config.training.epochs = 7;
-  config.training.schedule.name = "cosine";
+  config.training.schedule.name = optim::ScheduleKind::Cosine;
   config.training.schedule.warmup_epochs = 2;
   config.training.grad_clip = 1.0;
   config.training.early_stopping.enabled = true;
   config.training.early_stopping.metric = "labels.f1_macro";
-  config.training.early_stopping.mode = "max";
+  config.training.early_stopping.mode = config::MonitorMode::Max;
   config.training.early_stopping.patience = 50;
   return config;
 }
@@ -74,8 +75,10 @@ TEST(Resume, InterruptedAndResumedEqualsUninterrupted) {
   expect_same_tensors(second.model().state_dict(), straight.model().state_dict());
 
   // The last checkpoints: weights and optimizer state.
-  const Checkpoint a = load_checkpoint(RunPaths{straight_dir}.last_checkpoint(), true);
-  const Checkpoint b = load_checkpoint(RunPaths{resumed_dir}.last_checkpoint(), true);
+  const checkpoint::Checkpoint a =
+      checkpoint::load_checkpoint(RunPaths{straight_dir}.last_checkpoint(), true);
+  const checkpoint::Checkpoint b =
+      checkpoint::load_checkpoint(RunPaths{resumed_dir}.last_checkpoint(), true);
   expect_same_tensors(a.model, b.model);
   ASSERT_EQ(a.optimizer.size(), b.optimizer.size());
   for (size_t i = 0; i < a.optimizer.size(); ++i) {
@@ -93,7 +96,7 @@ TEST(Resume, InterruptedAndResumedEqualsUninterrupted) {
   for (size_t i = 0; i < log_a.size(); ++i) EXPECT_EQ(log_a[i], log_b[i]) << "epoch " << i + 1;
 
   ASSERT_TRUE(expected.test && resumed.test);
-  EXPECT_EQ(expected.test->flat_json(), resumed.test->flat_json());
+  EXPECT_EQ(flat_json(*expected.test), flat_json(*resumed.test));
 }
 
 TEST(Resume, ADifferentDropoutStateWouldChangeTheRun) {
@@ -113,21 +116,21 @@ TEST(Resume, ADifferentDropoutStateWouldChangeTheRun) {
   }
   const auto last = RunPaths{dir}.last_checkpoint();
   {
-    Checkpoint checkpoint = load_checkpoint(last, true);
+    checkpoint::Checkpoint checkpoint = checkpoint::load_checkpoint(last, true);
     Trainer donor(resumable_config(fresh_dir("donor")));
     donor.model().load_state_dict(checkpoint.model);
     donor.optimizer().load_state(checkpoint.optimizer);
-    Metadata metadata;
+    checkpoint::Metadata metadata;
     for (const auto& [key, value] : checkpoint.metadata) {
       if (key.rfind("fulcrum.", 0) != 0) metadata[key] = value;
     }
     metadata["rng.dropout"] = Generator(12345).state();
-    save_checkpoint(last, donor.model(), &donor.optimizer(), metadata);
+    checkpoint::save_checkpoint(last, donor.model(), &donor.optimizer(), metadata);
   }
   Trainer second(resumable_config(dir));
   second.fit(last);
-  const auto a = load_checkpoint(RunPaths{straight_dir}.last_checkpoint(), false).model;
-  const auto b = load_checkpoint(last, false).model;
+  const auto a = checkpoint::load_checkpoint(RunPaths{straight_dir}.last_checkpoint(), false).model;
+  const auto b = checkpoint::load_checkpoint(last, false).model;
   bool differs = false;
   for (const auto& [name, tensor] : a) differs |= tensor.to_vector() != b.at(name).to_vector();
   EXPECT_TRUE(differs);
@@ -135,11 +138,11 @@ TEST(Resume, ADifferentDropoutStateWouldChangeTheRun) {
 
 TEST(Resume, RefusesACheckpointWithoutOptimizerState) {
   const auto dir = fresh_dir("run");
-  RunConfig config = resumable_config(dir);
+  config::RunConfig config = resumable_config(dir);
   config.training.epochs = 2;
   Trainer(config).fit();
   Trainer again(config);
-  EXPECT_THROW(again.fit(RunPaths{dir}.best_checkpoint()), CheckpointError);
+  EXPECT_THROW(again.fit(RunPaths{dir}.best_checkpoint()), checkpoint::CheckpointError);
 }
 
 }  // namespace

@@ -4,31 +4,30 @@
 
 #include <gtest/gtest.h>
 
-#include "support/errors.hpp"
-
 #include <filesystem>
 #include <initializer_list>
 #include <string>
 
-#include "fulcrum/train/config.hpp"
+#include "fulcrum/config/run_config.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::train::testing {
 
 /// A run on synthetic data small enough to train in well under a second:
 /// 600 rows of 8 features, one multilabel head "labels" of 4 labels from
 /// common to rare, one hidden layer of 16, AdamW, writing to `output_dir`.
-inline RunConfig tiny_config(const std::filesystem::path& output_dir) {
-  RunConfig config;
+inline config::RunConfig tiny_config(const std::filesystem::path& output_dir) {
+  config::RunConfig config;
   config.name = "tiny";
   config.seed = 7;
   config.threads = 1;
   config.output_dir = output_dir.string();
-  config.data.source = "synthetic";
+  config.data.source = data::DataSource::Synthetic;
   config.data.synthetic.samples = 600;
   config.data.synthetic.features = 8;
-  config.data.synthetic.heads = {{"labels", "multilabel", {0.5, 0.3, 0.15, 0.05}}};
+  config.data.synthetic.heads = {{"labels", TaskKind::MultiLabel, {0.5, 0.3, 0.15, 0.05}}};
   config.model.backbone.sizes = {16};
-  HeadConfig head;
+  config::HeadConfig head;
   head.name = "labels";
   config.model.heads = {head};
   config.training.epochs = 6;

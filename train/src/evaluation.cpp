@@ -10,52 +10,15 @@
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/ops.hpp"
 #include "fulcrum/losses/class_weights.hpp"
-#include "fulcrum/train/report.hpp"
+#include "fulcrum/metrics/report.hpp"
+#include "fulcrum/metrics/scalars.hpp"
+#include "json_outputs.hpp"
 
 namespace fulcrum::train {
 
 namespace {
 
-using Scalars = std::vector<std::pair<std::string, std::optional<double>>>;
-
-Scalars multilabel_scalars(const MultiLabelMetrics& m) {
-  return {{"f1_micro", m.f1_micro},
-          {"f1_macro", m.f1_macro},
-          {"f1_weighted", m.f1_weighted},
-          {"f1_samples", m.f1_samples},
-          {"precision_micro", m.precision_micro},
-          {"precision_macro", m.precision_macro},
-          {"precision_weighted", m.precision_weighted},
-          {"precision_samples", m.precision_samples},
-          {"recall_micro", m.recall_micro},
-          {"recall_macro", m.recall_macro},
-          {"recall_weighted", m.recall_weighted},
-          {"recall_samples", m.recall_samples},
-          {"hamming_loss", m.hamming_loss},
-          {"subset_accuracy", m.subset_accuracy},
-          {"roc_auc_macro", m.roc_auc_macro},
-          {"roc_auc_micro", m.roc_auc_micro},
-          {"average_precision_macro", m.average_precision_macro},
-          {"average_precision_micro", m.average_precision_micro},
-          {"label_ranking_average_precision", m.label_ranking_average_precision},
-          {"coverage_error", m.coverage_error},
-          {"brier_per_label_mean", m.brier_per_label_mean},
-          {"expected_calibration_error", m.expected_calibration_error}};
-}
-
-Scalars multiclass_scalars(const MultiClassMetrics& m) {
-  return {{"accuracy", m.accuracy},
-          {"balanced_accuracy", m.balanced_accuracy},
-          {"f1_macro", m.f1_macro},
-          {"f1_weighted", m.f1_weighted},
-          {"log_loss", m.log_loss}};
-}
-
-std::vector<std::string> names_of(const Scalars& scalars) {
-  std::vector<std::string> names{"loss"};
-  for (const auto& [name, value] : scalars) names.push_back(name);
-  return names;
-}
+using metrics::Scalars;
 
 nlohmann::json json_value(const std::optional<double>& value) {
   if (!value || !std::isfinite(*value)) return nullptr;
@@ -90,34 +53,20 @@ Tensor positive_weights(const Tensor& weight) {
 
 }  // namespace
 
-Tensor recalibrated_logits(const Tensor& logits, const HeadLoss& loss) {
-  if (loss.kind == "multiclass") {
-    if (loss.loss_kind != "cross_entropy" || !loss.weight.defined()) return {};
+Tensor recalibrated_logits(const Tensor& logits, const nn::HeadLoss& loss) {
+  if (loss.kind == nn::LossKind::CrossEntropy && loss.weight.defined()) {
     return nn::recalibrate_class_weight_logits(logits, positive_weights(loss.weight));
   }
-  if (loss.loss_kind != "bce" || !loss.pos_weight.defined()) return {};
-  return nn::recalibrate_pos_weight_logits(logits, positive_weights(loss.pos_weight));
-}
-
-const std::vector<std::string>& metric_names(std::string_view kind) {
-  static const std::vector<std::string> multilabel = names_of(multilabel_scalars({}));
-  static const std::vector<std::string> multiclass = names_of(multiclass_scalars({}));
-  return kind == "multiclass" ? multiclass : multilabel;
-}
-
-bool higher_is_better(std::string_view metric) {
-  const size_t dot = metric.rfind('.');
-  const std::string_view name = dot == std::string_view::npos ? metric : metric.substr(dot + 1);
-  static const std::vector<std::string_view> lower_better{
-      "loss",     "hamming_loss",         "coverage_error",
-      "log_loss", "brier_per_label_mean", "expected_calibration_error"};
-  return std::find(lower_better.begin(), lower_better.end(), name) == lower_better.end();
+  if (loss.kind == nn::LossKind::BCE && loss.pos_weight.defined()) {
+    return nn::recalibrate_pos_weight_logits(logits, positive_weights(loss.pos_weight));
+  }
+  return {};
 }
 
 std::vector<std::pair<std::string, std::optional<double>>> HeadEvaluation::scalar_metrics() const {
   Scalars scalars{{"loss", loss}};
-  const Scalars rest = multilabel   ? multilabel_scalars(*multilabel)
-                       : multiclass ? multiclass_scalars(*multiclass)
+  const Scalars rest = multilabel   ? metrics::scalars(*multilabel)
+                       : multiclass ? metrics::scalars(*multiclass)
                                     : Scalars{};
   scalars.insert(scalars.end(), rest.begin(), rest.end());
   return scalars;
@@ -146,8 +95,8 @@ std::optional<double> EvaluationResult::metric(std::string_view name) const {
         if (key == metric_name) return value;
       }
       throw_value_error(fmt::format("unknown metric '{}': head '{}' ({}) has the metrics {}", name,
-                                    head.name, head.kind,
-                                    fmt::join(metric_names(head.kind), ", ")));
+                                    head.name, name_of(head.kind),
+                                    fmt::join(metrics::metric_names(head.kind), ", ")));
     }
   } else {
     for (const HeadEvaluation& head : heads) heads_seen.push_back(head.name);
@@ -158,40 +107,48 @@ std::optional<double> EvaluationResult::metric(std::string_view name) const {
       name, fmt::join(heads_seen, ", "), heads_seen.empty() ? "labels" : heads_seen.front()));
 }
 
-nlohmann::ordered_json EvaluationResult::flat_json() const {
-  nlohmann::ordered_json out = nlohmann::ordered_json::object();
-  out["loss"] = json_value(loss);
+std::vector<std::pair<std::string, std::optional<double>>> EvaluationResult::scalars() const {
+  std::vector<std::pair<std::string, std::optional<double>>> out{{"loss", loss}};
   for (const HeadEvaluation& head : heads) {
-    for (const auto& [key, value] : head.scalar_metrics()) {
-      out[head.name + "." + key] = json_value(value);
-    }
+    for (const auto& [key, value] : head.scalar_metrics())
+      out.emplace_back(head.name + "." + key, value);
   }
   for (const HeadEvaluation& head : recalibrated) {
     for (const auto& [key, value] : head.scalar_metrics()) {
-      if (key != "loss") out[head.name + ".recalibrated." + key] = json_value(value);
+      if (key != "loss") out.emplace_back(head.name + ".recalibrated." + key, value);
     }
   }
   return out;
 }
 
-nlohmann::json EvaluationResult::to_json() const {
+std::string EvaluationResult::to_json_string(int indent) const {
+  return to_json(*this).dump(indent);
+}
+
+nlohmann::ordered_json flat_json(const EvaluationResult& result) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : result.scalars()) out[key] = json_value(value);
+  return out;
+}
+
+nlohmann::json to_json(const EvaluationResult& result) {
   nlohmann::json out;
-  out["split"] = split;
-  out["samples"] = samples;
-  out["loss"] = json_value(loss);
+  out["split"] = result.split;
+  out["samples"] = result.samples;
+  out["loss"] = json_value(result.loss);
   nlohmann::json per_head = nlohmann::json::object();
-  for (const HeadEvaluation& head : heads) {
-    nlohmann::json j = head.multilabel ? train::to_json(*head.multilabel, head.labels)
-                                       : train::to_json(*head.multiclass, head.labels);
+  for (const HeadEvaluation& head : result.heads) {
+    nlohmann::json j = head.multilabel ? to_json(*head.multilabel, head.labels)
+                                       : to_json(*head.multiclass, head.labels);
     j["loss"] = json_value(head.loss);
     per_head[head.name] = std::move(j);
   }
   out["heads"] = std::move(per_head);
-  if (!recalibrated.empty()) {
+  if (!result.recalibrated.empty()) {
     nlohmann::json heads_json = nlohmann::json::object();
-    for (const HeadEvaluation& head : recalibrated) {
-      nlohmann::json j = head.multilabel ? train::to_json(*head.multilabel, head.labels)
-                                         : train::to_json(*head.multiclass, head.labels);
+    for (const HeadEvaluation& head : result.recalibrated) {
+      nlohmann::json j = head.multilabel ? to_json(*head.multilabel, head.labels)
+                                         : to_json(*head.multiclass, head.labels);
       heads_json[head.name] = std::move(j);
     }
     out["recalibrated"] = {{"heads", std::move(heads_json)}};
@@ -202,8 +159,8 @@ nlohmann::json EvaluationResult::to_json() const {
 std::string EvaluationResult::to_csv() const {
   std::string out = "head,metric,label,value\n";
   for (const HeadEvaluation& head : heads) {
-    const std::string text = head.multilabel ? train::to_csv(*head.multilabel, head.labels)
-                                             : train::to_csv(*head.multiclass, head.labels);
+    const std::string text = head.multilabel ? metrics::to_csv(*head.multilabel, head.labels)
+                                             : metrics::to_csv(*head.multiclass, head.labels);
     std::istringstream lines(text);
     std::string line;
     std::getline(lines, line);  // the per-head header metric,label,value
@@ -218,8 +175,8 @@ std::string EvaluationResult::format_report() const {
   for (const HeadEvaluation& head : heads) {
     out += fmt::format("== head '{}' ({}) on the {} split: loss {:.4f}\n", head.name, head.kind,
                        split, head.loss);
-    out += head.multilabel ? train::format_report(*head.multilabel, head.labels)
-                           : train::format_report(*head.multiclass, head.labels);
+    out += head.multilabel ? metrics::format_report(*head.multilabel, head.labels)
+                           : metrics::format_report(*head.multiclass, head.labels);
     out += "\n";
   }
   if (heads.size() > 1) out += fmt::format("total loss (head-weighted): {:.4f}\n", loss);
@@ -228,21 +185,26 @@ std::string EvaluationResult::format_report() const {
         "\n== head '{}' ({}) on the {} split, recalibrated (the loss weights' shift of the "
         "logits undone)\n",
         head.name, head.kind, split);
-    out += head.multilabel ? train::format_report(*head.multilabel, head.labels)
-                           : train::format_report(*head.multiclass, head.labels);
+    out += head.multilabel ? metrics::format_report(*head.multilabel, head.labels)
+                           : metrics::format_report(*head.multiclass, head.labels);
   }
   return out;
 }
 
 EvaluationResult evaluate(nn::MultiHead& model, const data::Dataset& dataset,
-                          const ModelConfig& model_config, const std::vector<HeadLoss>& losses,
-                          std::string split, int64_t batch_size,
-                          const std::vector<std::vector<float>>& label_thresholds,
-                          bool recalibrate) {
+                          const std::vector<nn::HeadLoss>& losses, std::string split,
+                          const EvaluateOptions& options) {
   FULCRUM_CHECK(dataset.size() > 0, "evaluate: the {} split is empty", split);
-  FULCRUM_CHECK(batch_size >= 1, "evaluate: batch_size = {} must be >= 1", batch_size);
-  FULCRUM_CHECK(losses.size() == model_config.heads.size(), "evaluate: {} losses for {} heads",
-                losses.size(), model_config.heads.size());
+  FULCRUM_CHECK(options.batch_size >= 1, "evaluate: batch_size = {} must be >= 1",
+                options.batch_size);
+  const std::vector<std::string> head_names = model.head_names();
+  FULCRUM_CHECK(losses.size() == head_names.size(), "evaluate: {} losses for the {} heads {}",
+                losses.size(), head_names.size(), fmt::join(head_names, ", "));
+  for (size_t h = 0; h < losses.size(); ++h) {
+    FULCRUM_CHECK(losses[h].head == head_names[h],
+                  "evaluate: loss {} is head '{}''s but the model's head {} is '{}'", h,
+                  losses[h].head, h, head_names[h]);
+  }
   const bool was_training = model.is_training();
   model.eval();
   NoGradGuard no_grad;
@@ -251,46 +213,45 @@ EvaluationResult evaluate(nn::MultiHead& model, const data::Dataset& dataset,
   result.samples = dataset.size();
   std::vector<Tensor> logits;
   try {
-    logits = all_logits(model, dataset.features, model_config.heads.size(), batch_size);
+    logits = all_logits(model, dataset.features, losses.size(), options.batch_size);
   } catch (...) {
     model.train(was_training);
     throw;
   }
   model.train(was_training);
 
-  const auto head_names = model.head_names();
-  for (size_t h = 0; h < model_config.heads.size(); ++h) {
-    const HeadConfig& config = model_config.heads[h];
-    FULCRUM_CHECK(
-        h < head_names.size() && head_names[h] == config.name && losses[h].head == config.name,
-        "evaluate: head {} is '{}' in the config but not in the model or the losses", h,
-        config.name);
-    const data::Target& target = dataset.target(config.name);
+  for (size_t h = 0; h < losses.size(); ++h) {
+    const nn::HeadLoss& loss = losses[h];
+    const data::Target& target = dataset.target(loss.head);
+    const auto threshold =
+        static_cast<float>(h < options.head_thresholds.size() ? options.head_thresholds[h] : 0.5);
     HeadEvaluation head;
-    head.name = config.name;
-    head.kind = config.kind;
+    head.name = loss.head;
+    head.kind = loss.task();
     head.labels = target.classes;
-    head.loss = static_cast<double>(losses[h](logits[h], target.values).item());
-    if (config.kind == "multiclass") {
-      head.multiclass = multiclass_metrics(target.values, softmax(logits[h], 1));
+    head.loss = static_cast<double>(loss(logits[h], target.values).item());
+    if (head.kind == TaskKind::MultiClass) {
+      head.multiclass = metrics::multiclass_metrics(target.values, softmax(logits[h], 1));
     } else {
       const Tensor probabilities = sigmoid(logits[h]);
-      head.multilabel = h < label_thresholds.size() && !label_thresholds[h].empty()
-                            ? multilabel_metrics(target.values, probabilities, label_thresholds[h])
-                            : multilabel_metrics(target.values, probabilities,
-                                                 static_cast<float>(config.threshold));
+      const bool tuned =
+          h < options.label_thresholds.size() && !options.label_thresholds[h].empty();
+      head.multilabel = tuned
+                            ? metrics::multilabel_metrics(target.values, probabilities,
+                                                          options.label_thresholds[h])
+                            : metrics::multilabel_metrics(target.values, probabilities, threshold);
     }
-    result.loss += config.head_weight * head.loss;
-    const Tensor shifted = recalibrate ? recalibrated_logits(logits[h], losses[h]) : Tensor();
+    result.loss += loss.head_weight * head.loss;
+    const Tensor shifted = options.recalibrate ? recalibrated_logits(logits[h], loss) : Tensor();
     if (shifted.defined()) {
       HeadEvaluation calibrated = head;
       calibrated.multilabel.reset();
       calibrated.multiclass.reset();
-      if (config.kind == "multiclass") {
-        calibrated.multiclass = multiclass_metrics(target.values, softmax(shifted, 1));
+      if (head.kind == TaskKind::MultiClass) {
+        calibrated.multiclass = metrics::multiclass_metrics(target.values, softmax(shifted, 1));
       } else {
-        calibrated.multilabel = multilabel_metrics(target.values, sigmoid(shifted),
-                                                   static_cast<float>(config.threshold));
+        calibrated.multilabel =
+            metrics::multilabel_metrics(target.values, sigmoid(shifted), threshold);
       }
       result.recalibrated.push_back(std::move(calibrated));
     }

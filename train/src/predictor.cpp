@@ -7,14 +7,17 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "fulcrum/checkpoint/checkpoint.hpp"
+#include "fulcrum/config/config_error.hpp"
+#include "fulcrum/config/loader.hpp"
+#include "fulcrum/config/loss_builder.hpp"
+#include "fulcrum/config/model_builder.hpp"
+#include "fulcrum/config/run_config.hpp"
+#include "fulcrum/config/run_data.hpp"
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/ops.hpp"
 #include "fulcrum/data/csv.hpp"
-#include "fulcrum/train/checkpoint.hpp"
-#include "fulcrum/train/config_error.hpp"
-#include "fulcrum/train/config_loader.hpp"
 #include "fulcrum/train/evaluation.hpp"
-#include "fulcrum/train/model_builder.hpp"
 
 namespace fulcrum::train {
 
@@ -82,31 +85,60 @@ std::string csv_field(const std::string& s) {
   return quoted + "\"";
 }
 
+// The parts of a head's loss that recalibrated_logits looks at: its kind and
+// the resolved weights the checkpoint stores.
+nn::HeadLoss recalibration_loss(const HeadCard& head, const config::HeadConfig& config) {
+  const auto tensor_of = [](const std::vector<double>& values) {
+    if (values.empty()) return Tensor();
+    return Tensor::from({static_cast<int64_t>(values.size())},
+                        std::vector<float>(values.begin(), values.end()));
+  };
+  nn::HeadLoss loss;
+  loss.head = head.name;
+  loss.kind = config.loss.kind.value_or(config::default_loss_kind(head.kind));
+  loss.weight = tensor_of(head.weight);
+  loss.pos_weight = tensor_of(head.pos_weight);
+  return loss;
+}
+
 }  // namespace
 
 Predictor Predictor::load(const std::filesystem::path& model_file) {
   Predictor p;
-  const Checkpoint checkpoint = load_checkpoint(model_file, /*with_optimizer=*/false);
+  const checkpoint::Checkpoint checkpoint =
+      checkpoint::load_checkpoint(model_file, /*with_optimizer=*/false);
   p.card_ = model_card_from(checkpoint.metadata);
+  config::ModelConfig model;
   try {
-    p.config_ = parse_config(p.card_.config_yaml, model_file.string() + " (stored config)");
-  } catch (const ConfigError& e) {
+    if (!p.card_.config_yaml.empty()) {
+      p.config_ =
+          config::parse_config(p.card_.config_yaml, model_file.string() + " (stored config)");
+      model = p.config_->model;
+    }
+    if (!p.card_.model_yaml.empty()) {
+      model =
+          config::parse_model_config(p.card_.model_yaml, model_file.string() + " (stored model)");
+    }
+  } catch (const config::ConfigError& e) {
     throw_value_error(
-        fmt::format("{}: the stored config cannot be read: {}", model_file.string(), e.what()));
+        fmt::format("{}: the stored model cannot be read: {}", model_file.string(), e.what()));
   }
-  FULCRUM_CHECK(p.config_.model.heads.size() == p.card_.heads.size(),
-                "{}: the stored config has {} heads, the metadata {}", model_file.string(),
-                p.config_.model.heads.size(), p.card_.heads.size());
+  FULCRUM_CHECK(!model.heads.empty(),
+                "{}: the checkpoint does not say which model it holds (its model was not made "
+                "of layers a config can describe, see config::describe_model)",
+                model_file.string());
+  FULCRUM_CHECK(model.heads.size() == p.card_.heads.size(),
+                "{}: the stored model has {} heads, the metadata {}", model_file.string(),
+                model.heads.size(), p.card_.heads.size());
   for (size_t h = 0; h < p.card_.heads.size(); ++h) {
-    p.config_.model.heads[h].outputs = static_cast<int64_t>(p.card_.heads[h].labels.size());
+    model.heads[h].outputs = static_cast<int64_t>(p.card_.heads[h].labels.size());
+    p.losses_.push_back(recalibration_loss(p.card_.heads[h], model.heads[h]));
   }
   const auto features = static_cast<int64_t>(p.card_.feature_names.size());
-  if (!p.card_.scaler_mean.empty()) {
-    p.scaler_.mean = Tensor::from({features}, p.card_.scaler_mean);
-    p.scaler_.scale = Tensor::from({features}, p.card_.scaler_scale);
-  }
+  p.scaler_ = scaler_of(p.card_);
   p.gen_ = std::make_unique<Generator>(0);
-  p.model_ = build_model(p.config_.model, features, *p.gen_);
+  p.model_ = config::build_model(model, features, *p.gen_);
+  p.model_config_ = model;
   p.model_->load_state_dict(checkpoint.model);
   p.model_->eval();
   return p;
@@ -133,9 +165,9 @@ Predictions Predictor::predict(const Tensor& features, const PredictOptions& opt
   for (size_t h = 0; h < card_.heads.size(); ++h) {
     const HeadCard& head = card_.heads[h];
     const Tensor logits = parts[h].size() == 1 ? parts[h][0] : concat(parts[h], 0);
-    const bool multiclass = head.kind == "multiclass";
+    const bool multiclass = head.kind == TaskKind::MultiClass;
     const Tensor probs = multiclass ? softmax(logits, 1) : sigmoid(logits);
-    const Tensor shifted = options.raw ? Tensor() : recalibrated_logits(logits, recalibration(h));
+    const Tensor shifted = options.raw ? Tensor() : recalibrated_logits(logits, losses_[h]);
     const Tensor reported =
         !shifted.defined() ? probs : multiclass ? softmax(shifted, 1) : sigmoid(shifted);
     const auto k = static_cast<int64_t>(head.labels.size());
@@ -179,35 +211,15 @@ Predictions Predictor::predict(const Tensor& features, const PredictOptions& opt
   return out;
 }
 
-HeadLoss Predictor::recalibration(size_t h) const {
-  // The parts of the head's loss that recalibrated_logits looks at.
-  const HeadCard& head = card_.heads[h];
-  const std::string& kind = config_.model.heads[h].loss.kind;
-  const bool multiclass = head.kind == "multiclass";
-  HeadLoss loss;
-  loss.head = head.name;
-  loss.kind = head.kind;
-  loss.loss_kind = !kind.empty() ? kind : (multiclass ? "cross_entropy" : "bce");
-  const auto tensor_of = [](const std::vector<double>& values) {
-    if (values.empty()) return Tensor();
-    return Tensor::from({static_cast<int64_t>(values.size())},
-                        std::vector<float>(values.begin(), values.end()));
-  };
-  loss.weight = tensor_of(head.weight);
-  loss.pos_weight = tensor_of(head.pos_weight);
-  return loss;
-}
-
 int64_t Predictor::predict_csv(const std::filesystem::path& input,
                                const std::filesystem::path& output,
                                const PredictCsvOptions& options) const {
-  FULCRUM_CHECK(options.header == "auto" || options.header == "yes" || options.header == "no",
-                "predict: header must be auto, yes or no, got '{}'", options.header);
-  const char delimiter = config_.data.delimiter.empty() ? ',' : config_.data.delimiter[0];
+  const char delimiter =
+      config_ && !config_->data.delimiter.empty() ? config_->data.delimiter[0] : ',';
   const std::vector<std::string> first = first_record(input, delimiter);
   const bool header =
-      options.header == "yes" ||
-      (options.header == "auto" &&
+      options.header == HeaderMode::Yes ||
+      (options.header == HeaderMode::Auto &&
        std::any_of(first.begin(), first.end(), [](const std::string& f) { return !is_number(f); }));
   const auto width = card_.feature_names.size();
   data::CsvOptions csv;
@@ -239,7 +251,7 @@ int64_t Predictor::predict_csv(const std::filesystem::path& input,
   // Multiclass decisions are written as class names.
   std::vector<const HeadCard*> class_column(predictions.columns.size(), nullptr);
   for (const HeadCard& head : card_.heads) {
-    if (head.kind != "multiclass") continue;
+    if (head.kind != TaskKind::MultiClass) continue;
     const auto it =
         std::find(predictions.columns.begin(), predictions.columns.end(), head.name + ".pred");
     class_column[static_cast<size_t>(it - predictions.columns.begin())] = &head;
@@ -267,6 +279,38 @@ int64_t Predictor::predict_csv(const std::filesystem::path& input,
   }
   write_text_file(output, text);
   return n;
+}
+
+EvaluationResult evaluate_checkpoint(const Predictor& predictor, const config::RunConfig& config,
+                                     data::Split split) {
+  const config::RunData data = config::load_run_data(config);
+  const data::Dataset& raw = data.split(split);
+  FULCRUM_CHECK(raw.size() > 0,
+                "the {} split is empty (see data.validation_fraction, data.test_fraction and "
+                "data.test)",
+                split);
+  const ModelCard& card = predictor.card();
+  if (raw.feature_names != card.feature_names) {
+    throw data::DataError(fmt::format(
+        "the model reads {} features ({}...), the {} split of the data has {} ({}...)",
+        card.feature_names.size(), card.feature_names.empty() ? "" : card.feature_names[0], split,
+        raw.feature_names.size(), raw.feature_names.empty() ? "" : raw.feature_names[0]));
+  }
+  data::Dataset dataset = raw;
+  const data::StandardScaler scaler = scaler_of(card);
+  if (scaler.fitted()) dataset.features = scaler.transformed(raw.features);
+  const config::ModelConfig& model = predictor.model_config();
+  EvaluateOptions options;
+  options.recalibrate = true;
+  std::vector<nn::HeadLoss> losses;
+  for (size_t h = 0; h < model.heads.size(); ++h) {
+    losses.push_back(
+        config::build_head_loss(model.heads[h], data.train.target(model.heads[h].name)));
+    options.head_thresholds.push_back(model.heads[h].threshold);
+    const HeadCard& head = card.heads[h];
+    options.label_thresholds.emplace_back(head.thresholds.begin(), head.thresholds.end());
+  }
+  return evaluate(predictor.model(), dataset, losses, std::string(name_of(split)), options);
 }
 
 }  // namespace fulcrum::train

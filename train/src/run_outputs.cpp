@@ -6,14 +6,15 @@
 #include <cstring>
 #include <fstream>
 
+#include "fulcrum/checkpoint/checkpoint.hpp"
 #include "fulcrum/core/error.hpp"
-#include "fulcrum/train/checkpoint.hpp"
+#include "json_outputs.hpp"
 
 namespace fulcrum::train {
 
 namespace {
 
-const std::string& required(const Metadata& metadata, const char* key) {
+const std::string& required(const checkpoint::Metadata& metadata, const char* key) {
   const auto it = metadata.find(key);
   FULCRUM_CHECK(it != metadata.end(),
                 "checkpoint metadata has no '{}': not a checkpoint written by the fulcrum "
@@ -22,7 +23,7 @@ const std::string& required(const Metadata& metadata, const char* key) {
   return it->second;
 }
 
-nlohmann::json parse_json(const Metadata& metadata, const char* key) {
+nlohmann::json parse_json(const checkpoint::Metadata& metadata, const char* key) {
   try {
     return nlohmann::json::parse(required(metadata, key));
   } catch (const nlohmann::json::exception& e) {
@@ -32,16 +33,17 @@ nlohmann::json parse_json(const Metadata& metadata, const char* key) {
 
 }  // namespace
 
-Metadata to_metadata(const ModelCard& card) {
-  Metadata metadata;
-  metadata[run_keys::kConfig] = card.config_yaml;
+checkpoint::Metadata to_metadata(const ModelCard& card) {
+  checkpoint::Metadata metadata;
+  metadata[run_keys::kModel] = card.model_yaml;
+  if (!card.config_yaml.empty()) metadata[run_keys::kConfig] = card.config_yaml;
   metadata[run_keys::kFeatures] = nlohmann::json(card.feature_names).dump();
-  metadata[run_keys::kScalerMean] = encode_floats(card.scaler_mean);
-  metadata[run_keys::kScalerScale] = encode_floats(card.scaler_scale);
+  metadata[run_keys::kScalerMean] = checkpoint::encode_floats(card.scaler_mean);
+  metadata[run_keys::kScalerScale] = checkpoint::encode_floats(card.scaler_scale);
   nlohmann::json heads = nlohmann::json::array();
   for (const HeadCard& head : card.heads) {
     heads.push_back({{"name", head.name},
-                     {"kind", head.kind},
+                     {"kind", std::string(name_of(head.kind))},
                      {"labels", head.labels},
                      {"thresholds", head.thresholds},
                      {"weight", head.weight},
@@ -51,17 +53,34 @@ Metadata to_metadata(const ModelCard& card) {
   return metadata;
 }
 
-ModelCard model_card_from(const Metadata& metadata) {
+data::StandardScaler scaler_of(const ModelCard& card) {
+  data::StandardScaler scaler;
+  if (!card.scaler_mean.empty()) {
+    const auto features = static_cast<int64_t>(card.scaler_mean.size());
+    scaler.mean = Tensor::from({features}, card.scaler_mean);
+    scaler.scale = Tensor::from({features}, card.scaler_scale);
+  }
+  return scaler;
+}
+
+ModelCard model_card_from(const checkpoint::Metadata& metadata) {
   ModelCard card;
-  card.config_yaml = required(metadata, run_keys::kConfig);
-  card.scaler_mean = decode_floats(required(metadata, run_keys::kScalerMean));
-  card.scaler_scale = decode_floats(required(metadata, run_keys::kScalerScale));
+  const auto config = metadata.find(run_keys::kConfig);
+  if (config != metadata.end()) card.config_yaml = config->second;
+  const auto model = metadata.find(run_keys::kModel);
+  FULCRUM_CHECK(model != metadata.end() || config != metadata.end(),
+                "checkpoint metadata has neither '{}' nor '{}': not a checkpoint written by the "
+                "fulcrum trainer (train::save_model writes a model with what predict needs)",
+                run_keys::kModel, run_keys::kConfig);
+  if (model != metadata.end()) card.model_yaml = model->second;
+  card.scaler_mean = checkpoint::decode_floats(required(metadata, run_keys::kScalerMean));
+  card.scaler_scale = checkpoint::decode_floats(required(metadata, run_keys::kScalerScale));
   try {
     card.feature_names = parse_json(metadata, run_keys::kFeatures).get<std::vector<std::string>>();
     for (const auto& head : parse_json(metadata, run_keys::kHeads)) {
       HeadCard h;
       h.name = head.at("name").get<std::string>();
-      h.kind = head.at("kind").get<std::string>();
+      h.kind = parse_name<TaskKind>(head.at("kind").get<std::string>(), "head kind");
       h.labels = head.at("labels").get<std::vector<std::string>>();
       h.thresholds = head.at("thresholds").get<std::vector<double>>();
       h.weight = head.at("weight").get<std::vector<double>>();
@@ -79,7 +98,7 @@ ModelCard model_card_from(const Metadata& metadata) {
       card.scaler_mean.size(), card.scaler_scale.size(), card.feature_names.size());
   FULCRUM_CHECK(!card.heads.empty(), "checkpoint metadata: no heads");
   for (const HeadCard& head : card.heads) {
-    FULCRUM_CHECK(head.kind == "multiclass" || head.thresholds.size() == head.labels.size(),
+    FULCRUM_CHECK(head.kind == TaskKind::MultiClass || head.thresholds.size() == head.labels.size(),
                   "checkpoint metadata: head '{}' has {} thresholds for {} labels", head.name,
                   head.thresholds.size(), head.labels.size());
   }

@@ -7,12 +7,15 @@
 #include <cmath>
 #include <filesystem>
 
+#include "config_json.hpp"
+#include "fulcrum/checkpoint/checkpoint.hpp"
+#include "fulcrum/config/loader.hpp"
+#include "fulcrum/config/loss_builder.hpp"
 #include "fulcrum/core/ops.hpp"
 #include "fulcrum/optim/clip_grad.hpp"
-#include "fulcrum/train/checkpoint.hpp"
-#include "fulcrum/train/config_loader.hpp"
-#include "fulcrum/train/schedule.hpp"
+#include "fulcrum/optim/schedule.hpp"
 #include "fulcrum/train/trainer.hpp"
+#include "json_outputs.hpp"
 #include "trainer_state.hpp"
 
 namespace fulcrum::train {
@@ -39,7 +42,7 @@ ordered_json epoch_record(const EpochSummary& s) {
   return ordered_json{{"epoch", s.epoch},
                       {"lr", s.lr},
                       {"train_loss", s.train_loss},
-                      {"validation", s.validation ? s.validation->flat_json() : ordered_json()},
+                      {"validation", s.validation ? flat_json(*s.validation) : ordered_json()},
                       {"monitor", s.monitor},
                       {"monitored", optional_json(s.monitored)},
                       {"improved", s.improved},
@@ -56,7 +59,7 @@ TrainResult Trainer::fit(const std::filesystem::path& last_checkpoint) {
 }
 
 double Trainer::train_epoch(data::DataLoader& loader, int64_t epoch, double& seconds) {
-  const TrainingConfig& training = config_.training;
+  const TrainerOptions& training = options_;
   loader.start_epoch(epoch);
   model_->train();
   const std::vector<Tensor> params = model_->parameters();
@@ -78,7 +81,7 @@ double Trainer::train_epoch(data::DataLoader& loader, int64_t epoch, double& sec
     const nn::HeadOutputs outputs = model_->forward_heads(batch.features);
     Tensor total;
     for (size_t h = 0; h < losses_.size(); ++h) {
-      const HeadLoss& head = losses_[h];
+      const nn::HeadLoss& head = losses_[h];
       const Tensor& logits = outputs[h].second;
       const std::string where = fmt::format(", head '{}'", head.head);
       if (!all_finite(logits)) diverged(where, "the logits are not finite");
@@ -114,19 +117,21 @@ double Trainer::train_epoch(data::DataLoader& loader, int64_t epoch, double& sec
 }
 
 EpochSummary Trainer::run_epoch(data::DataLoader& loader, int64_t epoch, State& state) {
-  const TrainingConfig& training = config_.training;
+  const TrainerOptions& training = options_;
   const bool has_validation = data_.validation.size() > 0;
   EpochSummary summary;
   summary.epoch = epoch + 1;
   summary.epochs = training.epochs;
-  summary.lr = scheduled_lr(training.schedule, training.optimizer.lr, epoch, training.epochs);
+  summary.lr = optim::scheduled_lr(training.schedule, base_lr_, epoch, training.epochs);
   optimizer_->set_lr(summary.lr);
   summary.train_loss = train_epoch(loader, epoch, summary.seconds);
   summary.samples_per_second =
       summary.seconds > 0 ? static_cast<double>(data_.train.size()) / summary.seconds : 0.0;
-  if (has_validation) summary.validation = evaluate("validation", /*recalibrated=*/false);
+  if (has_validation)
+    summary.validation = evaluate(data::Split::Validation, /*recalibrated=*/false);
   summary.monitor = monitor_label();
-  summary.monitored = has_validation ? summary.validation->metric(monitor_) : summary.train_loss;
+  summary.monitored =
+      has_validation ? summary.validation->metric(monitor_.to_string()) : summary.train_loss;
 
   // Only a strictly better, finite value counts (an undefined ROC-AUC never does).
   const bool finite = summary.monitored && std::isfinite(*summary.monitored);
@@ -146,7 +151,8 @@ EpochSummary Trainer::run_epoch(data::DataLoader& loader, int64_t epoch, State& 
 }
 
 std::string Trainer::monitor_label() const {
-  return data_.validation.size() > 0 ? "validation " + monitor_ : std::string("training loss");
+  return data_.validation.size() > 0 ? "validation " + monitor_.to_string()
+                                     : std::string("training loss");
 }
 
 TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
@@ -163,13 +169,13 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
     // A best model left by an earlier run in this directory is not this run's.
     std::filesystem::remove(paths.best_checkpoint());
   }
-  write_text_file(paths.config(), to_yaml(config_));
+  if (config_) write_text_file(paths.config(), config::to_yaml(*config_));
   MetricsLog log(paths.metrics_log(), resume_from ? state.epochs_completed : -1);
 
-  const TrainingConfig& training = config_.training;
+  const TrainerOptions& training = options_;
   // Built after restore(), which may re-standardise the data.
   data::DataLoader loader(data_.train, {training.batch_size, /*shuffle=*/true, training.drop_last,
-                                        loader_seed_, training_order()});
+                                        training.loader_seed, training_order()});
   TrainResult result;
   result.paths = paths;
   result.monitor = monitor_label();
@@ -203,18 +209,18 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
   result.best_epoch = state.best_epoch;
   result.best_value = state.best_value;
   if (!result.interrupted) {
-    const bool keep_last = config_.training.final_model == "last";
+    const bool keep_last = training.final_model == config::FinalModel::Last;
     if (keep_last) {
       // best.safetensors is "the final model": here the last epoch's.
       save(paths.best_checkpoint(), /*with_optimizer=*/false, state);
       spdlog::info("final model: the last epoch's ({}), as training.final_model says",
                    state.epochs_completed);
     } else if (state.best_epoch > 0) {
-      model_->load_state_dict(train::load_checkpoint(paths.best_checkpoint(), false).model);
+      model_->load_state_dict(checkpoint::load_checkpoint(paths.best_checkpoint(), false).model);
       spdlog::info("best epoch {} ({} {})", state.best_epoch, result.monitor,
                    format_value(state.best_value));
     }
-    if (config_.evaluation.threshold_tuning != "none") {
+    if (training.threshold_tuning) {
       tune_thresholds_on_validation();
       if (keep_last || state.best_epoch > 0) {
         store_thresholds(paths.best_checkpoint());
@@ -225,8 +231,8 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
       }
     }
     if (data_.test.size() > 0) {
-      result.test = evaluate("test");
-      write_text_file(paths.test_metrics_json(), result.test->to_json().dump(2) + "\n");
+      result.test = evaluate(data::Split::Test);
+      write_text_file(paths.test_metrics_json(), to_json(*result.test).dump(2) + "\n");
       write_text_file(paths.test_metrics_csv(), result.test->to_csv());
     }
   }
@@ -238,36 +244,39 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
 void Trainer::write_summary(const TrainResult& result) const {
   ordered_json heads = ordered_json::array();
   for (size_t h = 0; h < losses_.size(); ++h) {
-    heads.push_back({{"name", losses_[h].head},
-                     {"kind", losses_[h].kind},
-                     {"labels", data_.train.targets[h].classes},
-                     {"threshold", config_.model.heads[h].threshold},
-                     {"thresholds", h < label_thresholds_.size() ? label_thresholds_[h]
-                                                                 : std::vector<float>{}},
-                     {"weight", weight_values(losses_[h].weight)},
-                     {"pos_weight", weight_values(losses_[h].pos_weight)},
-                     {"labels_without_positives", losses_[h].labels_without_positives}});
+    heads.push_back(
+        {{"name", losses_[h].head},
+         {"kind", name_of(losses_[h].task())},
+         {"loss", name_of(losses_[h].kind)},
+         {"labels", data_.train.target(losses_[h].head).classes},
+         {"threshold", head_threshold(h)},
+         {"thresholds", h < label_thresholds_.size() ? label_thresholds_[h] : std::vector<float>{}},
+         {"weight", config::weight_values(losses_[h].weight)},
+         {"pos_weight", config::weight_values(losses_[h].pos_weight)},
+         {"labels_without_positives", losses_[h].labels_without_positives}});
   }
-  const ordered_json summary{{"name", config_.name},
-                             {"epochs", config_.training.epochs},
-                             {"epochs_completed", result.epochs_completed},
-                             {"best_epoch", result.best_epoch},
-                             {"monitor", result.monitor},
-                             {"best_value", optional_json(result.best_value)},
-                             {"stopped_early", result.stopped_early},
-                             {"interrupted", result.interrupted},
-                             {"seconds", result.seconds},
-                             {"data",
-                              {{"train", data_.train.size()},
-                               {"validation", data_.validation.size()},
-                               {"test", data_.test.size()},
-                               {"features", data_.train.num_features()}}},
-                             {"heads", heads},
-                             {"test", result.test ? result.test->flat_json() : ordered_json()},
-                             {"checkpoints",
-                              {{"best", result.paths.best_checkpoint().string()},
-                               {"last", result.paths.last_checkpoint().string()}}},
-                             {"config", to_json(config_)}};
+  ordered_json summary{
+      {"name", config_ ? config_->name : paths().dir.filename().string()},
+      {"epochs", options_.epochs},
+      {"epochs_completed", result.epochs_completed},
+      {"best_epoch", result.best_epoch},
+      {"monitor", result.monitor},
+      {"best_value", optional_json(result.best_value)},
+      {"stopped_early", result.stopped_early},
+      {"interrupted", result.interrupted},
+      {"seconds", result.seconds},
+      {"data",
+       {{"train", data_.train.size()},
+        {"validation", data_.validation.size()},
+        {"test", data_.test.size()},
+        {"features", data_.train.num_features()}}},
+      {"heads", heads},
+      {"test", result.test ? flat_json(*result.test) : ordered_json()},
+      {"checkpoints",
+       {{"best", result.paths.best_checkpoint().string()},
+        {"last", result.paths.last_checkpoint().string()}}},
+  };
+  if (config_) summary["config"] = config::to_json(*config_);
   write_text_file(result.paths.summary(), summary.dump(2) + "\n");
 }
 

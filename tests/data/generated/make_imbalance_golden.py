@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes imbalance_losses.json next to this script: golden values for the
-imbalance losses and weighting rules of issue 4, computed with PyTorch in
+imbalance losses and weighting rules, computed with PyTorch in
 float64 arithmetic on inputs that are exactly representable in float32
 (the format of tests/data/golden/FORMAT.md; see README.md here).
 

@@ -15,15 +15,22 @@
 // and the same table reads a name (with a "did you mean" suggestion for a
 // typo), writes it, and lists the valid ones for messages and documentation:
 //
-//   nn::Reduction r = parse_name<nn::Reduction>("mena", "reduction");
-//     // ValueError: unknown reduction 'mena'; did you mean 'mean'? (valid: none, mean, sum)
-//   std::string_view text = name_of(nn::Reduction::Sum);  // "sum"
+// ```cpp
+// using namespace fulcrum;
+// nn::Reduction r = parse_name<nn::Reduction>("sum", "reduction");
+// std::string_view text = name_of(nn::Reduction::Mean);  // "mean"
+// parse_name<nn::Reduction>("mena", "reduction");
+//   // ValueError: unknown reduction 'mena'; did you mean 'mean'? (valid: none, mean, sum)
+// ```
+
+#include <fmt/format.h>
 
 #include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "fulcrum/core/error.hpp"
@@ -95,3 +102,22 @@ E parse_name(std::string_view name, std::string_view what) {
 }
 
 }  // namespace fulcrum
+
+namespace fulcrum {
+
+/// An enum with a name table (found by argument-dependent lookup).
+template <typename E>
+concept NamedEnum = std::is_enum_v<E> && requires(E value) {
+  name_table(value);
+};
+
+}  // namespace fulcrum
+
+/// An enum with a name table formats as its name: fmt::format("{}", kind) is
+/// "multilabel".
+template <fulcrum::NamedEnum E>
+struct fmt::formatter<E, char, void> : fmt::formatter<std::string_view> {
+  auto format(E value, format_context& ctx) const {
+    return fmt::formatter<std::string_view>::format(fulcrum::name_of(value), ctx);
+  }
+};

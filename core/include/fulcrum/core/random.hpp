@@ -41,6 +41,15 @@ class Generator {
   float spare_normal_ = 0.0f;
 };
 
+/// splitmix64 (Steele, Lea and Flood 2014): a strong 64-bit mixer.
+uint64_t splitmix64(uint64_t z);
+
+/// The seed of stream `stream` of `seed`: distinct (seed, stream) pairs give
+/// unrelated seeds (mixed rather than added, which would make (1, 0) and
+/// (0, 1) the same). Independent generators of one run, or one epoch's
+/// shuffle, are seeded this way.
+uint64_t derive_seed(uint64_t seed, uint64_t stream);
+
 /// The process-wide generator used when none is passed (like torch's default).
 Generator& default_generator();
 /// Reseeds the default generator (torch::manual_seed).

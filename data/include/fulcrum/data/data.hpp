@@ -9,6 +9,7 @@
 #include "fulcrum/data/loader.hpp"
 #include "fulcrum/data/sampling.hpp"
 #include "fulcrum/data/scaler.hpp"
+#include "fulcrum/data/source.hpp"
 #include "fulcrum/data/split.hpp"
 #include "fulcrum/data/synthetic.hpp"
 #include "fulcrum/data/target_spec.hpp"

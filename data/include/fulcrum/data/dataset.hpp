@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fulcrum/core/error.hpp"
+#include "fulcrum/core/task_kind.hpp"
 #include "fulcrum/core/tensor.hpp"
 
 namespace fulcrum::data {
@@ -20,12 +21,8 @@ class DataError : public Error {
   using Error::Error;
 };
 
-/// MultiLabel: each example has any subset of L labels (sigmoid heads).
-/// MultiClass: each example has exactly one of K classes (softmax heads).
-enum class TargetKind { MultiLabel, MultiClass };
-
 /// "multi-label" / "multi-class", for messages and configs.
-const char* to_string(TargetKind kind);
+const char* to_string(TaskKind kind);
 
 /// Represents: one prediction target (one head of a model).
 /// Requires (checked by Dataset::validate):
@@ -34,7 +31,7 @@ const char* to_string(TargetKind kind);
 ///   floats, classes has K names.
 struct Target {
   std::string name;
-  TargetKind kind = TargetKind::MultiLabel;
+  TaskKind kind = TaskKind::MultiLabel;
   Tensor values;
   std::vector<std::string> classes;  ///< label names (MultiLabel) or class names
 

@@ -8,11 +8,22 @@
 #include <span>
 #include <vector>
 
+#include "fulcrum/core/names.hpp"
 #include "fulcrum/core/tensor.hpp"
 #include "fulcrum/data/dataset.hpp"
 #include "fulcrum/data/loader.hpp"
 
 namespace fulcrum::data {
+
+/// How the training split is re-sampled: not at all, class-aware sampling, or
+/// ML-ROS (both below).
+enum class Sampling { None, ClassAware, MLROS };
+
+inline std::span<const Named<Sampling>> name_table(Sampling) {
+  static constexpr Named<Sampling> kTable[] = {
+      {Sampling::None, "none"}, {Sampling::ClassAware, "class_aware"}, {Sampling::MLROS, "ml_ros"}};
+  return kTable;
+}
 
 /// Represents: the imbalance of a multi-label target (Charte et al. 2015):
 ///   IRLbl(l) = (largest label count) / count(l)   (1 for the most frequent label)
@@ -85,7 +96,7 @@ std::vector<int64_t> ml_ros(const Tensor& labels, double percentage, uint64_t se
 /// the same rows.
 class ClassAwareSampler {
  public:
-  ClassAwareSampler(const Tensor& targets, TargetKind kind, uint64_t seed);
+  ClassAwareSampler(const Tensor& targets, TaskKind kind, uint64_t seed);
   /// Samples target.values by target.kind.
   ClassAwareSampler(const Target& target, uint64_t seed);
 

@@ -6,10 +6,20 @@
 #include <span>
 #include <vector>
 
+#include "fulcrum/core/names.hpp"
 #include "fulcrum/core/tensor.hpp"
 #include "fulcrum/data/dataset.hpp"
 
 namespace fulcrum::data {
+
+/// The three parts of a run's data.
+enum class Split { Train, Validation, Test };
+
+inline std::span<const Named<Split>> name_table(Split) {
+  static constexpr Named<Split> kTable[] = {
+      {Split::Train, "train"}, {Split::Validation, "validation"}, {Split::Test, "test"}};
+  return kTable;
+}
 
 /// Iterative stratification for multi-label data (Sechidis, Tsoumakas and
 /// Vlahavas 2011, the algorithm skmultilearn implements). Rows are shuffled

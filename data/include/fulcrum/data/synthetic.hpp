@@ -14,7 +14,7 @@ namespace fulcrum::data {
 /// MultiClass: frequencies[k] is class k's prior, > 0, summing to 1; at least 2.
 struct SyntheticHeadSpec {
   std::string name;
-  TargetKind kind = TargetKind::MultiLabel;
+  TaskKind kind = TaskKind::MultiLabel;
   std::vector<double> frequencies;
 };
 
@@ -40,7 +40,7 @@ struct SyntheticOptions {
   double label_correlation = 0.3;
   double noise = 1.0;
   uint64_t seed = 0;
-  std::vector<SyntheticHeadSpec> heads;
+  std::vector<SyntheticHeadSpec> heads{};
 };
 
 /// The dataset and, per head (same order as dataset.targets), the true

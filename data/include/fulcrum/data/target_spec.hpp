@@ -24,7 +24,7 @@ namespace fulcrum::data {
 ///     classes "0".."K-1" (K = largest + 1), anything else the names seen, sorted.
 struct TargetSpec {
   std::string name;
-  TargetKind kind = TargetKind::MultiLabel;
+  TaskKind kind = TaskKind::MultiLabel;
   std::vector<std::string> columns;
   std::string column;
   int64_t last = 0;

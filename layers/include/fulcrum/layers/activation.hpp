@@ -1,12 +1,13 @@
 #pragma once
 // Activation modules (parameterless), and a factory that builds one from its
-// config name, so that models can be described in a config file.
+// Activation, so that models can be described in a config file.
 
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
-#include <string_view>
-#include <vector>
 
+#include "fulcrum/core/names.hpp"
 #include "fulcrum/layers/module.hpp"
 
 namespace fulcrum::nn {
@@ -57,13 +58,25 @@ class Identity : public Module {
   std::string type_name() const override { return "Identity"; }
 };
 
-/// The names make_activation accepts, in documentation order:
-/// relu, leaky_relu, gelu, tanh, sigmoid, identity.
-const std::vector<std::string>& activation_names();
+/// The activations a config or MLPOptions can choose.
+enum class Activation { ReLU, LeakyReLU, GELU, Tanh, Sigmoid, Identity };
 
-/// A new activation module for a config name ("relu", "leaky_relu" with
-/// slope 0.01, "gelu", "tanh", "sigmoid", "identity"). An unknown name
-/// throws ValueError listing the valid ones.
-std::shared_ptr<Module> make_activation(std::string_view name);
+/// Config names, in documentation order: relu, leaky_relu, gelu, tanh,
+/// sigmoid, identity.
+inline std::span<const Named<Activation>> name_table(Activation) {
+  static constexpr Named<Activation> kTable[] = {
+      {Activation::ReLU, "relu"},       {Activation::LeakyReLU, "leaky_relu"},
+      {Activation::GELU, "gelu"},       {Activation::Tanh, "tanh"},
+      {Activation::Sigmoid, "sigmoid"}, {Activation::Identity, "identity"}};
+  return kTable;
+}
+
+/// A new activation module (LeakyReLU with PyTorch's slope 0.01).
+std::shared_ptr<Module> make_activation(Activation activation);
+
+/// Which Activation `module` is, or nullopt for a module that is none of
+/// them (or a LeakyReLU whose slope is not the default), so that a model
+/// built from Activations can be described again.
+std::optional<Activation> activation_of(const Module& module);
 
 }  // namespace fulcrum::nn

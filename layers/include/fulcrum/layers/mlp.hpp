@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fulcrum/core/random.hpp"
+#include "fulcrum/layers/activation.hpp"
 #include "fulcrum/layers/dropout.hpp"
 #include "fulcrum/layers/module.hpp"
 #include "fulcrum/layers/module_list.hpp"
@@ -19,8 +20,7 @@ struct MLPOptions {
   /// in, hidden..., out: at least two sizes, all positive. {6, 16, 16, 4} is
   /// Linear(6,16), act, Linear(16,16), act, Linear(16,4).
   std::vector<int64_t> sizes;
-  /// A make_activation name.
-  std::string activation = "relu";
+  Activation activation = Activation::ReLU;
   /// Dropout probability after each activation; 0 disables it. In [0, 1).
   float dropout = 0.0f;
   /// Also apply the activation (and dropout) after the last Linear.

@@ -55,7 +55,7 @@ struct AsymmetricLossOptions {
 ///   divided by the number of elements; None the elementwise losses. Sums are
 ///   accumulated in double in a fixed order. With gamma_pos = gamma_neg = 0 and
 ///   clip = 0 the loss equals binary_cross_entropy_with_logits(input, target,
-///   reduction Sum) wherever eps does not clamp (|x| < ~18.4).
+///   {.reduction = Reduction::Sum}) wherever eps does not clamp (|x| < ~18.4).
 /// Gradient: only `input` gets one, in a single fused node, the derivative of the
 ///   formula above with the conventions of PyTorch's autograd: a clamp passes no
 ///   gradient where it clamps (xs_pos < eps, xs_neg < eps, or xs_neg + clip > 1),

@@ -26,8 +26,14 @@ struct BCEWithLogitsLossOptions {
 ///   loss = w * [(1 - t) * softplus(x) + pw * t * softplus(-x)]
 ///        = w * [(1 - t) * x + (1 + (pw - 1) * t) * (log1p(exp(-|x|)) + max(-x, 0))]
 ///
-/// (the second line is PyTorch's formula; the first has no cancellation, so it
-/// is accurate and finite for every finite logit).
+/// with w = options.weight and pw = options.pos_weight (1 where undefined),
+/// reduced by options.reduction. (The second line is PyTorch's formula; the
+/// first has no cancellation, so it is accurate and finite for every finite
+/// logit.) The two weights are named fields, not positional arguments, because
+/// they have the same type and swapping them would still compile:
+///
+///   binary_cross_entropy_with_logits(x, t, {.pos_weight = pw});
+///   binary_cross_entropy_with_logits(x, t, {.weight = w, .reduction = Reduction::Sum});
 ///
 /// Requires: `target` has exactly `input`'s shape and values in [0, 1] (soft
 ///   targets are allowed); `weight` and `pos_weight` are undefined or broadcast
@@ -43,11 +49,10 @@ struct BCEWithLogitsLossOptions {
 ///   `pos_weight` are constants (no gradient, even if they require one); the node
 ///   keeps handles to them, so do not modify them in place before backward().
 Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
-                                        const Tensor& weight = {}, const Tensor& pos_weight = {},
-                                        Reduction reduction = Reduction::Mean);
+                                        const BCEWithLogitsLossOptions& options = {});
 
 /// The module form: holds the options, computes
-/// binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction).
+/// binary_cross_entropy_with_logits(input, target, options).
 class BCEWithLogitsLoss {
  public:
   explicit BCEWithLogitsLoss(BCEWithLogitsLossOptions options = {});

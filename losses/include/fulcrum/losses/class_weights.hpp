@@ -125,7 +125,7 @@ Tensor recalibrate_pos_weight_logits(const Tensor& logits, const Tensor& pos_wei
 
 /// The logits of a multi-class model trained with CrossEntropyLoss class
 /// weights w, shifted back so that their softmax is a calibrated probability:
-/// z - log(w) along the class dimension (issue 4's softmax(z - log(weight))).
+/// z - log(w) along the class dimension, i.e. softmax(z - log(weight)).
 ///
 /// Why: at an input whose classes have probabilities p_c, the expected
 /// weighted loss at logits z is

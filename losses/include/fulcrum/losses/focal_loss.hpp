@@ -28,7 +28,7 @@ struct SigmoidFocalLossOptions {
 /// torchvision's sigmoid focal loss, elementwise:
 ///
 ///   p    = sigmoid(x)
-///   ce   = binary_cross_entropy_with_logits(x, t)          (no reduction)
+///   ce   = binary_cross_entropy_with_logits(x, t, {.reduction = Reduction::None})
 ///   p_t  = p * t + (1 - p) * (1 - t)
 ///   loss = ce * (1 - p_t)^gamma
 ///   if alpha >= 0:  loss *= alpha * t + (1 - alpha) * (1 - t)
@@ -45,7 +45,8 @@ struct SigmoidFocalLossOptions {
 /// Ensures: reduction None gives the elementwise loss in `input`'s shape; Mean
 ///   the mean over all elements; Sum the sum. Sums are accumulated in double in
 ///   a fixed order (the same result for any number of threads). With gamma = 0
-///   and alpha < 0 the result is binary_cross_entropy_with_logits(input, target).
+///   and alpha < 0 the result is binary_cross_entropy_with_logits(input, target,
+///   {.reduction = options.reduction}).
 /// Gradient: only `input` gets one, in a single fused node, per element
 ///   a_t * [((1 - t) p - t (1 - p)) (1 - p_t)^gamma
 ///          + gamma * ce * (1 - p_t)^(gamma - 1) * p (1 - p) (1 - 2t)]

@@ -1,7 +1,10 @@
 #pragma once
 // How a loss combines its per-element losses, with PyTorch's names.
 
+#include <span>
 #include <string_view>
+
+#include "fulcrum/core/names.hpp"
 
 namespace fulcrum::nn {
 
@@ -9,11 +12,21 @@ namespace fulcrum::nn {
 /// loss documents its divisor). Sum: their sum. Mean and Sum give a scalar.
 enum class Reduction { None, Mean, Sum };
 
-/// Parses "none", "mean" or "sum" (PyTorch's spelling, case-sensitive).
-/// Throws ValueError naming the bad string and the accepted names otherwise.
+/// "none", "mean", "sum": PyTorch's spelling (case-sensitive), the one table
+/// behind parse_reduction, to_string and parse_name<Reduction> / name_of.
+inline std::span<const Named<Reduction>> name_table(Reduction) {
+  static constexpr Named<Reduction> kTable[] = {
+      {Reduction::None, "none"}, {Reduction::Mean, "mean"}, {Reduction::Sum, "sum"}};
+  return kTable;
+}
+
+/// parse_name<Reduction>(name, "reduction"): the reduction called `name`.
+/// Throws ValueError naming the bad string, the nearest name if it looks like
+/// a typo, and the accepted names otherwise
+/// ("unknown reduction 'mena'; did you mean 'mean'? (valid: none, mean, sum)").
 Reduction parse_reduction(std::string_view name);
 
-/// The name parse_reduction accepts for `reduction`.
+/// name_of(reduction): the name parse_reduction accepts for `reduction`.
 std::string_view to_string(Reduction reduction);
 
 }  // namespace fulcrum::nn

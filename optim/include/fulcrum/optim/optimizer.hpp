@@ -6,13 +6,24 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "fulcrum/core/names.hpp"
 #include "fulcrum/core/tensor.hpp"
 
 namespace fulcrum::optim {
+
+/// The optimizers fulcrum has, for choosing one in a config.
+enum class OptimizerKind { Adam, AdamW, SGD };
+
+inline std::span<const Named<OptimizerKind>> name_table(OptimizerKind) {
+  static constexpr Named<OptimizerKind> kTable[] = {
+      {OptimizerKind::Adam, "adam"}, {OptimizerKind::AdamW, "adamw"}, {OptimizerKind::SGD, "sgd"}};
+  return kTable;
+}
 
 /// An optimizer's state as named tensors, the form checkpoints store:
 ///   "step"                   scalar, the optimizer's step_count()

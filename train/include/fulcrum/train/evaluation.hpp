@@ -1,22 +1,21 @@
 #pragma once
 // Evaluating a multi-head model on a dataset: the loss of every head and the
-// metrics of metrics_multilabel.hpp / metrics_multiclass.hpp, looked up by the
-// names a config uses ("loss", "labels.f1_macro").
+// metrics of fulcrum/metrics, looked up by the names a config uses ("loss",
+// "labels.f1_macro").
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "fulcrum/core/task_kind.hpp"
 #include "fulcrum/data/dataset.hpp"
 #include "fulcrum/layers/multi_head.hpp"
-#include "fulcrum/train/config.hpp"
-#include "fulcrum/train/loss_builder.hpp"
-#include "fulcrum/train/metrics_multiclass.hpp"
-#include "fulcrum/train/metrics_multilabel.hpp"
+#include "fulcrum/losses/head_loss.hpp"
+#include "fulcrum/metrics/multiclass.hpp"
+#include "fulcrum/metrics/multilabel.hpp"
 
 namespace fulcrum::train {
 
@@ -24,13 +23,13 @@ namespace fulcrum::train {
 /// multiclass is set, according to kind.
 struct HeadEvaluation {
   std::string name;
-  std::string kind;                 ///< multilabel | multiclass
+  TaskKind kind = TaskKind::MultiLabel;
   std::vector<std::string> labels;  ///< label or class names
   double loss = 0;                  ///< the head's loss on the whole split
-  std::optional<MultiLabelMetrics> multilabel;
-  std::optional<MultiClassMetrics> multiclass;
+  std::optional<metrics::MultiLabelMetrics> multilabel;
+  std::optional<metrics::MultiClassMetrics> multiclass;
 
-  /// The head's scalar metrics, by name (see metric_names), "loss" first.
+  /// The head's scalar metrics, by name (metrics::metric_names), "loss" first.
   /// Undefined values (ROC-AUC with one class present) are nullopt.
   std::vector<std::pair<std::string, std::optional<double>>> scalar_metrics() const;
 };
@@ -55,13 +54,14 @@ struct EvaluationResult {
   /// ValueError listing the valid names for an unknown one.
   std::optional<double> metric(std::string_view name) const;
 
-  /// Every scalar as "loss", "HEAD.loss", "HEAD.f1_micro", ... in a fixed order
-  /// (the per-epoch log), then "HEAD.recalibrated.METRIC" for the recalibrated
-  /// heads; undefined values are null.
-  nlohmann::ordered_json flat_json() const;
-  /// {"split", "samples", "loss", "heads": {NAME: report to_json(...) plus "loss"}},
-  /// plus "recalibrated": {"heads": {NAME: ...}} when there are recalibrated heads.
-  nlohmann::json to_json() const;
+  /// Every scalar as ("loss", value), ("HEAD.loss", ...), ("HEAD.f1_micro",
+  /// ...) in a fixed order (the per-epoch log), then "HEAD.recalibrated.METRIC"
+  /// for the recalibrated heads; undefined values are nullopt.
+  std::vector<std::pair<std::string, std::optional<double>>> scalars() const;
+  /// As JSON text: {"split", "samples", "loss", "heads": {NAME: the head's
+  /// metrics (metrics_json.hpp) plus "loss"}}, plus "recalibrated": {"heads":
+  /// {NAME: ...}} when there are recalibrated heads. `indent` < 0: one line.
+  std::string to_json_string(int indent = 2) const;
   /// Rows `head,metric,label,value`: each head's report to_csv with its name first.
   std::string to_csv() const;
   /// Each head's table (report.hpp format_report), under a title line; then
@@ -69,39 +69,36 @@ struct EvaluationResult {
   std::string format_report() const;
 };
 
-/// The scalar metric names of a head kind, in the order of scalar_metrics():
-/// multilabel: loss, f1_micro, f1_macro, f1_weighted, f1_samples, precision_*,
-/// recall_*, hamming_loss, subset_accuracy, roc_auc_macro, roc_auc_micro,
-/// average_precision_macro, average_precision_micro,
-/// label_ranking_average_precision, coverage_error, brier_per_label_mean,
-/// expected_calibration_error; multiclass: loss, accuracy, balanced_accuracy,
-/// f1_macro, f1_weighted, log_loss.
-const std::vector<std::string>& metric_names(std::string_view kind);
-
-/// Whether a larger value of the metric (a name as for EvaluationResult::metric)
-/// is better: false for losses, errors and calibration scores, true otherwise.
-bool higher_is_better(std::string_view metric);
+/// How evaluate() decides and batches.
+struct EvaluateOptions {
+  /// Logits are computed in batches of this many rows and joined.
+  int64_t batch_size = 1024;
+  /// Per head (in head order), the decision threshold of its multilabel
+  /// labels; missing entries are 0.5.
+  std::vector<double> head_thresholds{};
+  /// Per head, one threshold per label (tuned); an empty or missing entry
+  /// uses the head's threshold.
+  std::vector<std::vector<float>> label_thresholds{};
+  /// Also fill EvaluationResult::recalibrated.
+  bool recalibrate = false;
+};
 
 /// Evaluates `model` on `dataset` in eval mode and without recording a graph
-/// (the model's training flag is restored afterwards). Logits are computed in
-/// batches of `batch_size` and joined, so the losses and metrics are those of
-/// the whole split. Heads are matched to dataset targets and to `losses` by
-/// name; multilabel decisions use each head's HeadConfig::threshold, or, when
-/// `label_thresholds` holds a non-empty entry for the head (in head order), one
-/// threshold per label. With `recalibrate`, also fills
-/// EvaluationResult::recalibrated.
-/// Requires: a non-empty dataset with a target for every head of `model_config`.
+/// (the model's training flag is restored afterwards), so the losses and
+/// metrics are those of the whole split. Heads are matched to `losses` by
+/// position and to dataset targets by name; a head's kind is its loss's task
+/// and the total loss weighs each head with its HeadLoss::head_weight.
+/// Requires: a non-empty dataset with a target for every head; one loss per
+/// head of the model, in its order (ValueError naming the head otherwise).
 EvaluationResult evaluate(nn::MultiHead& model, const data::Dataset& dataset,
-                          const ModelConfig& model_config, const std::vector<HeadLoss>& losses,
-                          std::string split, int64_t batch_size = 1024,
-                          const std::vector<std::vector<float>>& label_thresholds = {},
-                          bool recalibrate = false);
+                          const std::vector<nn::HeadLoss>& losses, std::string split,
+                          const EvaluateOptions& options = {});
 
 /// Logits whose sigmoid / softmax are calibrated probabilities again for a
 /// head trained with pos_weight (bce: z - log(pos_weight)) or class weights
 /// (cross_entropy: z - log(weight)); undefined for every other head (nothing
 /// to undo). Weights <= 0 (a label whose examples are all positive) are left
 /// uncorrected.
-Tensor recalibrated_logits(const Tensor& logits, const HeadLoss& loss);
+Tensor recalibrated_logits(const Tensor& logits, const nn::HeadLoss& loss);
 
 }  // namespace fulcrum::train

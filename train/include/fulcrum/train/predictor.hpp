@@ -1,20 +1,27 @@
 #pragma once
 // Predictor: a trained model loaded from a checkpoint, applied to new rows.
 //
-//   auto predictor = fulcrum::train::Predictor::load("runs/quickstart/best.safetensors");
-//   predictor.predict_csv("new_rows.csv", "predictions.csv");
+// ```cpp
+// auto predictor = fulcrum::train::Predictor::load("runs/quickstart/best.safetensors");
+// predictor.predict_csv("new_rows.csv", "predictions.csv");
+// ```
 
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "fulcrum/config/run_config.hpp"
+#include "fulcrum/core/names.hpp"
 #include "fulcrum/core/random.hpp"
 #include "fulcrum/core/tensor.hpp"
 #include "fulcrum/data/scaler.hpp"
+#include "fulcrum/data/split.hpp"
 #include "fulcrum/layers/multi_head.hpp"
-#include "fulcrum/train/config.hpp"
-#include "fulcrum/train/loss_builder.hpp"
+#include "fulcrum/losses/head_loss.hpp"
+#include "fulcrum/train/evaluation.hpp"
 #include "fulcrum/train/run_outputs.hpp"
 
 namespace fulcrum::train {
@@ -46,31 +53,41 @@ struct PredictOptions {
   bool raw = false;
 };
 
-/// How predict_csv reads its input.
-/// header: "auto" (a first row holding any field that is not a number is a
-/// header), "yes" or "no". With a header, the feature columns are found by
-/// name (other columns are ignored); without one, the first F columns are the
-/// features, in training order.
+/// Whether a CSV file starts with a header row. Auto: a first row holding any
+/// field that is not a number is a header.
+enum class HeaderMode { Auto, Yes, No };
+
+inline std::span<const Named<HeaderMode>> name_table(HeaderMode) {
+  static constexpr Named<HeaderMode> kTable[] = {
+      {HeaderMode::Auto, "auto"}, {HeaderMode::Yes, "yes"}, {HeaderMode::No, "no"}};
+  return kTable;
+}
+
+/// How predict_csv reads its input. With a header, the feature columns are
+/// found by name (other columns are ignored); without one, the first F columns
+/// are the features, in training order.
 struct PredictCsvOptions {
   PredictOptions predict;
-  std::string header = "auto";
+  HeaderMode header = HeaderMode::Auto;
 };
 
-/// Represents: a model rebuilt from the config stored in a checkpoint, with the
-/// checkpoint's weights, standardisation, label names and thresholds.
+/// Represents: a model rebuilt from the architecture stored in a checkpoint,
+/// with the checkpoint's weights, standardisation, label names, thresholds and
+/// loss weights (for recalibrated probabilities). Needs no optimizer state and
+/// no training data.
 /// Ensures: predictions are those of the model in eval mode (no dropout), on
 /// features standardised exactly as in training.
 class Predictor {
  public:
-  /// Loads `model_file` (best.safetensors or last.safetensors of a run).
-  /// Throws SafetensorsError for a missing or damaged file, ValueError for a
-  /// file without the trainer's metadata.
+  /// Loads `model_file` (best.safetensors or last.safetensors of a run, or a
+  /// file train::save_model wrote). Throws SafetensorsError for a missing or
+  /// damaged file, ValueError for a file without the trainer's metadata.
   static Predictor load(const std::filesystem::path& model_file);
 
   /// Predictions for raw (unstandardised) features [N, F], F = feature_names().size().
   Predictions predict(const Tensor& features, const PredictOptions& options = {}) const;
 
-  /// Reads `input` (CSV, the training config's delimiter), writes the
+  /// Reads `input` (CSV, the training config's delimiter or ','), writes the
   /// predictions to `output` as CSV with a header row. Returns the row count.
   /// Throws data::DataError naming the missing feature columns (all of them),
   /// a ragged row or a field that is not a number.
@@ -78,20 +95,35 @@ class Predictor {
                       const PredictCsvOptions& options = {}) const;
 
   const std::vector<std::string>& feature_names() const { return card_.feature_names; }
+  /// The architecture, with each head's outputs, and the resolved losses.
+  const config::ModelConfig& model_config() const { return model_config_; }
   const ModelCard& card() const { return card_; }
-  const RunConfig& config() const { return config_; }
+  /// The run's config, when the model was trained from one (nullptr otherwise).
+  const config::RunConfig* config() const { return config_ ? &*config_ : nullptr; }
   nn::MultiHead& model() const { return *model_; }
 
  private:
   Predictor() = default;
-  /// Head h's loss weights as recalibrated_logits (evaluation.hpp) takes them.
-  HeadLoss recalibration(size_t h) const;
 
   ModelCard card_;
-  RunConfig config_;
+  std::optional<config::RunConfig> config_;
+  config::ModelConfig model_config_;
+  std::vector<nn::HeadLoss> losses_;  // the kind and weights recalibrated_logits reads
   data::StandardScaler scaler_;
   std::unique_ptr<Generator> gen_;  // the model's generator (unused in eval mode)
   std::shared_ptr<nn::MultiHead> model_;
 };
+
+/// What `fulcrum eval` computes: the model of `predictor` on `split` of the
+/// data `config` describes (read and split as for training, standardised with
+/// the checkpoint's statistics), decided with the checkpoint's thresholds, its
+/// loss built from the stored resolved weights, and the recalibrated heads.
+/// No optimizer and no statistics of the training split are involved, so the
+/// numbers are those the run measured. `config` is usually predictor.config()
+/// (the run's own) with the data paths changed, or the file it was read from.
+/// Throws data::DataError when the data's features are not the model's,
+/// ValueError for an empty split.
+EvaluationResult evaluate_checkpoint(const Predictor& predictor, const config::RunConfig& config,
+                                     data::Split split);
 
 }  // namespace fulcrum::train

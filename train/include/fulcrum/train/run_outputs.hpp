@@ -12,11 +12,12 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "fulcrum/train/safetensors.hpp"
+#include "fulcrum/checkpoint/safetensors.hpp"
+#include "fulcrum/core/task_kind.hpp"
+#include "fulcrum/data/scaler.hpp"
 
 namespace fulcrum::train {
 
@@ -38,7 +39,7 @@ struct RunPaths {
 /// every label unless tuned), and the loss weights resolved on the training split.
 struct HeadCard {
   std::string name;
-  std::string kind;  ///< multilabel | multiclass
+  TaskKind kind = TaskKind::MultiLabel;
   std::vector<std::string> labels;
   std::vector<double> thresholds;  ///< one per label (multilabel), empty (multiclass)
   std::vector<double> weight;      ///< empty: none
@@ -46,9 +47,14 @@ struct HeadCard {
 };
 
 /// Represents: what predicting with a checkpoint needs besides the weights:
-/// the config it was trained with, the feature columns in input order, the
-/// standardisation (empty when the run did not standardise) and the heads.
+/// the architecture, the feature columns in input order, the standardisation
+/// (empty when the run did not standardise) and the heads; and, for a run
+/// trained from a config, that config (what `fulcrum eval` reads the data with).
 struct ModelCard {
+  /// The `model` section of a config (config::ModelConfig) the weights fit:
+  /// what config::build_model builds again.
+  std::string model_yaml;
+  /// The run's whole config; empty for a model trained from C++ objects.
   std::string config_yaml;
   std::vector<std::string> feature_names;
   std::vector<float> scaler_mean;
@@ -56,9 +62,14 @@ struct ModelCard {
   std::vector<HeadCard> heads;
 };
 
+/// The card's standardisation as a scaler (not fitted when the run did not
+/// standardise).
+data::StandardScaler scaler_of(const ModelCard& card);
+
 /// Checkpoint metadata keys (plain keys: "fulcrum." is the checkpoint's own).
 namespace run_keys {
-inline constexpr const char* kConfig = "config";             ///< YAML text
+inline constexpr const char* kModel = "model";               ///< YAML text (ModelConfig)
+inline constexpr const char* kConfig = "config";             ///< YAML text (RunConfig)
 inline constexpr const char* kFeatures = "features";         ///< JSON array of names
 inline constexpr const char* kScalerMean = "scaler.mean";    ///< encode_floats
 inline constexpr const char* kScalerScale = "scaler.scale";  ///< encode_floats
@@ -66,31 +77,13 @@ inline constexpr const char* kHeads = "heads";               ///< JSON array of 
 }  // namespace run_keys
 
 /// The card as checkpoint metadata (the keys of run_keys).
-Metadata to_metadata(const ModelCard& card);
+checkpoint::Metadata to_metadata(const ModelCard& card);
 
 /// The card stored in a checkpoint's metadata. Throws ValueError naming the
 /// missing or malformed key (a safetensors file not written by the trainer).
-ModelCard model_card_from(const Metadata& metadata);
-
-/// Appends one JSON object per line to a log file.
-/// Requires: the directory exists.
-class MetricsLog {
- public:
-  /// Starts `path` afresh, or, with keep_epochs >= 0, keeps the records whose
-  /// "epoch" is <= keep_epochs (a resumed run continues its log without the
-  /// epochs it is about to redo).
-  explicit MetricsLog(std::filesystem::path path, int64_t keep_epochs = -1);
-  /// Writes `record` as one line and flushes it (a crash loses no epoch).
-  void append(const nlohmann::ordered_json& record);
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
-/// The records of a JSON-lines file, in order. Throws fulcrum::Error naming the
-/// file and line for a line that is not JSON.
-std::vector<nlohmann::ordered_json> read_metrics_log(const std::filesystem::path& path);
+/// A checkpoint of an earlier fulcrum, without "model", has the architecture
+/// in its config.
+ModelCard model_card_from(const checkpoint::Metadata& metadata);
 
 /// Replaces `path` with `text`; throws fulcrum::Error naming the path on failure.
 void write_text_file(const std::filesystem::path& path, const std::string& text);

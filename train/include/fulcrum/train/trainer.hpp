@@ -1,16 +1,23 @@
 #pragma once
-// Trainer: the training loop behind `fulcrum train`, usable from C++:
+// Trainer: the training loop behind `fulcrum train`, usable from C++ with a
+// config file:
 //
-//   fulcrum::train::RunConfig config = fulcrum::train::load_config("configs/quickstart.yaml");
-//   fulcrum::train::Trainer trainer(config);
-//   fulcrum::train::TrainResult result = trainer.fit();
-//   std::cout << result.test->format_report();
+// ```cpp
+// #include <iostream>
+// fulcrum::config::RunConfig config = fulcrum::config::load_config("configs/quickstart.yaml");
+// fulcrum::train::Trainer trainer(config);
+// fulcrum::train::TrainResult result = trainer.fit();
+// std::cout << result.test->format_report();
+// ```
 //
-// One fit() is one run: data read and split, features standardised with the
-// training split's statistics, loss weights computed from the training split,
-// then epochs of mini-batch steps, each followed by a validation pass, a line
-// in metrics.jsonl and checkpoints; finally the best model is evaluated on the
-// test split. The output directory's files are listed in run_outputs.hpp.
+// or with a model, per-head losses, an optimizer and data built in C++ (the
+// README's "Use as a library", apps/examples/hand_built_example.cpp), which
+// gets the same checkpoints, early stopping and reports.
+//
+// One fit() is one run: epochs of mini-batch steps, each followed by a
+// validation pass, a line in metrics.jsonl and checkpoints; finally the best
+// model is evaluated on the test split. The output directory's files are
+// listed in run_outputs.hpp.
 
 #include <atomic>
 #include <cstdint>
@@ -22,16 +29,21 @@
 #include <string_view>
 #include <vector>
 
+#include "fulcrum/config/run_config.hpp"
+#include "fulcrum/config/run_data.hpp"
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/random.hpp"
 #include "fulcrum/data/loader.hpp"
+#include "fulcrum/data/sampling.hpp"
+#include "fulcrum/data/split.hpp"
 #include "fulcrum/layers/multi_head.hpp"
+#include "fulcrum/losses/head_loss.hpp"
+#include "fulcrum/metrics/scalars.hpp"
+#include "fulcrum/metrics/thresholds.hpp"
 #include "fulcrum/optim/optimizer.hpp"
-#include "fulcrum/train/config.hpp"
+#include "fulcrum/optim/schedule.hpp"
 #include "fulcrum/train/evaluation.hpp"
-#include "fulcrum/train/loss_builder.hpp"
 #include "fulcrum/train/run_outputs.hpp"
-#include "fulcrum/train/trainer_data.hpp"
 
 namespace fulcrum::train {
 
@@ -88,41 +100,91 @@ struct TrainResult {
   double seconds = 0;
 };
 
-/// Represents: one run of a RunConfig, from data to checkpoints.
-/// Requires: a config that passes validate_config (the constructor checks it).
-/// Ensures: the same config, seed and thread count give the same run bit for
+/// What a Trainer does around the optimizer's steps. The defaults are those
+/// of a config file that leaves the settings out.
+struct TrainerOptions {
+  /// Where checkpoints, metrics.jsonl, test metrics and summary.json go.
+  std::filesystem::path output_dir = "runs/run";
+  int64_t epochs = 20;
+  int64_t batch_size = 64;
+  bool drop_last = false;
+  /// The learning rate per epoch, relative to the optimizer's lr when the
+  /// Trainer is made.
+  optim::ScheduleOptions schedule{};
+  double grad_clip = 0.0;  ///< max global gradient norm; 0: off
+  /// The model tested at the end and saved as best.safetensors: the epoch
+  /// with the best monitored value, or the last epoch's.
+  config::FinalModel final_model = config::FinalModel::Best;
+  /// The monitored metric ("loss" or "HEAD.METRIC" on the validation split),
+  /// and, when enabled, stopping after `patience` epochs without improvement.
+  config::EarlyStoppingConfig early_stopping{};
+  /// Per-label thresholds of the multilabel heads, tuned on the validation
+  /// split with the final model; unset: each head's threshold.
+  std::optional<metrics::ThresholdObjective> threshold_tuning{};
+  /// Per head (in head order), the decision threshold of its labels; missing: 0.5.
+  std::vector<double> head_thresholds{};
+  /// Re-sampling of the training split's order (on the first head's targets).
+  data::Sampling sampling = data::Sampling::None;
+  double ml_ros_percentage = 25.0;  ///< ML-ROS: rows to clone, % of the training split
+  /// Seeds the batch order (and the re-sampling).
+  uint64_t loader_seed = 0;
+  /// The generator the model's Dropout layers draw from, if any: its state is
+  /// saved in the last checkpoint so that a resumed run draws the same masks.
+  Generator* dropout_generator = nullptr;
+};
+
+/// Represents: one run: a model trained with its losses and optimizer on a
+/// run's data, from data to checkpoints.
+/// Ensures: the same inputs, seed and thread count give the same run bit for
 /// bit, and fit(resume_from) continues an interrupted run exactly as if it had
 /// never stopped: the weights, optimizer state, dropout generator, epoch count
 /// and early-stopping state are in the last checkpoint, the shuffling order
-/// depends on (seed, epoch) only (also with data.sampling: the class-aware
-/// draws and the ML-ROS clones come from the seed, the order from (seed,
-/// epoch)) and the learning rate on the epoch only.
-/// After the epochs: the best model is loaded, its per-label thresholds tuned
-/// on the validation split when evaluation.threshold_tuning is set (stored in
-/// best.safetensors), and it is evaluated on the test split.
-/// Seeds: config.seed drives the synthetic data and the split directly; the
-/// initial weights, the dropout masks and the batch order each use their own
-/// generator derived from it.
+/// depends on (loader_seed, epoch) only (also with re-sampling: the
+/// class-aware draws and the ML-ROS clones come from the seed) and the
+/// learning rate on the epoch only.
+/// After the epochs: the final model is loaded, its per-label thresholds tuned
+/// on the validation split when asked (stored in best.safetensors), and it is
+/// evaluated on the test split. Every checkpoint carries a ModelCard (the
+/// architecture, label names, standardisation, thresholds and loss weights),
+/// so `fulcrum predict` and `fulcrum eval` serve it, however the Trainer was
+/// made.
 class Trainer {
  public:
-  /// Checks the config, sets the OpenMP thread count (config.threads > 0),
-  /// loads and splits the data, builds the model, the losses (weights from the
-  /// training split) and the optimizer. Logs the setup with spdlog.
+  /// The run a config describes: checks it, sets the OpenMP thread count
+  /// (config.threads > 0), loads and splits the data, builds the model, the
+  /// losses (weights from the training split) and the optimizer
+  /// (config::build_* ), and the options from the training section. Seeds:
+  /// config.seed drives the synthetic data and the split directly; the initial
+  /// weights, the dropout masks and the batch order each use their own
+  /// generator derived from it. Logs the setup with spdlog.
   /// Throws ConfigError for config problems, data::DataError for data ones.
-  explicit Trainer(RunConfig config);
+  explicit Trainer(config::RunConfig config);
+
+  /// A run of a model built in C++. `data` holds the splits as read; when its
+  /// scaler is fitted, every split is standardised with it (and the
+  /// checkpoints store it). `losses` has one HeadLoss per head of `model`, in
+  /// head order, each matching a target of the data by name and kind.
+  /// Requires: `optimizer` steps `model`'s parameters; a non-empty training
+  /// split; a validation split for early stopping and threshold tuning;
+  /// options.dropout_generator, when given, outlives the Trainer.
+  /// Throws ValueError naming the head, the metric or the option otherwise.
+  Trainer(std::shared_ptr<nn::MultiHead> model, std::vector<nn::HeadLoss> losses,
+          std::unique_ptr<optim::Optimizer> optimizer, config::RunData data,
+          TrainerOptions options);
+
   ~Trainer();
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
 
   void set_callbacks(TrainerCallbacks callbacks) { callbacks_ = std::move(callbacks); }
 
-  /// Runs the training from the model the constructor initialised
-  /// (metrics.jsonl is started anew). One fit per Trainer: a second call would
-  /// continue from the first one's weights and optimizer state.
+  /// Runs the training from the model as it is (metrics.jsonl is started
+  /// anew). One fit per Trainer: a second call would continue from the first
+  /// one's weights and optimizer state.
   /// Throws TrainingDiverged for a non-finite loss, logits or gradient norm.
   TrainResult fit();
   /// Continues the run whose last checkpoint is `last_checkpoint` (normally
-  /// <output_dir>/last.safetensors) up to config.training.epochs; metrics.jsonl
+  /// <output_dir>/last.safetensors) up to options().epochs; metrics.jsonl
   /// keeps the epochs done before it. Throws CheckpointError / SafetensorsError
   /// for a checkpoint without optimizer state or a damaged one.
   TrainResult fit(const std::filesystem::path& last_checkpoint);
@@ -131,39 +193,46 @@ class Trainer {
   /// TrainResult::interrupted is set). Safe to call from a signal handler.
   void request_stop() { stop_requested_.store(true); }
 
-  /// Loads a checkpoint's weights into the model, and the standardisation
-  /// stored with them (the data is standardised again with it).
+  /// Loads a checkpoint's weights into the model, and the standardisation and
+  /// per-label thresholds stored with them (the data is standardised again
+  /// with it). Throws data::DataError when its features are not the data's.
   void load_checkpoint(const std::filesystem::path& model_file);
 
-  /// The model on a split: "train", "validation" or "test" (ValueError for
-  /// another name or an empty split), with the per-label thresholds of
-  /// label_thresholds() where tuned. With `recalibrated`, the heads trained
-  /// with pos_weight / class weights are also evaluated on recalibrated
-  /// probabilities (EvaluationResult::recalibrated).
-  EvaluationResult evaluate(std::string_view split, bool recalibrated = true);
+  /// The model on a split (ValueError for an empty one), with the per-label
+  /// thresholds of label_thresholds() where tuned. With `recalibrated`, the
+  /// heads trained with pos_weight / class weights are also evaluated on
+  /// recalibrated probabilities (EvaluationResult::recalibrated).
+  EvaluationResult evaluate(data::Split split, bool recalibrated = true);
 
   /// Per multilabel head (in head order), the thresholds tuned on the
-  /// validation split after fit() (evaluation.threshold_tuning) or read from
-  /// a checkpoint by load_checkpoint(); an empty entry: the head's threshold.
+  /// validation split after fit() or read from a checkpoint by
+  /// load_checkpoint(); an empty entry: the head's threshold.
   const std::vector<std::vector<float>>& label_thresholds() const { return label_thresholds_; }
 
-  /// The config, with each head's `outputs` taken from the data.
-  const RunConfig& config() const { return config_; }
+  /// The config the Trainer was made from, with each head's `outputs` and
+  /// loss kind resolved from the data; nullptr for a Trainer made from objects.
+  const config::RunConfig* config() const { return config_ ? &*config_ : nullptr; }
+  const TrainerOptions& options() const { return options_; }
   nn::MultiHead& model() { return *model_; }
-  const std::vector<HeadLoss>& losses() const { return losses_; }
+  const std::vector<nn::HeadLoss>& losses() const { return losses_; }
   /// The standardised splits.
-  const RunData& data() const { return data_; }
+  const config::RunData& data() const { return data_; }
   optim::Optimizer& optimizer() { return *optimizer_; }
-  RunPaths paths() const { return RunPaths{config_.output_dir}; }
+  RunPaths paths() const { return RunPaths{options_.output_dir}; }
   /// What the checkpoints store besides the weights.
   ModelCard model_card() const;
-  /// The monitored metric as "loss" or "HEAD.METRIC", on the validation split
-  /// (the training loss when there is no validation split).
-  const std::string& monitor() const { return monitor_; }
+  /// The monitored metric, on the validation split (the training loss when
+  /// there is no validation split).
+  const metrics::MetricKey& monitor() const { return monitor_; }
 
  private:
   struct State;  // epoch counters and best value, saved in the last checkpoint
+  struct Setup;  // what the config constructor builds before delegating
 
+  static Setup setup_from(config::RunConfig config);
+  explicit Trainer(Setup setup);
+  void check_setup();
+  void log_losses() const;
   TrainResult run(std::optional<std::filesystem::path> resume_from);
   EpochSummary run_epoch(data::DataLoader& loader, int64_t epoch, State& state);
   double train_epoch(data::DataLoader& loader, int64_t epoch, double& seconds);
@@ -174,21 +243,29 @@ class Trainer {
   void tune_thresholds_on_validation();
   void store_thresholds(const std::filesystem::path& model_file) const;
   void restore(const std::filesystem::path& file, State& state);
+  double head_threshold(size_t head) const;
 
-  RunConfig config_;
-  RunData raw_;   // as read, for re-standardising with a checkpoint's scaler
-  RunData data_;  // standardised
-  Generator init_gen_;
-  Generator dropout_gen_;
-  uint64_t loader_seed_ = 0;
+  std::optional<config::RunConfig> config_;
+  TrainerOptions options_;
+  std::unique_ptr<Generator> owned_dropout_gen_;  // the config constructor's
+  config::RunData raw_;   // as given, for re-standardising with a checkpoint's scaler
+  config::RunData data_;  // standardised
   std::shared_ptr<nn::MultiHead> model_;
-  std::vector<HeadLoss> losses_;
+  std::vector<nn::HeadLoss> losses_;
   std::unique_ptr<optim::Optimizer> optimizer_;
-  std::string monitor_;
+  double base_lr_ = 0;
+  std::string model_yaml_;  // the architecture the checkpoints store ("": none)
+  metrics::MetricKey monitor_;
   bool maximize_ = false;
   std::vector<std::vector<float>> label_thresholds_;
   TrainerCallbacks callbacks_;
   std::atomic<bool> stop_requested_{false};
 };
+
+/// Saves `model` with `card` as a checkpoint `fulcrum predict` can serve
+/// (what the Trainer writes as best.safetensors), for a model trained by other
+/// means. Throws SafetensorsError when the file cannot be written.
+void save_model(const std::filesystem::path& file, const nn::MultiHead& model,
+                const ModelCard& card);
 
 }  // namespace fulcrum::train

@@ -1,0 +1,50 @@
+#pragma once
+// The data of a run: read (or generated) as the `data` section of a config
+// says, split into train / validation / test, and standardised with the
+// training split's statistics.
+
+#include <vector>
+
+#include "fulcrum/config/run_config.hpp"
+#include "fulcrum/data/dataset.hpp"
+#include "fulcrum/data/scaler.hpp"
+#include "fulcrum/data/split.hpp"
+
+namespace fulcrum::config {
+
+/// Represents: the three splits of a run. Each split's targets are the model's
+/// heads, in model.heads order and named after them (a file's single label set
+/// is renamed to its head's name). validation and test may be empty (size 0)
+/// when their fraction is 0.
+struct RunData {
+  data::Dataset train{};
+  data::Dataset validation{};
+  data::Dataset test{};
+  /// Fitted on `train` when data.standardize (else not fitted).
+  data::StandardScaler scaler{};
+
+  /// The split `which`.
+  const data::Dataset& split(data::Split which) const {
+    return which == data::Split::Train        ? train
+           : which == data::Split::Validation ? validation
+                                              : test;
+  }
+};
+
+/// Reads the splits, as they are in the files (not standardised):
+/// - synthetic: make_synthetic with data.synthetic and the config's seed;
+/// - csv / arff / libsvm: data.train, and data.test when given, read with the
+///   same feature columns and label order as the training file;
+/// - without data.test, validation_fraction and test_fraction of the rows are
+///   split off (stratified on the first head, seeded by config.seed); with it,
+///   validation_fraction of the training file is.
+/// Fits `scaler` on the training split when data.standardize.
+/// Throws data::DataError for a missing or unreadable file (naming the config
+/// key and the path), ConfigError for targets that do not fit the heads.
+RunData load_run_data(const RunConfig& config);
+
+/// `raw` with every split's features standardised by `scaler` (copies; `raw`
+/// is unchanged). An unfitted scaler returns copies of the features as they are.
+RunData standardized(const RunData& raw, const data::StandardScaler& scaler);
+
+}  // namespace fulcrum::config

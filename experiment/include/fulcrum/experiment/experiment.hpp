@@ -1,0 +1,17 @@
+#pragma once
+// Everything in fulcrum::experiment: train a base config once per strategy and
+// seed, then compare the strategies (what `fulcrum experiment CONFIG` does).
+// The pieces:
+//   config.hpp    the experiment file
+//   runner.hpp    the grid of runs, run in parallel processes, resumably
+//   variants.hpp  recalibrated / tuned-threshold evaluations of each run
+//   results.hpp   reading finished runs back
+//   summary.hpp   mean ± std over seeds
+//   report.hpp    results.csv, summary.md, plots/*.svg, index.html
+
+#include "fulcrum/experiment/config.hpp"
+#include "fulcrum/experiment/report.hpp"
+#include "fulcrum/experiment/results.hpp"
+#include "fulcrum/experiment/runner.hpp"
+#include "fulcrum/experiment/summary.hpp"
+#include "fulcrum/experiment/variants.hpp"

@@ -1,0 +1,331 @@
+// results.csv, summary.md and index.html (report.hpp). The two
+// documents are rendered from one list of blocks, so they say the same thing.
+#include "fulcrum/experiment/report.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <variant>
+
+#include "fulcrum/experiment/svg_document.hpp"
+#include "fulcrum/train/run_outputs.hpp"
+
+namespace fulcrum::experiment {
+
+namespace {
+
+// -- results.csv ----------------------------------------------------------------
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string quoted = "\"";
+  for (const char c : s) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string csv_value(const std::optional<double>& value) {
+  return value && std::isfinite(*value) ? fmt::format("{}", *value) : std::string{};
+}
+
+// -- the document -----------------------------------------------------------------
+
+struct Cell {
+  std::string text;
+  bool bold = false;
+};
+
+struct Table {
+  std::vector<std::string> header;  // the first column is text, the others numbers
+  std::vector<std::vector<Cell>> rows;
+};
+
+struct Heading {
+  int level;
+  std::string text;
+};
+struct Paragraph {
+  std::string text;
+};
+struct Image {
+  std::string file;
+  std::string title;
+};
+using Block = std::variant<Heading, Paragraph, Table, Image>;
+
+const char* variant_description(const std::string& variant) {
+  if (variant == kRecalibratedVariant) {
+    return "probabilities from logits - log(pos_weight) (log of the class weight for "
+           "multiclass heads), i.e. calibrated again; decisions at the configured threshold.";
+  }
+  if (variant == kTunedThresholdsVariant) {
+    return "each label's threshold maximises its F1 on the validation split (not the test "
+           "split); probabilities unchanged.";
+  }
+  return "an evaluation found in the runs' test_variants.json.";
+}
+
+std::vector<std::string> distinct(const std::vector<SummaryRow>& rows,
+                                  std::string SummaryRow::*field) {
+  std::vector<std::string> out;
+  for (const SummaryRow& row : rows) {
+    const std::string& value = row.*field;
+    if (std::find(out.begin(), out.end(), value) == out.end()) out.push_back(value);
+  }
+  return out;
+}
+
+Table summary_table(const std::vector<SummaryRow>& rows, const std::string& head, TaskKind kind) {
+  const auto& columns = summary_columns(kind);
+  Table table;
+  table.header = {"strategy", "runs"};
+  for (const auto& [metric, title] : columns) table.header.push_back(title);
+  const std::optional<size_t> best = best_row(rows, head);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].head != head) continue;
+    const bool is_best = best && *best == i;
+    std::vector<Cell> cells{{rows[i].name(), is_best},
+                            {std::to_string(rows[i].seeds.size()), false}};
+    for (const auto& [metric, title] : columns) {
+      cells.push_back({format_mean_std(rows[i].scalar(metric)), is_best && metric == "f1_macro"});
+    }
+    table.rows.push_back(std::move(cells));
+  }
+  return table;
+}
+
+std::string format_support(const MeanStd& stat) {
+  if (!stat.mean) return "n/a";
+  const double v = *stat.mean;
+  return v == std::round(v) ? fmt::format("{:.0f}", v) : fmt::format("{:.1f}", v);
+}
+
+Table per_label_table(const SummaryRow& row) {
+  static const std::vector<std::pair<std::string, std::string>> columns{{"support", "support"},
+                                                                        {"threshold", "threshold"},
+                                                                        {"precision", "precision"},
+                                                                        {"recall", "recall"},
+                                                                        {"f1", "F1"}};
+  Table table;
+  table.header = {row.kind == TaskKind::MultiClass ? "class" : "label"};
+  std::vector<std::string> metrics;
+  for (const auto& [metric, title] : columns) {
+    if (!row.has_label_metric(metric)) continue;
+    metrics.push_back(metric);
+    table.header.push_back(title);
+  }
+  for (size_t l = 0; l < row.labels.size(); ++l) {
+    std::vector<Cell> cells{{row.labels[l], false}};
+    for (const std::string& metric : metrics) {
+      const MeanStd stat = row.label_stat(metric, l);
+      cells.push_back({metric == "support" ? format_support(stat)
+                       : stat.mean         ? fmt::format("{:.4f}", *stat.mean)
+                                           : std::string("n/a"),
+                       false});
+    }
+    table.rows.push_back(std::move(cells));
+  }
+  return table;
+}
+
+// Per head: a heading, the strategies x metrics table, the best macro-F1.
+void add_summary_tables(std::vector<Block>& blocks, const std::vector<SummaryRow>& rows) {
+  for (const std::string& head : distinct(rows, &SummaryRow::head)) {
+    const auto first =
+        std::find_if(rows.begin(), rows.end(), [&](const SummaryRow& r) { return r.head == head; });
+    blocks.push_back(Heading{2, fmt::format("Head '{}' ({})", head, first->kind)});
+    blocks.push_back(summary_table(rows, head, first->kind));
+    if (const std::optional<size_t> best = best_row(rows, head)) {
+      blocks.push_back(Paragraph{fmt::format("Best macro-F1: {} ({}).", rows[*best].name(),
+                                             format_mean_std(rows[*best].scalar("f1_macro")))});
+    }
+  }
+}
+
+std::vector<Block> document(const ReportContext& context, const std::vector<SummaryRow>& rows,
+                            const std::vector<ReportPlot>& plots) {
+  std::vector<Block> blocks;
+  blocks.push_back(Heading{1, fmt::format("Experiment {}", context.name)});
+  blocks.push_back(Paragraph{fmt::format(
+      "Base config: {}. Seeds: {}. Every value is on the test split: mean ± sample standard "
+      "deviation over the seeds (n/a: undefined, e.g. a single run). The best macro-F1 of each "
+      "head is in bold.",
+      context.base, fmt::join(context.seeds, ", "))});
+  std::vector<std::string> variants = distinct(rows, &SummaryRow::variant);
+  const auto rank = [](const std::string& v) {
+    return v.empty() ? 0 : v == kRecalibratedVariant ? 1 : v == kTunedThresholdsVariant ? 2 : 3;
+  };
+  std::stable_sort(variants.begin(), variants.end(),
+                   [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
+  for (const std::string& variant : variants) {
+    if (variant.empty()) continue;
+    blocks.push_back(Paragraph{fmt::format("({}): {}", variant, variant_description(variant))});
+  }
+  for (const std::string& note : context.notes) blocks.push_back(Paragraph{note});
+  if (rows.empty()) blocks.push_back(Paragraph{"No finished run to report yet."});
+
+  add_summary_tables(blocks, rows);
+  if (!plots.empty()) {
+    blocks.push_back(Heading{2, "Plots"});
+    for (const ReportPlot& plot : plots) blocks.push_back(Image{"plots/" + plot.file, plot.title});
+  }
+  for (const std::string& head : distinct(rows, &SummaryRow::head)) {
+    blocks.push_back(
+        Heading{2, fmt::format("Per-label results, head '{}' (mean over seeds)", head)});
+    for (const SummaryRow& row : rows) {
+      if (row.head != head || row.labels.empty()) continue;
+      blocks.push_back(Heading{3, row.name()});
+      blocks.push_back(per_label_table(row));
+    }
+  }
+  return blocks;
+}
+
+// -- markdown ---------------------------------------------------------------------
+
+// A table cell's text with the characters markdown would read as markup
+// (a column break, an HTML tag, emphasis, code) escaped.
+std::string markdown_cell(const Cell& cell) {
+  std::string text;
+  for (const char c : cell.text) {
+    if (c == '|' || c == '<' || c == '>' || c == '*' || c == '`') text += '\\';
+    text += c == '\n' ? ' ' : c;
+  }
+  return cell.bold ? "**" + text + "**" : text;
+}
+
+std::string markdown(const std::vector<Block>& blocks) {
+  std::string out;
+  for (const Block& block : blocks) {
+    if (!out.empty()) out += "\n";
+    if (const auto* h = std::get_if<Heading>(&block)) {
+      out += fmt::format("{} {}\n", std::string(static_cast<size_t>(h->level), '#'), h->text);
+    } else if (const auto* p = std::get_if<Paragraph>(&block)) {
+      out += p->text + "\n";
+    } else if (const auto* image = std::get_if<Image>(&block)) {
+      out += fmt::format("![{}]({})\n", image->title, image->file);
+    } else if (const auto* table = std::get_if<Table>(&block)) {
+      std::string header = "|", rule = "|";
+      for (size_t c = 0; c < table->header.size(); ++c) {
+        header += fmt::format(" {} |", markdown_cell({table->header[c], false}));
+        rule += c == 0 ? "---|" : "---:|";
+      }
+      out += header + "\n" + rule + "\n";
+      for (const auto& row : table->rows) {
+        std::string line = "|";
+        for (const Cell& cell : row) line += fmt::format(" {} |", markdown_cell(cell));
+        out += line + "\n";
+      }
+    }
+  }
+  return out;
+}
+
+// -- HTML ---------------------------------------------------------------------------
+
+std::string html(const std::vector<Block>& blocks, const std::string& title) {
+  std::string out = fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n"
+      "<style>\n"
+      "body {{ font-family: Helvetica, Arial, sans-serif; margin: 2em; color: #222; }}\n"
+      "table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; }}\n"
+      "th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; }}\n"
+      "th {{ background: #f2f2f2; }}\n"
+      "td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}\n"
+      "figure {{ margin: 1em 0 2em; }}\n"
+      "img {{ max-width: 100%; }}\n"
+      "</style>\n</head>\n<body>\n",
+      xml_escape(title));
+  for (const Block& block : blocks) {
+    if (const auto* h = std::get_if<Heading>(&block)) {
+      out += fmt::format("<h{0}>{1}</h{0}>\n", h->level, xml_escape(h->text));
+    } else if (const auto* p = std::get_if<Paragraph>(&block)) {
+      out += fmt::format("<p>{}</p>\n", xml_escape(p->text));
+    } else if (const auto* image = std::get_if<Image>(&block)) {
+      out += fmt::format(
+          "<figure><img src=\"{0}\" alt=\"{1}\"/><figcaption>{1}</figcaption></figure>\n",
+          xml_escape(image->file), xml_escape(image->title));
+    } else if (const auto* table = std::get_if<Table>(&block)) {
+      out += "<table>\n<tr>";
+      for (const std::string& name : table->header) out += "<th>" + xml_escape(name) + "</th>";
+      out += "</tr>\n";
+      for (const auto& row : table->rows) {
+        out += "<tr>";
+        for (size_t c = 0; c < row.size(); ++c) {
+          const std::string text = row[c].bold ? "<strong>" + xml_escape(row[c].text) + "</strong>"
+                                               : xml_escape(row[c].text);
+          out += c == 0 ? "<td>" + text + "</td>" : "<td class=\"num\">" + text + "</td>";
+        }
+        out += "</tr>\n";
+      }
+      out += "</table>\n";
+    }
+  }
+  return out + "</body>\n</html>\n";
+}
+
+}  // namespace
+
+std::string results_csv(const std::vector<RunResults>& runs) {
+  std::string out = "strategy,seed,head,metric,label,value\n";
+  for (const RunResults& run : runs) {
+    for (const EvaluationMetrics& evaluation : run.evaluations) {
+      const std::string prefix = fmt::format(
+          "{},{},", csv_field(evaluation_name(run.strategy, evaluation.variant)), run.seed);
+      for (const HeadMetrics& head : evaluation.heads) {
+        const std::string head_prefix = prefix + csv_field(head.head) + ",";
+        for (const auto& [metric, value] : head.scalars) {
+          out += head_prefix + csv_field(metric) + ",," + csv_value(value) + "\n";
+        }
+        for (size_t l = 0; l < head.labels.size(); ++l) {
+          for (const auto& [metric, values] : head.per_label) {
+            out += head_prefix + csv_field(metric) + "," + csv_field(head.labels[l]) + "," +
+                   csv_value(l < values.size() ? values[l] : std::nullopt) + "\n";
+          }
+        }
+        for (const auto& [metric, label, value] : head.other) {
+          out += head_prefix + csv_field(metric) + "," + csv_field(label) + "," + csv_value(value) +
+                 "\n";
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::string summary_markdown(const ReportContext& context, const std::vector<SummaryRow>& rows,
+                             const std::vector<ReportPlot>& plots) {
+  return markdown(document(context, rows, plots));
+}
+
+std::string summary_tables_markdown(const std::vector<SummaryRow>& rows) {
+  std::vector<Block> blocks;
+  add_summary_tables(blocks, rows);
+  return markdown(blocks);
+}
+
+std::string index_html(const ReportContext& context, const std::vector<SummaryRow>& rows,
+                       const std::vector<ReportPlot>& plots) {
+  return html(document(context, rows, plots), fmt::format("Experiment {}", context.name));
+}
+
+void write_experiment_report(const ReportContext& context, const std::vector<RunResults>& runs,
+                             const std::filesystem::path& dir) {
+  const std::filesystem::path plot_dir = dir / "plots";
+  std::filesystem::create_directories(plot_dir);
+  for (const auto& entry : std::filesystem::directory_iterator(plot_dir)) {
+    if (entry.path().extension() == ".svg") std::filesystem::remove(entry.path());
+  }
+  const std::vector<SummaryRow> rows = summarize(runs);
+  const std::vector<ReportPlot> plots = report_plots(runs, rows);
+  train::write_text_file(dir / "results.csv", results_csv(runs));
+  for (const ReportPlot& plot : plots) train::write_text_file(plot_dir / plot.file, plot.svg);
+  train::write_text_file(dir / "summary.md", summary_markdown(context, rows, plots));
+  train::write_text_file(dir / "index.html", index_html(context, rows, plots));
+}
+
+}  // namespace fulcrum::experiment
