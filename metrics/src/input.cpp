@@ -29,6 +29,15 @@ void check_rank(const Tensor& t, int64_t rank, const char* fn, const char* what,
                       expected, to_string(t.shape()));
 }
 
+void check_label_matrices(const Tensor& y_true, const Tensor& y_score, const char* fn) {
+  check_rank(y_true, 2, fn, "y_true", "[n_samples, n_labels] with both >= 1");
+  check_rank(y_score, 2, fn, "y_score", "[n_samples, n_labels] with both >= 1");
+  FULCRUM_CHECK_SHAPE(y_true.shape() == y_score.shape(),
+                      "{}: y_true has shape {} but y_score has shape {}; both must be "
+                      "[n_samples, n_labels]",
+                      fn, to_string(y_true.shape()), to_string(y_score.shape()));
+}
+
 void check_probabilities(const Tensor& t, const char* fn, const char* what) {
   const auto values = t.values();
   for (size_t i = 0; i < values.size(); ++i) {

@@ -28,12 +28,7 @@ struct Counts {
 };
 
 void validate(const Tensor& y_true, const Tensor& y_score, std::span<const float> thresholds) {
-  detail::check_rank(y_true, 2, kFn, "y_true", "[n_samples, n_labels] with both >= 1");
-  detail::check_rank(y_score, 2, kFn, "y_score", "[n_samples, n_labels] with both >= 1");
-  FULCRUM_CHECK_SHAPE(y_true.shape() == y_score.shape(),
-                      "{}: y_true has shape {} but y_score has shape {}; both must be "
-                      "[n_samples, n_labels]",
-                      kFn, to_string(y_true.shape()), to_string(y_score.shape()));
+  detail::check_label_matrices(y_true, y_score, kFn);
   const int64_t labels = y_true.size(1);
   FULCRUM_CHECK_SHAPE(thresholds.size() == 1 || static_cast<int64_t>(thresholds.size()) == labels,
                       "{}: {} thresholds given for {} labels; give one per label or a single "

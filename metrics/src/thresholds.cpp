@@ -36,12 +36,7 @@ void validate(const Tensor& y_true, const Tensor& y_score, const ThresholdObject
       objective.kind == ObjectiveKind::F1 || (objective.target > 0.0 && objective.target <= 1.0),
       "{}: {} target {} is outside (0, 1]", kFn, name_of(objective.kind), objective.target);
   FULCRUM_CHECK(!std::isnan(fallback), "{}: the fallback threshold is NaN", kFn);
-  detail::check_rank(y_true, 2, kFn, "y_true", "[n_samples, n_labels] with both >= 1");
-  detail::check_rank(y_score, 2, kFn, "y_score", "[n_samples, n_labels] with both >= 1");
-  FULCRUM_CHECK_SHAPE(y_true.shape() == y_score.shape(),
-                      "{}: y_true has shape {} but y_score has shape {}; both must be "
-                      "[n_samples, n_labels]",
-                      kFn, to_string(y_true.shape()), to_string(y_score.shape()));
+  detail::check_label_matrices(y_true, y_score, kFn);
   FULCRUM_CHECK_SHAPE(y_true.size(0) <= kMaxSamples, "{}: {} samples; at most {} are supported",
                       kFn, y_true.size(0), kMaxSamples);
   const auto truth = y_true.values();

@@ -23,6 +23,10 @@ std::string index_string(const Shape& shape, int64_t flat);
 void check_rank(const Tensor& t, int64_t rank, const char* fn, const char* what,
                 const char* expected);
 
+/// Requires y_true and y_score to be [n_samples, n_labels] alike, both >= 1.
+/// Throws ShapeError naming `fn` and both shapes.
+void check_label_matrices(const Tensor& y_true, const Tensor& y_score, const char* fn);
+
 /// Requires every value to be finite and in [0, 1]. Throws ValueError naming
 /// `fn`, `what` and the first offending element and value.
 void check_probabilities(const Tensor& t, const char* fn, const char* what);
