@@ -100,6 +100,11 @@ int run_eval(const EvalOptions& options) {
   return kExitOk;
 }
 
+int run_config_show(const ConfigShowOptions& options) {
+  print(config::to_yaml(config::load_config(options.config, options.overrides)));
+  return kExitOk;
+}
+
 int run_predict(const PredictCommandOptions& options) {
   const train::Predictor predictor = train::Predictor::load(options.checkpoint);
   train::PredictCsvOptions csv;

@@ -36,6 +36,11 @@ struct PredictCommandOptions {
   train::HeaderMode header = train::HeaderMode::Auto;
 };
 
+struct ConfigShowOptions {
+  std::string config;
+  std::vector<std::string> overrides;
+};
+
 struct ExperimentOptions {
   std::string config;
   bool quiet = false;
@@ -47,6 +52,8 @@ int run_train(const TrainOptions& options);
 int run_eval(const EvalOptions& options);
 /// `fulcrum predict`: writes a CSV of probabilities and decisions.
 int run_predict(const PredictCommandOptions& options);
+/// `fulcrum config show`: the config with defaults and overrides, as YAML on stdout.
+int run_config_show(const ConfigShowOptions& options);
 /// `fulcrum experiment`: runs the grid as `fulcrum train` processes and
 /// writes the report; exit code 1 when a run failed, 130 when interrupted.
 int run_experiment(const ExperimentOptions& options);

@@ -1,11 +1,15 @@
 #pragma once
 // The exit codes of the `fulcrum` command, so that scripts can tell what went
-// wrong without reading the message.
+// wrong without reading the message. One table: the constants, and the text
+// `fulcrum --help` shows.
+
+#include <string>
 
 namespace fulcrum::cli {
 
 inline constexpr int kExitOk = 0;
-/// Training diverged, a file could not be written, a checkpoint is damaged.
+/// Training diverged, a file could not be written, a checkpoint is damaged,
+/// an experiment run failed.
 inline constexpr int kExitRuntime = 1;
 /// Bad command-line arguments or a config that does not check (ConfigError).
 inline constexpr int kExitUsage = 2;
@@ -13,5 +17,12 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitData = 3;
 /// Stopped by Ctrl-C after an epoch; the run can be resumed (128 + SIGINT).
 inline constexpr int kExitInterrupted = 130;
+
+/// The table above as the help text's last lines.
+inline std::string exit_codes_help() {
+  return "Exit codes: 0 ok; 1 runtime error (diverged training, a damaged checkpoint, a "
+         "failed experiment run); 2 usage or config error; 3 data error; 130 interrupted "
+         "(Ctrl-C; continue with --resume).\n";
+}
 
 }  // namespace fulcrum::cli

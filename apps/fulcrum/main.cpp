@@ -4,6 +4,7 @@
 //   fulcrum eval --checkpoint runs/quickstart/best.safetensors [CONFIG]
 //   fulcrum predict --checkpoint runs/quickstart/best.safetensors --input x.csv --output p.csv
 //   fulcrum experiment configs/experiments/yeast.yaml
+//   fulcrum config show configs/quickstart.yaml [--set training.epochs=30]
 //
 // Results go to stdout, logs and the progress bar to stderr. Exit codes:
 // exit_codes.hpp.
@@ -13,10 +14,13 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
@@ -46,6 +50,36 @@ std::map<std::string, E> name_map() {
   return map;
 }
 
+// --set takes one or more KEY=VALUE words ("--set a=1 b=2" and "--set a=1
+// --set b=2" alike); a word without '=' is most likely the positional
+// argument written after --set.
+void add_overrides(CLI::App* command, std::vector<std::string>& overrides) {
+  command
+      ->add_option("--set", overrides,
+                   "Override config values: --set training.epochs=5 [KEY=VALUE ...] "
+                   "(repeatable)")
+      ->type_name("KEY=VALUE")
+      ->check(CLI::Validator(
+          [](const std::string& word) {
+            return word.find('=') == std::string::npos
+                       ? "--set takes KEY=VALUE, got '" + word +
+                             "' (write positional arguments before --set)"
+                       : std::string{};
+          },
+          "KEY=VALUE"));
+}
+
+// A first word that names no subcommand: suggest the nearest one, as config
+// keys do, before CLI11 reports it as an unexpected argument.
+std::optional<std::string> unknown_subcommand(int argc, char** argv, const CLI::App& app) {
+  if (argc < 2 || argv[1][0] == '-') return std::nullopt;
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  const std::string word = argv[1];
+  if (std::find(names.begin(), names.end(), word) != names.end()) return std::nullopt;
+  return fulcrum::unknown_name_message("command", word, names);
+}
+
 // Logs go to stderr so that stdout holds only results (tables, paths).
 void setup_logging(bool quiet) {
   auto logger = spdlog::stderr_color_mt("fulcrum");
@@ -60,17 +94,14 @@ int main(int argc, char** argv) {
   CLI::App app{"fulcrum: training for imbalanced multi-label classifiers", "fulcrum"};
   app.set_version_flag("--version", std::string("fulcrum ") + FULCRUM_VERSION);
   app.require_subcommand(1);
+  app.footer(exit_codes_help());
 
   TrainOptions train;
   CLI::App* train_cmd =
       app.add_subcommand("train", "Train a model as CONFIG says; print the test metrics per label");
   train_cmd->add_option("config", train.config, "Run config (YAML), e.g. configs/quickstart.yaml")
       ->required();
-  train_cmd
-      ->add_option("--set", train.overrides,
-                   "Override a config value: --set training.epochs=5 (repeatable)")
-      ->type_name("KEY=VALUE")
-      ->allow_extra_args(false);
+  add_overrides(train_cmd, train.overrides);
   train_cmd->add_option("--output-dir", train.output_dir,
                         "Write the run here instead of the config's output_dir");
   train_cmd->add_flag("--resume", train.resume,
@@ -88,9 +119,7 @@ int main(int argc, char** argv) {
   eval_cmd->add_option("--split", eval.split, "Which split to evaluate")
       ->transform(CLI::CheckedTransformer(name_map<fulcrum::data::Split>()))
       ->default_str("test");
-  eval_cmd->add_option("--set", eval.overrides, "Override a config value (repeatable)")
-      ->type_name("KEY=VALUE")
-      ->allow_extra_args(false);
+  add_overrides(eval_cmd, eval.overrides);
   eval_cmd->add_option("--json", eval.json, "Also write the metrics to this JSON file");
   bool eval_quiet = false;
   eval_cmd->add_flag("-q,--quiet", eval_quiet, "Only warnings and results");
@@ -132,6 +161,18 @@ int main(int argc, char** argv) {
       ->required();
   experiment_cmd->add_flag("-q,--quiet", experiment.quiet, "Only warnings");
 
+  ConfigShowOptions config_show;
+  CLI::App* config_cmd = app.add_subcommand("config", "Work with run configs");
+  config_cmd->require_subcommand(1);
+  CLI::App* show_cmd = config_cmd->add_subcommand(
+      "show", "Print CONFIG as the run would use it: every key, defaults and --set applied");
+  show_cmd->add_option("config", config_show.config, "Run config (YAML)")->required();
+  add_overrides(show_cmd, config_show.overrides);
+
+  if (const std::optional<std::string> unknown = unknown_subcommand(argc, argv, app)) {
+    return fail(kExitUsage, fmt::format("{} (see fulcrum --help)", *unknown));
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -150,6 +191,7 @@ int main(int argc, char** argv) {
       setup_logging(experiment.quiet);
       return run_experiment(experiment);
     }
+    if (show_cmd->parsed()) return run_config_show(config_show);
     if (eval_cmd->parsed()) {
       setup_logging(eval_quiet);
       return run_eval(eval);

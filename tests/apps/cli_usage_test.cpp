@@ -1,0 +1,92 @@
+// The `fulcrum` command's usage: a mistyped subcommand gets a suggestion, the
+// exit codes are in --help, --set takes several KEY=VALUE words, and
+// `fulcrum config show` prints the config a run would use.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "fulcrum/config/loader.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Runs `fulcrum ARGS` in a directory of this test's own.
+Result fulcrum(const std::string& args) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const fs::path dir = fs::temp_directory_path() /
+                       (std::string("fulcrum_cli_usage_") + info->name() + "_" +
+                        std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  fs::create_directories(dir);
+  const std::string command =
+      "cd '" + dir.string() + "' && '" FULCRUM_BIN "' " + args + " > out.txt 2> err.txt";
+  const int status = std::system(command.c_str());
+  Result result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(dir / "out.txt"),
+                read_file(dir / "err.txt")};
+  fs::remove_all(dir);
+  return result;
+}
+
+std::string quickstart() { return (fs::path(FULCRUM_CONFIGS_DIR) / "quickstart.yaml").string(); }
+
+#define EXPECT_CONTAINS(haystack, needle)                                                    \
+  EXPECT_NE((haystack).find(needle), std::string::npos) << "no \"" << (needle) << "\" in:\n" \
+                                                        << (haystack)
+
+TEST(CliUsage, AMistypedSubcommandGetsASuggestion) {
+  const Result run = fulcrum("trian " + quickstart());
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_CONTAINS(run.err, "unknown command 'trian'; did you mean 'train'?");
+  EXPECT_CONTAINS(run.err, "(valid: train, eval, predict, experiment, config)");
+}
+
+TEST(CliUsage, HelpListsTheExitCodes) {
+  const Result run = fulcrum("--help");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_CONTAINS(run.out, "Exit codes: 0 ok; 1 runtime error");
+  EXPECT_CONTAINS(run.out, "2 usage or config error; 3 data error; 130 interrupted");
+  EXPECT_CONTAINS(fulcrum("train --help").out, "Exit codes:");
+}
+
+TEST(CliUsage, ConfigShowPrintsTheResolvedConfigWithEverySetApplied) {
+  const Result run =
+      fulcrum("config show " + quickstart() + " --set training.epochs=3 seed=4 --set threads=1");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const fulcrum::config::RunConfig shown = fulcrum::config::parse_config(run.out, "shown.yaml");
+  EXPECT_EQ(shown.training.epochs, 3);
+  EXPECT_EQ(shown.seed, 4u);
+  EXPECT_EQ(shown.threads, 1);
+  // Every key is written, defaults included, and it reads back to the same config.
+  const fulcrum::config::RunConfig direct =
+      fulcrum::config::load_config(quickstart(), {"training.epochs=3", "seed=4", "threads=1"});
+  fulcrum::config::RunConfig expected = direct;
+  expected.source_path = "shown.yaml";
+  EXPECT_EQ(shown, expected);
+  EXPECT_CONTAINS(run.out, "early_stopping:");
+}
+
+TEST(CliUsage, SetRefusesAWordWithoutAnEqualsSign) {
+  const Result run = fulcrum("config show " + quickstart() + " --set training.epochs");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_CONTAINS(run.err, "--set takes KEY=VALUE, got 'training.epochs'");
+}
+
+}  // namespace
