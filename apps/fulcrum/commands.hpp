@@ -43,6 +43,8 @@ struct ConfigShowOptions {
 
 struct ExperimentOptions {
   std::string config;
+  std::vector<std::string> overrides;  ///< --set of the experiment file's keys
+  std::string output_dir;              ///< empty: the experiment's output_dir
   bool quiet = false;
 };
 

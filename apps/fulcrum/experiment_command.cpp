@@ -27,7 +27,9 @@ std::filesystem::path resolve_executable(const std::filesystem::path& exe) {
 int run_experiment(const ExperimentOptions& command) {
   using namespace fulcrum::experiment;
   const bool quiet = command.quiet;
-  const ExperimentConfig config = load_experiment(command.config);
+  std::vector<std::string> overrides = command.overrides;
+  if (!command.output_dir.empty()) overrides.push_back("output_dir=" + command.output_dir);
+  const ExperimentConfig config = load_experiment(command.config, overrides);
   const std::vector<ExperimentRun> runs = experiment_grid(config);
   const int64_t parallel = effective_parallelism(config);
   spdlog::info(

@@ -159,6 +159,10 @@ int main(int argc, char** argv) {
       ->add_option("config", experiment.config,
                    "Experiment config (YAML), e.g. configs/experiments/yeast.yaml")
       ->required();
+  add_overrides(experiment_cmd, experiment.overrides);
+  experiment_cmd->add_option("--output-dir", experiment.output_dir,
+                             "Write the runs and the report here instead of the "
+                             "experiment's output_dir");
   experiment_cmd->add_flag("-q,--quiet", experiment.quiet, "Only warnings");
 
   ConfigShowOptions config_show;

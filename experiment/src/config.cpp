@@ -163,7 +163,8 @@ int64_t effective_parallelism(const ExperimentConfig& config) {
   return std::max<int64_t>(1, cores / std::max<int64_t>(1, config.threads_per_run));
 }
 
-ExperimentConfig parse_experiment(const std::string& yaml_text, const std::string& source_name) {
+ExperimentConfig parse_experiment(const std::string& yaml_text, const std::string& source_name,
+                                  const std::vector<std::string>& overrides) {
   const std::filesystem::path source_path(source_name);
   const std::filesystem::path base_dir = source_path.parent_path().empty()
                                              ? std::filesystem::current_path()
@@ -178,6 +179,7 @@ ExperimentConfig parse_experiment(const std::string& yaml_text, const std::strin
                              config::detail::describe(root)),
                  root.Mark());
   }
+  config::detail::apply_overrides(root, overrides, sources);
 
   ExperimentConfig config;
   config.source_path = source_name;
@@ -266,7 +268,8 @@ ExperimentConfig parse_experiment(const std::string& yaml_text, const std::strin
   return config;
 }
 
-ExperimentConfig load_experiment(const std::filesystem::path& file) {
+ExperimentConfig load_experiment(const std::filesystem::path& file,
+                                 const std::vector<std::string>& overrides) {
   const std::string name = file.string();
   std::error_code error;
   if (!std::filesystem::is_regular_file(file, error)) {
@@ -278,7 +281,7 @@ ExperimentConfig load_experiment(const std::filesystem::path& file) {
   text << in.rdbuf();
   if (!in)
     throw config::ConfigError(fmt::format("cannot read config file: {}", name), name, 0, 0, "");
-  return parse_experiment(text.str(), name);
+  return parse_experiment(text.str(), name, overrides);
 }
 
 }  // namespace fulcrum::experiment

@@ -83,6 +83,18 @@ TEST(CliUsage, ConfigShowPrintsTheResolvedConfigWithEverySetApplied) {
   EXPECT_CONTAINS(run.out, "early_stopping:");
 }
 
+TEST(CliUsage, ExperimentTakesSetAndOutputDir) {
+  const Result help = fulcrum("experiment --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_CONTAINS(help.out, "--set KEY=VALUE");
+  EXPECT_CONTAINS(help.out, "--output-dir");
+  const Result bad = fulcrum(
+      "experiment " + (fs::path(FULCRUM_CONFIGS_DIR) / "experiments" / "yeast.yaml").string() +
+      " --set seedz=[1]");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_CONTAINS(bad.err, "--set seedz=[1]");
+}
+
 TEST(CliUsage, SetRefusesAWordWithoutAnEqualsSign) {
   const Result run = fulcrum("config show " + quickstart() + " --set training.epochs");
   EXPECT_EQ(run.exit_code, 2);

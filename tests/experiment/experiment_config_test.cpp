@@ -29,6 +29,26 @@ const std::string kStrategies =
     "  - name: plain\n"
     "    set: []\n";
 
+TEST(ExperimentConfig, SetOverridesTheFilesOwnKeysBeforeTheChecks) {
+  const auto dir = fresh_dir();
+  write_file(dir / "base.yaml", testing::kTinyBase);
+  const std::string yaml = "base: base.yaml\nseeds: [0, 1, 2]\n" + kStrategies;
+  const ExperimentConfig config = parse_experiment(
+      yaml, (dir / "exp.yaml").string(), {"seeds=[7]", "output_dir=elsewhere", "parallel=1"});
+  EXPECT_EQ(config.seeds, std::vector<uint64_t>{7});
+  EXPECT_EQ(config.output_dir, "elsewhere");
+  EXPECT_EQ(config.parallel, 1);
+
+  try {
+    parse_experiment(yaml, (dir / "exp.yaml").string(), {"seedz=[7]"});
+    ADD_FAILURE() << "an unknown key given with --set was accepted";
+  } catch (const config::ConfigError& error) {
+    EXPECT_NE(std::string(error.what()).find("--set seedz=[7]"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("did you mean 'seeds'"), std::string::npos)
+        << error.what();
+  }
+}
+
 TEST(ExperimentConfig, ReadsEveryKeyAndResolvesTheBaseAgainstTheFile) {
   const auto dir = fresh_dir();
   write_file(dir / "configs" / "base.yaml", testing::kTinyBase);

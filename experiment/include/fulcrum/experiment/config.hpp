@@ -66,11 +66,16 @@ struct ExperimentConfig {
 /// output_dir, a base config that is missing, invalid, has no test split, or
 /// rejects an override (the message names the strategy and the override).
 /// Also checks that the base config's data files exist.
-ExperimentConfig load_experiment(const std::filesystem::path& file);
+/// `overrides` are the CLI's `--set key.path=value` settings of the
+/// experiment file's own keys (seeds=[0,1], output_dir=..., parallel=2),
+/// applied before anything is checked, as for a run config.
+ExperimentConfig load_experiment(const std::filesystem::path& file,
+                                 const std::vector<std::string>& overrides = {});
 
 /// As load_experiment, from YAML text; `source_name` names it in messages and
 /// is the file `base` is relative to.
-ExperimentConfig parse_experiment(const std::string& yaml_text, const std::string& source_name);
+ExperimentConfig parse_experiment(const std::string& yaml_text, const std::string& source_name,
+                                  const std::vector<std::string>& overrides = {});
 
 /// The overrides of one run, in the order they apply: the experiment's `set`,
 /// the strategy's `set`, then seed=<seed> and threads=<threads_per_run>.
