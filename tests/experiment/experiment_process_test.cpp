@@ -30,7 +30,8 @@ std::filesystem::path write_script(const std::filesystem::path& path, const std:
 
 // A stand-in for `fulcrum train`: records its arguments and how many fakes
 // run at once, then writes test_metrics.json and metrics.jsonl into
-// --output-dir. --set training.epochs=3 makes it fail with exit code 3,
+// --output-dir. With a number N in <dir>/shared/barrier, the first N fakes
+// wait until N run at once. --set training.epochs=3 makes it fail with exit code 3,
 // training.epochs=4 makes it exit 0 without writing any metrics.
 std::filesystem::path write_fake_fulcrum(const std::filesystem::path& dir) {
   const std::filesystem::path shared = dir / "shared";
@@ -52,7 +53,24 @@ std::filesystem::path write_fake_fulcrum(const std::filesystem::path& dir) {
       "touch '" +
           s +
           "/running.'$$\n"
-          "sleep 0.3\n"
+          // The first <barrier> fakes wait (for at most 30 s) until that many
+          // run at once, so that overlapping is certain, not a matter of timing.
+          "touch '" +
+          s +
+          "/started.'$$\n"
+          "want=$(cat '" +
+          s +
+          "/barrier' 2>/dev/null || echo 0)\n"
+          "if [ $(ls '" +
+          s +
+          "' | grep -c '^started') -le $want ]; then\n"
+          "  i=0\n"
+          "  while [ $(ls '" +
+          s +
+          "' | grep -c '^running') -lt $want ] && [ $i -lt 600 ]; do\n"
+          "    sleep 0.05; i=$((i + 1))\n"
+          "  done\n"
+          "fi\n"
           "ls '" +
           s +
           "' | grep -c '^running' > \"$out/concurrency\"\n"
@@ -121,6 +139,7 @@ TEST(ExperimentProcessMode, RunsAtMostParallelAtOnceWithTheRunsCommandLine) {
   const std::vector<ExperimentRun> runs = experiment_grid(config);
   RunnerOptions options;
   options.executable = write_fake_fulcrum(dir);
+  write_file(dir / "shared" / "barrier", "2\n");
   options.parallel = 2;
   options.evaluate_variants = false;
   const std::vector<RunOutcome> outcomes = run_experiment(config, runs, options);

@@ -3,6 +3,7 @@
 // FORMAT.md's single-op tolerance applies. A key this test does not know fails
 // the test, so that new golden values cannot go unchecked.
 
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -71,6 +72,23 @@ void expect_per_label(const std::vector<std::optional<double>>& got, const json&
 
 using Checker = std::function<void(const json& want, const std::string& what)>;
 
+// Every expected key is checked, and every key the test checks is expected:
+// a golden case whose `expect` lost keys (or was emptied) fails rather than
+// passing on what is left.
+void check_expected(const json& expect, const std::map<std::string, Checker>& checks) {
+  for (const auto& [key, want] : expect.items()) {
+    const auto it = checks.find(key);
+    if (it == checks.end()) {
+      ADD_FAILURE() << "golden key '" << key << "' is not checked by this test";
+      continue;
+    }
+    it->second(want, key);
+  }
+  for (const auto& [key, check] : checks) {
+    if (!expect.contains(key)) ADD_FAILURE() << "the golden case has no expected '" << key << "'";
+  }
+}
+
 void check_multilabel_case(const json& c) {
   const Tensor y_true = testing::tensor_from_json(c.at("y_true"));
   const Tensor y_score = testing::tensor_from_json(c.at("y_score"));
@@ -125,14 +143,7 @@ void check_multilabel_case(const json& c) {
       {"coverage_error", scalar(m.coverage_error)},
       {"brier_per_label_mean", scalar(m.brier_per_label_mean)},
   };
-  for (const auto& [key, want] : c.at("expect").items()) {
-    const auto it = checks.find(key);
-    if (it == checks.end()) {
-      ADD_FAILURE() << "golden key '" << key << "' is not checked by this test";
-      continue;
-    }
-    it->second(want, key);
-  }
+  check_expected(c.at("expect"), checks);
 }
 
 void check_multiclass_case(const json& c) {
@@ -159,14 +170,7 @@ void check_multiclass_case(const json& c) {
          expect_equal(m.confusion_matrix, want, what);
        }},
   };
-  for (const auto& [key, want] : c.at("expect").items()) {
-    const auto it = checks.find(key);
-    if (it == checks.end()) {
-      ADD_FAILURE() << "golden key '" << key << "' is not checked by this test";
-      continue;
-    }
-    it->second(want, key);
-  }
+  check_expected(c.at("expect"), checks);
 }
 
 /// The cases of one kind; fails if there are none, so the test cannot pass empty.
@@ -201,6 +205,36 @@ TEST(MetricsGolden, MultiClassCases) {
     SCOPED_TRACE(c.at("name").get<std::string>());
     check_multiclass_case(c);
   }
+}
+
+// The failures `check` reports, intercepted rather than failing this test.
+std::vector<std::string> failures_of(const std::function<void()>& check) {
+  ::testing::TestPartResultArray results;
+  {
+    const ::testing::ScopedFakeTestPartResultReporter reporter(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &results);
+    check();
+  }
+  std::vector<std::string> messages;
+  for (int i = 0; i < results.size(); ++i)
+    messages.emplace_back(results.GetTestPartResult(i).message());
+  return messages;
+}
+
+TEST(MetricsGolden, ACaseWithMissingExpectedValuesFails) {
+  json emptied = cases_of_kind("multilabel").front();
+  const size_t expected_keys = emptied.at("expect").size();
+  emptied["expect"] = json::object();
+  const auto emptied_failures = failures_of([&] { check_multilabel_case(emptied); });
+  EXPECT_EQ(emptied_failures.size(), expected_keys);
+  ASSERT_FALSE(emptied_failures.empty());
+  EXPECT_NE(emptied_failures.front().find("the golden case has no expected"), std::string::npos);
+
+  json partial = cases_of_kind("multiclass").front();
+  partial["expect"].erase("log_loss");
+  const auto partial_failures = failures_of([&] { check_multiclass_case(partial); });
+  ASSERT_EQ(partial_failures.size(), 1u);
+  EXPECT_NE(partial_failures.front().find("no expected 'log_loss'"), std::string::npos);
 }
 
 }  // namespace

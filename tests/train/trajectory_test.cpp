@@ -26,9 +26,9 @@ using testing::tensor_from_json;
 constexpr double kTrajectoryRtol = 1e-4;
 constexpr double kTrajectoryAtol = 1e-5;
 
-const json& trajectory_case(size_t index) {
+const json& trajectory_cases() {
   static const json file = testing::load_golden("train_trajectory.json");
-  return file.at("cases").at(index);
+  return file.at("cases");
 }
 
 void load_initial_state(nn::Module& model, const json& initial) {
@@ -56,8 +56,8 @@ void expect_final_state(const nn::Module& model, const json& want) {
   }
 }
 
-TEST(TrainTrajectory, MultiLabelMlpWithWeightAndPosWeight) {
-  const json& c = trajectory_case(0);
+// A multi-label MLP with BCE (weight and pos_weight) and Adam.
+void check_mlp_case(const json& c) {
   const auto dims = c.at("model").at("dims").get<std::vector<int64_t>>();
   nn::MLP model(nn::MLPOptions{
       dims,
@@ -87,8 +87,9 @@ TEST(TrainTrajectory, MultiLabelMlpWithWeightAndPosWeight) {
   expect_final_state(model, c.at("expect").at("final_state"));
 }
 
-TEST(TrainTrajectory, SharedBackboneWithWeightedCrossEntropyHeadsAndBceHead) {
-  const json& c = trajectory_case(1);
+// A shared backbone with weighted cross-entropy heads and a BCE head, Adam
+// with weight decay.
+void check_multihead_case(const json& c) {
   const json& spec = c.at("model");
   ASSERT_EQ(spec.at("activation"), "relu");
   auto backbone = nn::make_backbone(
@@ -135,6 +136,29 @@ TEST(TrainTrajectory, SharedBackboneWithWeightedCrossEntropyHeadsAndBceHead) {
   }
   expect_close(losses, want_losses, kTrajectoryRtol, kTrajectoryAtol, "loss_before_each_step");
   expect_final_state(model, c.at("expect").at("final_state"));
+}
+
+// Every case of the file is run, by its model kind: a case of a kind this test
+// does not know fails rather than going unchecked.
+TEST(TrainTrajectory, EveryCaseMatchesPyTorch) {
+  const json& cases = trajectory_cases();
+  ASSERT_FALSE(cases.empty());
+  int mlp = 0, multihead = 0;
+  for (const json& c : cases) {
+    SCOPED_TRACE(c.at("name").get<std::string>());
+    const auto kind = c.at("model").at("kind").get<std::string>();
+    if (kind == "mlp") {
+      check_mlp_case(c);
+      ++mlp;
+    } else if (kind == "multihead") {
+      check_multihead_case(c);
+      ++multihead;
+    } else {
+      ADD_FAILURE() << "unknown model kind '" << kind << "'";
+    }
+  }
+  EXPECT_GE(mlp, 1);
+  EXPECT_GE(multihead, 1);
 }
 
 }  // namespace
