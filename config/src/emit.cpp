@@ -95,6 +95,9 @@ Tree data_tree(const DataConfig& data) {
     for (const auto& [name, target] : data.targets) targets[name] = target_tree(target);
     tree["targets"] = targets;
     tree["label_count"] = data.label_count;
+    tree["labels_xml"] = data.labels_xml;
+    tree["drop"] = data.drop;
+    tree["missing"] = name(data.missing);
   }
   tree["validation_fraction"] = data.validation_fraction;
   tree["test_fraction"] = data.test_fraction;

@@ -94,8 +94,10 @@ RunConfig load_config(const std::filesystem::path& file,
 
 void check_files_exist(const RunConfig& config) {
   if (config.data.source == data::DataSource::Synthetic) return;
-  const std::pair<const char*, const std::string*> files[] = {{"data.train", &config.data.train},
-                                                              {"data.test", &config.data.test}};
+  const std::pair<const char*, const std::string*> files[] = {
+      {"data.train", &config.data.train},
+      {"data.test", &config.data.test},
+      {"data.labels_xml", &config.data.labels_xml}};
   for (const auto& [key, path] : files) {
     if (path->empty()) continue;
     std::error_code error;

@@ -92,6 +92,9 @@ void read_data(MapReader reader, DataConfig& data) {
     data.targets[name] = read_target(MapReader(node, targets.key_of(name), reader.sources()));
   }
   reader.read("label_count", data.label_count);
+  reader.read_path("labels_xml", data.labels_xml);
+  reader.read("drop", data.drop);
+  reader.read("missing", data.missing, "missing-value policy");
   reader.read("validation_fraction", data.validation_fraction);
   reader.read("test_fraction", data.test_fraction);
   reader.read("standardize", data.standardize);

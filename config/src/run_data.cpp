@@ -89,6 +89,13 @@ data::Dataset read_file(const RunConfig& config, const std::string& key, const s
       data::ArffOptions options;
       options.label_count = dc.label_count;
       options.target_name = head;
+      options.drop = dc.drop;
+      options.missing = dc.missing;
+      if (!dc.labels_xml.empty()) {
+        require_file("data.labels_xml", dc.labels_xml);
+        options.label_names = data::read_mulan_label_names(dc.labels_xml);
+        options.label_names_source = dc.labels_xml;
+      }
       return data::read_arff(path, options);
     }
     case data::DataSource::LibSVM: {

@@ -385,6 +385,22 @@ class Validator {
     require(!sources_.given("data.synthetic"), "data.synthetic",
             fmt::format("applies to data.source synthetic, not {}", name_of(data.source)));
     at_least(data.label_count, 0, "data.label_count");
+    if (data.source != data::DataSource::ARFF) {
+      const std::string only_arff =
+          fmt::format("applies to data.source arff, not {}", name_of(data.source));
+      require(data.labels_xml.empty(), "data.labels_xml", only_arff);
+      require(data.drop.empty(), "data.drop", only_arff);
+      require(data.missing == data::MissingPolicy::Error, "data.missing", only_arff);
+    } else {
+      require(data.labels_xml.empty() || data.label_count == 0, "data.labels_xml",
+              fmt::format("and data.label_count = {} both say which attributes are labels; give "
+                          "one of them",
+                          data.label_count));
+      known(data.missing, "data.missing", "missing-value policy");
+      for (std::size_t i = 0; i < data.drop.size(); ++i) {
+        require(!data.drop[i].empty(), fmt::format("data.drop[{}]", i), "must not be empty");
+      }
+    }
     if (data.source != data::DataSource::CSV) {
       // ARFF (MULAN) and LIBSVM files hold one set of labels: one multilabel head.
       require(model.heads.size() == 1 && model.heads[0].kind == TaskKind::MultiLabel, "model.heads",

@@ -1,6 +1,9 @@
 #include "fulcrum/data/arff.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
 
 #include <fmt/ranges.h>
 
@@ -11,12 +14,21 @@ namespace fulcrum::data {
 namespace {
 
 using detail::ArffAttribute;
+using detail::ArffType;
 using detail::fail_at;
+
+constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
 
 std::vector<std::string> attribute_names(const std::vector<ArffAttribute>& attributes) {
   std::vector<std::string> names;
   for (const ArffAttribute& a : attributes) names.push_back(a.name);
   return names;
+}
+
+// "{0,1}" for a short value list, else the first and last few.
+std::string value_list(const ArffAttribute& a) {
+  if (a.values.size() <= 12) return fmt::format("{{{}}}", fmt::join(a.values, ","));
+  return fmt::format("{{{}}}", detail::list_names(a.values));
 }
 
 // The label attributes' indices, in target order, as ArffOptions says.
@@ -27,14 +39,25 @@ std::vector<size_t> label_attributes(const detail::ArffHeader& header, const Arf
   std::vector<size_t> labels;
   if (!options.label_names.empty()) {
     const std::vector<std::string> names = attribute_names(attributes);
+    std::vector<std::string> absent;
     for (const std::string& name : options.label_names) {
       const auto i = detail::find_name(names, name);
-      if (!i)
-        fail_at(file, 0, "unknown label attribute '{}'; the attributes are: {}", name,
-                detail::list_names(names));
+      if (!i) {
+        absent.push_back(name);
+        continue;
+      }
       if (std::find(labels.begin(), labels.end(), *i) != labels.end())
         fail_at(file, 0, "label attribute '{}' is named twice", name);
       labels.push_back(*i);
+    }
+    if (!absent.empty()) {
+      const std::string from = options.label_names_source.empty()
+                                   ? std::string()
+                                   : fmt::format(" (labels named in {})", options.label_names_source);
+      fail_at(file, 0, "{} unknown label attribute{} {}{}; the attributes are: {}", absent.size(),
+              absent.size() == 1 ? "" : "s",
+              fmt::format("'{}'", fmt::join(absent.begin(), absent.end(), "', '")), from,
+              detail::list_names(names));
     }
     return labels;
   }
@@ -59,18 +82,30 @@ std::vector<size_t> label_attributes(const detail::ArffHeader& header, const Arf
   return labels;
 }
 
-// Where each attribute's value goes: a feature column or a label column.
+// Where each attribute's value goes.
 struct Slot {
-  bool label = false;
-  int64_t column = 0;
+  enum Kind { Dropped, Label, Number, OneHot } kind = Number;
+  int64_t column = 0;  ///< the label column, the feature column, or the first one-hot column
 };
+
+// A label must be numeric, or nominal with the values 0 and 1 only.
+void check_label_type(const ArffAttribute& a, const std::filesystem::path& file) {
+  const bool zero_one =
+      a.type == ArffType::Numeric ||
+      (a.type == ArffType::Nominal && a.numeric_values &&
+       std::all_of(a.numbers.begin(), a.numbers.end(), [](float v) { return v == 0 || v == 1; }));
+  if (!zero_one)
+    fail_at(file, a.line, "label attribute '{}': type '{}' is not 0/1 (numeric, or {{0,1}})",
+            a.name, a.type_text);
+}
 
 class ArffRows {
  public:
   ArffRows(const std::vector<ArffAttribute>& attributes, std::vector<Slot> slots,
-           int64_t features, int64_t labels, const std::filesystem::path& file)
+           int64_t features, int64_t labels, MissingPolicy missing,
+           const std::filesystem::path& file)
       : attributes_(attributes), slots_(std::move(slots)), features_(features),
-        labels_(labels), file_(file) {}
+        labels_(labels), policy_(missing), file_(file), has_missing_(attributes.size(), false) {}
 
   void read(std::string_view line, int64_t line_number) {
     line_ = line_number;
@@ -88,26 +123,138 @@ class ArffRows {
     ++rows_;
   }
 
+  /// Replaces every '?' that was read with the policy's value.
+  void impute() {
+    for (size_t a = 0; a < attributes_.size(); ++a) {
+      if (!has_missing_[a]) continue;
+      if (slots_[a].kind == Slot::OneHot) {
+        impute_one_hot(a);
+      } else {
+        impute_number(a);
+      }
+    }
+  }
+
   int64_t rows() const { return rows_; }
   std::vector<float>& feature_values() { return feature_values_; }
   std::vector<float>& label_values() { return label_values_; }
 
  private:
   void store(size_t attribute, std::string_view text, float* features, float* labels) {
-    const ArffAttribute& a = attributes_[attribute];
-    text = detail::unquote(detail::trim(text));
-    if (text == "?")
-      fail_at(file_, line_, "attribute '{}': missing values ('?') are not supported", a.name);
-    if (a.nominal && std::find(a.values.begin(), a.values.end(), text) == a.values.end())
-      fail_at(file_, line_, "attribute '{}': '{}' is not one of its values {{{}}}", a.name, text,
-              fmt::join(a.values, ","));
-    float v = 0.0f;
-    if (!detail::parse_float(text, v))
-      fail_at(file_, line_, "attribute '{}': {}", a.name, detail::number_problem(text));
     const Slot slot = slots_[attribute];
-    if (slot.label && v != 0.0f && v != 1.0f)
-      fail_at(file_, line_, "label attribute '{}': '{}' is not 0 or 1", a.name, text);
-    (slot.label ? labels : features)[slot.column] = v;
+    if (slot.kind == Slot::Dropped) return;
+    const ArffAttribute& a = attributes_[attribute];
+    text = detail::trim(text);
+    if (text == "?") {
+      store_missing(attribute, features);
+      return;
+    }
+    text = detail::unquote(text, buffer_);
+    float v = 0.0f;
+    if (a.type == ArffType::Nominal) {
+      const auto it = a.index.find(text);
+      if (it == a.index.end())
+        fail_at(file_, line_, "attribute '{}': '{}' is not one of its values {}", a.name, text,
+                value_list(a));
+      if (slot.kind == Slot::OneHot) {
+        std::fill_n(features + slot.column, a.values.size(), 0.0f);
+        features[slot.column + static_cast<int64_t>(it->second)] = 1.0f;
+        return;
+      }
+      v = a.numbers[it->second];
+    } else if (!detail::parse_float(text, v)) {
+      fail_at(file_, line_, "attribute '{}': {}", a.name, detail::number_problem(text));
+    }
+    if (slot.kind == Slot::Label) {
+      if (v != 0.0f && v != 1.0f)
+        fail_at(file_, line_, "label attribute '{}': '{}' is not 0 or 1", a.name, text);
+      labels[slot.column] = v;
+    } else {
+      features[slot.column] = v;
+    }
+  }
+
+  void store_missing(size_t attribute, float* features) {
+    const Slot slot = slots_[attribute];
+    const ArffAttribute& a = attributes_[attribute];
+    if (slot.kind == Slot::Label)
+      fail_at(file_, line_, "label attribute '{}': missing value '?' (a label must be 0 or 1)",
+              a.name);
+    if (policy_ == MissingPolicy::Error)
+      fail_at(file_, line_, "attribute '{}': missing value '?' (missing: error; set it to mean or "
+              "most_frequent to impute)", a.name);
+    const size_t width = slot.kind == Slot::OneHot ? a.values.size() : 1;
+    std::fill_n(features + slot.column, width, kMissing);
+    has_missing_[attribute] = true;
+  }
+
+  // The column of a numeric (or numeric-valued nominal) attribute: its mean
+  // or its most frequent value over the rows that have one.
+  void impute_number(size_t attribute) {
+    const ArffAttribute& a = attributes_[attribute];
+    const size_t column = static_cast<size_t>(slots_[attribute].column);
+    const size_t stride = static_cast<size_t>(features_);
+    std::vector<float> present;
+    for (size_t i = column; i < feature_values_.size(); i += stride)
+      if (!std::isnan(feature_values_[i])) present.push_back(feature_values_[i]);
+    if (present.empty()) fail_no_values(a);
+    float fill = 0.0f;
+    if (policy_ == MissingPolicy::Mean && a.type == ArffType::Numeric) {
+      double sum = 0.0;
+      for (float v : present) sum += v;
+      fill = static_cast<float>(sum / static_cast<double>(present.size()));
+    } else if (a.type == ArffType::Nominal) {
+      std::vector<int64_t> counts(a.values.size(), 0);
+      for (float v : present)
+        ++counts[static_cast<size_t>(
+            std::find(a.numbers.begin(), a.numbers.end(), v) - a.numbers.begin())];
+      fill = a.numbers[static_cast<size_t>(
+          std::max_element(counts.begin(), counts.end()) - counts.begin())];
+    } else {
+      // The smallest of the most frequent numbers (scikit-learn's tie rule).
+      std::sort(present.begin(), present.end());
+      size_t best = 0;
+      size_t best_count = 0;
+      for (size_t i = 0; i < present.size();) {
+        size_t j = i;
+        while (j < present.size() && present[j] == present[i]) ++j;
+        if (j - i > best_count) {
+          best = i;
+          best_count = j - i;
+        }
+        i = j;
+      }
+      fill = present[best];
+    }
+    for (size_t i = column; i < feature_values_.size(); i += stride)
+      if (std::isnan(feature_values_[i])) feature_values_[i] = fill;
+  }
+
+  // A one-hot attribute: the value set in the most rows (the first declared on ties).
+  void impute_one_hot(size_t attribute) {
+    const ArffAttribute& a = attributes_[attribute];
+    const size_t first = static_cast<size_t>(slots_[attribute].column);
+    const size_t width = a.values.size();
+    const size_t stride = static_cast<size_t>(features_);
+    std::vector<int64_t> counts(width, 0);
+    bool any = false;
+    for (size_t row = first; row < feature_values_.size(); row += stride) {
+      if (std::isnan(feature_values_[row])) continue;
+      any = true;
+      for (size_t k = 0; k < width; ++k) counts[k] += feature_values_[row + k] != 0.0f ? 1 : 0;
+    }
+    if (!any) fail_no_values(a);
+    const size_t mode =
+        static_cast<size_t>(std::max_element(counts.begin(), counts.end()) - counts.begin());
+    for (size_t row = first; row < feature_values_.size(); row += stride) {
+      if (!std::isnan(feature_values_[row])) continue;
+      for (size_t k = 0; k < width; ++k) feature_values_[row + k] = k == mode ? 1.0f : 0.0f;
+    }
+  }
+
+  [[noreturn]] void fail_no_values(const ArffAttribute& a) const {
+    fail_at(file_, a.line, "attribute '{}': every value is missing ('?'), so there is nothing to "
+            "impute it from (drop it)", a.name);
   }
 
   void read_dense(std::string_view line, float* features, float* labels) {
@@ -129,8 +276,7 @@ class ArffRows {
     const size_t close = line.rfind('}');
     if (close == std::string_view::npos || !detail::trim(line.substr(close + 1)).empty())
       fail_at(file_, line_, "a sparse row must be '{{index value, ...}}' and end with '}}'");
-    for (size_t a = 0; a < attributes_.size(); ++a)
-      (slots_[a].label ? labels : features)[slots_[a].column] = attributes_[a].sparse_default;
+    set_sparse_defaults(features, labels);
     const std::string_view body = line.substr(1, close - 1);
     if (detail::trim(body).empty()) return;
     size_t begin = 0;
@@ -148,13 +294,42 @@ class ArffRows {
     }
   }
 
-  // The end of the comma-separated field starting at `begin` (quotes respected).
+  // What a sparse row means by leaving an attribute out: 0, which for a
+  // nominal attribute is its first value.
+  void set_sparse_defaults(float* features, float* labels) const {
+    for (size_t a = 0; a < attributes_.size(); ++a) {
+      const Slot slot = slots_[a];
+      const ArffAttribute& attribute = attributes_[a];
+      const float first = attribute.numbers.empty() ? 0.0f : attribute.numbers.front();
+      switch (slot.kind) {
+        case Slot::Dropped:
+          break;
+        case Slot::Label:
+          labels[slot.column] = first;
+          break;
+        case Slot::Number:
+          features[slot.column] = first;
+          break;
+        case Slot::OneHot:
+          std::fill_n(features + slot.column, attribute.values.size(), 0.0f);
+          features[slot.column] = 1.0f;
+          break;
+      }
+    }
+  }
+
+  // The end of the comma-separated field starting at `begin` (quotes and
+  // their backslash escapes respected).
   static size_t field_end(std::string_view line, size_t begin) {
     char quote = 0;
     for (size_t i = begin; i < line.size(); ++i) {
       const char c = line[i];
       if (quote) {
-        if (c == quote) quote = 0;
+        if (c == '\\') {
+          ++i;
+        } else if (c == quote) {
+          quote = 0;
+        }
       } else if (c == '\'' || c == '"') {
         quote = c;
       } else if (c == ',') {
@@ -168,12 +343,31 @@ class ArffRows {
   std::vector<Slot> slots_;
   int64_t features_;
   int64_t labels_;
+  MissingPolicy policy_;
   const std::filesystem::path& file_;
+  std::vector<bool> has_missing_;
+  std::string buffer_;  ///< decoded quoted values
   int64_t line_ = 0;
   int64_t rows_ = 0;
   std::vector<float> feature_values_;
   std::vector<float> label_values_;
 };
+
+// Marks the dropped attributes; every name must be an attribute, and no label.
+void mark_dropped(const std::vector<ArffAttribute>& attributes, const std::vector<size_t>& labels,
+                  const std::vector<std::string>& drop, std::vector<Slot>& slots,
+                  const std::filesystem::path& file) {
+  const std::vector<std::string> names = attribute_names(attributes);
+  for (const std::string& name : drop) {
+    const auto i = detail::find_name(names, name);
+    if (!i)
+      fail_at(file, 0, "drop: no attribute '{}'{}; the attributes are: {}", name,
+              did_you_mean(name, names), detail::list_names(names));
+    if (std::find(labels.begin(), labels.end(), *i) != labels.end())
+      fail_at(file, attributes[*i].line, "drop: '{}' is a label attribute", name);
+    slots[*i].kind = Slot::Dropped;
+  }
+}
 
 }  // namespace
 
@@ -181,24 +375,40 @@ Dataset read_arff(const std::filesystem::path& file, const ArffOptions& options)
   const std::string text = detail::read_text_file(file);
   detail::LineReader lines(text);
   const detail::ArffHeader header = detail::read_arff_header(lines, file);
+  const auto& attributes = header.attributes;
   const std::vector<size_t> labels = label_attributes(header, options, file);
 
   Dataset dataset;
   Target target{options.target_name, TaskKind::MultiLabel, {}, {}};
-  std::vector<Slot> slots(header.attributes.size());
+  std::vector<Slot> slots(attributes.size());
   for (size_t i = 0; i < labels.size(); ++i) {
-    slots[labels[i]] = {true, static_cast<int64_t>(i)};
-    target.classes.push_back(header.attributes[labels[i]].name);
+    check_label_type(attributes[labels[i]], file);
+    slots[labels[i]] = {Slot::Label, static_cast<int64_t>(i)};
+    target.classes.push_back(attributes[labels[i]].name);
   }
-  for (size_t a = 0; a < header.attributes.size(); ++a) {
-    if (slots[a].label) continue;
-    slots[a].column = static_cast<int64_t>(dataset.feature_names.size());
-    dataset.feature_names.push_back(header.attributes[a].name);
+  mark_dropped(attributes, labels, options.drop, slots, file);
+  for (size_t a = 0; a < attributes.size(); ++a) {
+    Slot& slot = slots[a];
+    if (slot.kind == Slot::Label || slot.kind == Slot::Dropped) continue;
+    const ArffAttribute& attribute = attributes[a];
+    if (attribute.type == ArffType::String || attribute.type == ArffType::Date)
+      fail_at(file, attribute.line, "attribute '{}': type '{}' is not supported; drop it "
+              "(data.drop, ArffOptions::drop) to read the rest", attribute.name,
+              attribute.type_text);
+    slot.column = static_cast<int64_t>(dataset.feature_names.size());
+    if (attribute.type == ArffType::Nominal && !attribute.numeric_values) {
+      slot.kind = Slot::OneHot;
+      for (const std::string& value : attribute.values)
+        dataset.feature_names.push_back(attribute.name + "=" + value);
+    } else {
+      dataset.feature_names.push_back(attribute.name);
+    }
   }
   const int64_t features = static_cast<int64_t>(dataset.feature_names.size());
   const int64_t label_count = static_cast<int64_t>(labels.size());
+  if (features == 0) fail_at(file, 0, "no feature attributes are left (all labels or dropped)");
 
-  ArffRows rows(header.attributes, std::move(slots), features, label_count, file);
+  ArffRows rows(attributes, std::move(slots), features, label_count, options.missing, file);
   std::string_view raw;
   while (lines.next(raw)) {
     const std::string_view line = detail::trim(raw);
@@ -206,6 +416,7 @@ Dataset read_arff(const std::filesystem::path& file, const ArffOptions& options)
     rows.read(line, lines.line_number());
   }
   if (rows.rows() == 0) fail_at(file, 0, "no data rows after @data");
+  rows.impute();
   dataset.features = Tensor::from({rows.rows(), features}, rows.feature_values());
   target.values = Tensor::from({rows.rows(), label_count}, rows.label_values());
   dataset.targets.push_back(std::move(target));

@@ -20,65 +20,129 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-// Splits "name type" where the name may be quoted and hold spaces.
-std::pair<std::string_view, std::string_view> name_and_rest(std::string_view text) {
+bool is_quote(char c) { return c == '\'' || c == '"'; }
+
+// Splits "name type" where the name may be quoted (with escapes and spaces);
+// a bare name ends at a space, a tab or the '{' of a nominal type.
+std::pair<std::string, std::string_view> name_and_rest(std::string_view text, int64_t line,
+                                                       const std::filesystem::path& file) {
   text = trim(text);
   size_t end = 0;
-  if (!text.empty() && (text[0] == '\'' || text[0] == '"')) {
-    end = text.find(text[0], 1);
-    end = end == std::string_view::npos ? text.size() : end + 1;
+  if (!text.empty() && is_quote(text[0])) {
+    end = quoted_end(text);
+    if (end == std::string_view::npos)
+      fail_at(file, line, "unterminated quote in attribute name {}", text);
   } else {
-    end = std::min(text.find_first_of(" \t"), text.size());
+    end = std::min(text.find_first_of(" \t{"), text.size());
   }
-  return {unquote(text.substr(0, end)), trim(text.substr(end))};
+  std::string buffer;
+  return {std::string(unquote(text.substr(0, end), buffer)), trim(text.substr(end))};
+}
+
+// The values of "{a, 'b c', \"d,e\"}", unquoted, split at the commas outside quotes.
+std::vector<std::string> nominal_values(std::string_view list, const std::string& name,
+                                        int64_t line, const std::filesystem::path& file) {
+  std::vector<std::string> values;
+  std::string buffer;
+  size_t begin = 0;
+  for (size_t i = 0; i <= list.size(); ++i) {
+    if (i < list.size() && is_quote(list[i])) {
+      const size_t close = quoted_end(list.substr(i));
+      if (close == std::string_view::npos)
+        fail_at(file, line, "attribute '{}': unterminated quote in its nominal values", name);
+      i += close - 1;
+      continue;
+    }
+    if (i < list.size() && list[i] != ',') continue;
+    const std::string_view token = trim(list.substr(begin, i - begin));
+    if (token.empty())
+      fail_at(file, line, "attribute '{}': an empty nominal value in {{{}}}", name, list);
+    values.emplace_back(unquote(token, buffer));
+    begin = i + 1;
+  }
+  return values;
 }
 
 ArffAttribute parse_attribute(std::string_view text, int64_t line,
                               const std::filesystem::path& file) {
-  const auto [name, type] = name_and_rest(text);
+  auto [name, type] = name_and_rest(text, line, file);
   if (name.empty() || type.empty())
     fail_at(file, line, "expected '@attribute <name> <type>'");
   ArffAttribute attribute;
-  attribute.name = std::string(name);
+  attribute.name = std::move(name);
   attribute.line = line;
+  attribute.type_text = std::string(type);
   const std::string kind = lower(type);
   if (kind == "numeric" || kind == "real" || kind == "integer") return attribute;
-  if (type.front() != '{' || type.back() != '}')
-    fail_at(file, line, "attribute '{}': type '{}' is not supported (numeric, real, integer or "
-            "{{...}} with numeric values)", name, type);
-  attribute.nominal = true;
-  const std::string_view list = type.substr(1, type.size() - 2);
-  for (size_t begin = 0; begin <= list.size();) {
-    size_t end = std::min(list.find(',', begin), list.size());
-    const std::string_view value = unquote(trim(list.substr(begin, end - begin)));
-    float number = 0.0f;
-    if (!parse_float(value, number))
-      fail_at(file, line, "attribute '{}': nominal value '{}' is not a number; only numeric "
-              "nominal values such as {{0,1}} are supported", name, value);
-    if (attribute.values.empty()) attribute.sparse_default = number;
-    attribute.values.emplace_back(value);
-    begin = end + 1;
+  if (kind == "string") {
+    attribute.type = ArffType::String;
+    return attribute;
   }
+  if (kind == "date" || starts_with_keyword(kind, "date")) {
+    attribute.type = ArffType::Date;
+    return attribute;
+  }
+  if (type.front() != '{' || type.back() != '}')
+    fail_at(file, line, "attribute '{}': type '{}' is not supported (numeric, real, integer, "
+            "{{...}}, or string and date when dropped)", attribute.name, type);
+  attribute.type = ArffType::Nominal;
+  attribute.values = nominal_values(type.substr(1, type.size() - 2), attribute.name, line, file);
+  attribute.numeric_values = true;
+  for (size_t i = 0; i < attribute.values.size(); ++i) {
+    const std::string& value = attribute.values[i];
+    if (!attribute.index.emplace(value, i).second)
+      fail_at(file, line, "attribute '{}': nominal value '{}' is declared twice", attribute.name,
+              value);
+    float number = 0.0f;
+    attribute.numeric_values = attribute.numeric_values && parse_float(value, number);
+    attribute.numbers.push_back(number);
+  }
+  if (!attribute.numeric_values) attribute.numbers.clear();
   return attribute;
 }
 
 }  // namespace
 
-std::string_view unquote(std::string_view text) {
-  if (text.size() >= 2 && (text.front() == '\'' || text.front() == '"') &&
-      text.back() == text.front())
-    return text.substr(1, text.size() - 2);
-  return text;
+size_t quoted_end(std::string_view text) {
+  const char quote = text[0];
+  for (size_t i = 1; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      ++i;
+    } else if (text[i] == quote) {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+std::string_view unquote(std::string_view text, std::string& buffer) {
+  text = trim(text);
+  if (text.size() < 2 || !is_quote(text.front()) || text.back() != text.front()) return text;
+  const std::string_view inner = text.substr(1, text.size() - 2);
+  if (inner.find('\\') == std::string_view::npos) return inner;
+  buffer.clear();
+  for (size_t i = 0; i < inner.size(); ++i) {
+    char c = inner[i];
+    if (c == '\\' && i + 1 < inner.size()) {
+      c = inner[++i];
+      if (c == 'n') c = '\n';
+      if (c == 't') c = '\t';
+      if (c == 'r') c = '\r';
+    }
+    buffer.push_back(c);
+  }
+  return buffer;
 }
 
 ArffHeader read_arff_header(LineReader& lines, const std::filesystem::path& file) {
   ArffHeader header;
   std::string_view raw;
+  std::string buffer;
   while (lines.next(raw)) {
     const std::string_view line = trim(raw);
     if (line.empty() || line[0] == '%') continue;
     if (starts_with_keyword(line, "@relation")) {
-      header.relation = std::string(unquote(trim(line.substr(9))));
+      header.relation = std::string(unquote(line.substr(9), buffer));
     } else if (starts_with_keyword(line, "@attribute")) {
       header.attributes.push_back(parse_attribute(line.substr(10), lines.line_number(), file));
     } else if (starts_with_keyword(line, "@data")) {

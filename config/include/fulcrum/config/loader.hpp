@@ -67,7 +67,7 @@ void validate_config(const RunConfig& config);
 ModelConfig parse_model_config(const std::string& yaml_text, const std::string& source_name);
 
 /// Throws ConfigError naming the key and the path when a data file the config
-/// reads (data.train, data.test) does not exist or is not a regular file.
+/// reads (data.train, data.test, data.labels_xml) does not exist or is not a regular file.
 void check_files_exist(const RunConfig& config);
 
 /// The config as YAML that parse_config reads back into an equal RunConfig

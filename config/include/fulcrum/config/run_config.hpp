@@ -17,6 +17,7 @@
 
 #include "fulcrum/core/names.hpp"
 #include "fulcrum/core/task_kind.hpp"
+#include "fulcrum/data/arff.hpp"
 #include "fulcrum/data/sampling.hpp"
 #include "fulcrum/data/source.hpp"
 #include "fulcrum/layers/activation.hpp"
@@ -72,6 +73,12 @@ struct DataConfig {
   std::vector<std::string> features;  ///< csv feature columns; empty: all others
   std::map<std::string, TargetColumnsConfig> targets;  ///< by head name
   int64_t label_count = 0;  ///< arff (MULAN -C) / libsvm label count; 0: infer
+  /// arff: a MULAN XML file naming the label attributes (wherever they stand
+  /// in the file); a path like `train`. Not together with label_count.
+  std::string labels_xml;
+  std::vector<std::string> drop;  ///< arff: attributes left out (any type, e.g. string, date)
+  /// arff: what a '?' in a feature becomes (imputed from the file it is in).
+  data::MissingPolicy missing = data::MissingPolicy::Error;
   double validation_fraction = 0.2;
   double test_fraction = 0.2;  ///< only when `test` is not given
   bool standardize = true;     ///< fit mean/std on the training split only

@@ -1,34 +1,82 @@
 #pragma once
-// Reading a multi-label Dataset from a MULAN / MEKA ARFF file.
+// Reading a multi-label Dataset from an ARFF file (MULAN, MEKA or Weka), and
+// the label names of a MULAN XML file.
 
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "fulcrum/core/names.hpp"
 #include "fulcrum/data/dataset.hpp"
 
 namespace fulcrum::data {
 
-/// Represents: which ARFF attributes are the labels.
-/// label_count > 0: the last label_count attributes (the MULAN convention).
-/// label_names: the attributes with these names, in this order.
-/// Neither: the MEKA option "-C N" in the @relation name says it: N > 0 means
+/// What a '?' (missing value) in a feature attribute becomes. A '?' in a label
+/// attribute is an error under every policy: labels are 0 or 1.
+///   Error: a DataError naming file, line and attribute.
+///   Mean: a numeric attribute gets the mean of its non-missing values in the
+///     same file; a nominal attribute (a category has no mean) its most
+///     frequent value.
+///   MostFrequent: the most frequent non-missing value in the same file (ties:
+///     the smallest number, or the nominal value declared first).
+/// The statistic is the file's own: a test file is imputed from the test file.
+enum class MissingPolicy { Error, Mean, MostFrequent };
+
+inline std::span<const Named<MissingPolicy>> name_table(MissingPolicy) {
+  static constexpr Named<MissingPolicy> kTable[] = {{MissingPolicy::Error, "error"},
+                                                    {MissingPolicy::Mean, "mean"},
+                                                    {MissingPolicy::MostFrequent, "most_frequent"}};
+  return kTable;
+}
+
+/// Represents: which ARFF attributes are the labels, which are left out, and
+/// what a missing value becomes.
+/// label_names: the attributes with these names, wherever they stand, in this
+///   order (e.g. from read_mulan_label_names).
+/// Else label_count > 0: the last label_count attributes (the MULAN convention).
+/// Else the MEKA option "-C N" in the @relation name says it: N > 0 means
 ///   the first N attributes, N < 0 the last |N|.
+/// Positions count every declared attribute, dropped ones included.
+/// drop: attributes read past and left out of the Dataset (any type; the way
+///   to read a file with string or date attributes). A label cannot be dropped.
 /// Every other attribute is a feature. The labels form one multi-label target
 /// called target_name.
 struct ArffOptions {
   int64_t label_count = 0;
   std::vector<std::string> label_names;
+  /// Where label_names come from (e.g. the XML file), named in errors; may be empty.
+  std::string label_names_source;
   std::string target_name = "labels";
+  std::vector<std::string> drop;
+  MissingPolicy missing = MissingPolicy::Error;
 };
 
-/// Reads `file`: '%' comments, @relation, @attribute (numeric, real, integer, or
-/// nominal {...} with numeric values, e.g. {0,1}), @data with dense rows
-/// ("0.5,1,0") or sparse rows ("{3 1.5, 7 1}": 0-based index and value,
-/// omitted attributes 0, or a nominal attribute's first value).
-/// Requires: label values 0 or 1; feature values finite numbers; no '?'.
-/// Throws DataError "file:line: problem" (naming the attribute where there is one).
+/// Reads `file` as the ARFF format defines it:
+/// - '%' comment lines; keywords in any case (@relation, @ATTRIBUTE, @Data,
+///   numeric/REAL/integer, string, date);
+/// - names and values bare or quoted ('...' or "..."), with backslash escapes
+///   inside quotes ('Swainson\'s Thrush');
+/// - attribute types numeric, real, integer; nominal {v1, v2, ...} with any
+///   values; string and date only when dropped;
+/// - @data rows dense ("0.5,red,1") or sparse ("{3 1.5, 7 1}": 0-based index
+///   and value; an omitted attribute is 0, or a nominal attribute's first
+///   value), mixed freely in one file; '?' for a missing value.
+/// Features: a numeric attribute, or a nominal one whose values are all
+///   numbers (MULAN's {0,1}), is one column holding the number; any other
+///   nominal attribute is one-hot encoded into one column per value, named
+///   "attr=value", in declaration order.
+/// Requires: label values 0 or 1; feature values finite numbers.
+/// Throws DataError "file:line: problem" naming the attribute where there is one.
 Dataset read_arff(const std::filesystem::path& file, const ArffOptions& options = {});
+
+/// The label attribute names of a MULAN XML label file,
+/// `<labels xmlns="..."><label name="a"></label><label name="b"/>...</labels>`,
+/// in document order; nested <label> hierarchies give every name, parents
+/// before their children. Attribute values decode &amp; &lt; &gt; &quot; &apos;.
+/// Throws DataError "file:line: problem" for anything else (a malformed or
+/// empty file, an unknown element or entity, a repeated name).
+std::vector<std::string> read_mulan_label_names(const std::filesystem::path& xml_file);
 
 }  // namespace fulcrum::data
