@@ -29,19 +29,36 @@ void print(const std::string& text) {
 int run_train(const TrainOptions& options) {
   config::RunConfig config = config::load_config(options.config, options.overrides);
   if (!options.output_dir.empty()) config.output_dir = options.output_dir;
+  if (options.resume && options.overwrite) {
+    throw config::ConfigError("--resume and --overwrite exclude each other: continue the run in "
+                              "the output directory, or replace it",
+                              options.config, 0, 0, "output_dir");
+  }
   const train::RunPaths paths{config.output_dir};
-  if (options.resume && !std::filesystem::exists(paths.last_checkpoint())) {
-    throw config::ConfigError(
-        fmt::format("--resume: no checkpoint to resume from at {} (train without --resume first)",
-                    paths.last_checkpoint().string()),
-        options.config, 0, 0, "output_dir");
+  bool resume = options.resume;
+  if (resume && !std::filesystem::exists(paths.last_checkpoint())) {
+    if (!train::holds_run(paths)) {
+      throw config::ConfigError(
+          fmt::format("--resume: no checkpoint to resume from at {} (train without --resume first)",
+                      paths.last_checkpoint().string()),
+          options.config, 0, 0, "output_dir");
+    }
+    // A run stopped before its first checkpoint was complete: start it again.
+    spdlog::warn("--resume: the run in {} has no complete checkpoint yet; starting it from the "
+                 "first epoch",
+                 paths.dir.string());
+    resume = false;
   }
   const bool show_progress = !options.quiet && config.training.progress && stderr_is_terminal();
 
   train::Trainer trainer(config);
+  // Never replace a run by accident: only --overwrite does (and a --resume
+  // of a run that has no checkpoint yet, above).
+  trainer.set_existing_run(options.overwrite || options.resume ? train::ExistingRun::Replace
+                                                               : train::ExistingRun::Refuse);
   ProgressBar bar(show_progress);
-  // Ctrl-C: the trainer stops after the current epoch (its checkpoint is
-  // written, so `--resume` continues).
+  // Ctrl-C, SIGTERM, SIGHUP: the trainer stops after the current epoch (its
+  // checkpoint is written, so `--resume` continues).
   std::atomic<bool> interrupted{false};
   trainer.set_callbacks({[&bar](const train::BatchProgress& p) { bar.update(p); },
                          [&](const train::EpochSummary&) {
@@ -49,7 +66,7 @@ int run_train(const TrainOptions& options) {
                          }});
   const InterruptScope interrupt(interrupted);
   const train::TrainResult result =
-      options.resume ? trainer.fit(paths.last_checkpoint()) : trainer.fit();
+      resume ? trainer.fit(paths.last_checkpoint()) : trainer.fit();
   bar.clear();
 
   if (result.interrupted) {

@@ -16,6 +16,7 @@ struct TrainOptions {
   std::vector<std::string> overrides;  ///< --set key.path=value
   std::string output_dir;              ///< empty: the config's output_dir
   bool resume = false;                 ///< continue from <output_dir>/last.safetensors
+  bool overwrite = false;              ///< replace a run already in the output directory
   bool quiet = false;
 };
 

@@ -10,7 +10,8 @@ std::atomic<std::atomic<bool>*> g_requested{nullptr};
 
 extern "C" void on_interrupt(int) {
   if (std::atomic<bool>* requested = g_requested.load()) requested->store(true);
-  std::signal(SIGINT, SIG_DFL);
+  // A second signal of any of them ends the process at once.
+  for (const int signal : kStopSignals) std::signal(signal, SIG_DFL);
 }
 
 }  // namespace
@@ -18,11 +19,13 @@ extern "C" void on_interrupt(int) {
 InterruptScope::InterruptScope(std::atomic<bool>& requested) {
   requested.store(false);
   g_requested.store(&requested);
-  previous_ = std::signal(SIGINT, on_interrupt);
+  for (size_t i = 0; i < kStopSignals.size(); ++i) {
+    previous_[i] = std::signal(kStopSignals[i], on_interrupt);
+  }
 }
 
 InterruptScope::~InterruptScope() {
-  std::signal(SIGINT, previous_);
+  for (size_t i = 0; i < kStopSignals.size(); ++i) std::signal(kStopSignals[i], previous_[i]);
   g_requested.store(nullptr);
 }
 

@@ -106,6 +106,9 @@ int main(int argc, char** argv) {
                         "Write the run here instead of the config's output_dir");
   train_cmd->add_flag("--resume", train.resume,
                       "Continue the run in the output directory from last.safetensors");
+  train_cmd->add_flag("--overwrite", train.overwrite,
+                      "Replace the run already in the output directory (without it, train "
+                      "refuses such a directory)");
   train_cmd->add_flag("-q,--quiet", train.quiet, "Only warnings and results; no progress bar");
 
   EvalOptions eval;

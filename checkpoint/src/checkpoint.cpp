@@ -1,13 +1,20 @@
 // save_checkpoint / load_checkpoint: a model file PyTorch can load and a
-// sibling optimizer file, tied together by a save token.
+// sibling optimizer file, tied together by a save token; committed by the
+// model file's rename (the design is described in checkpoint.hpp).
 
 #include "fulcrum/checkpoint/checkpoint.hpp"
 
 #include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string_view>
+#include <system_error>
+
+#include "safetensors_write.hpp"
 
 namespace fulcrum::checkpoint {
 namespace {
@@ -31,10 +38,82 @@ std::string value_or(const Metadata& metadata, const char* key, std::string_view
   return it == metadata.end() ? std::string(fallback) : it->second;
 }
 
+/// The test hook described in checkpoint.hpp: a signal to this process at the
+/// n-th arrival at the step FULCRUM_TEST_ABORT_SAVE names. SIGKILL by default,
+/// not an exception or exit(), so that nothing (no destructor removing a
+/// temporary file) runs after it, exactly as after `kill -9` or a power cut.
+/// The variable is read at each step (a forked test child sets it after its
+/// parent saved).
+void test_abort_point(std::string_view step) {
+  const char* value = std::getenv("FULCRUM_TEST_ABORT_SAVE");
+  if (value == nullptr) return;
+  std::string_view text(value);
+  int signal = SIGKILL;
+  if (const size_t colon = text.find(':'); colon != std::string_view::npos) {
+    const std::string_view name = text.substr(colon + 1);
+    text = text.substr(0, colon);
+    if (name == "SIGTERM") signal = SIGTERM;
+    if (name == "SIGHUP") signal = SIGHUP;
+    if (name == "SIGINT") signal = SIGINT;
+    if (name == "SIGSTOP") signal = SIGSTOP;
+  }
+  long count = 1;
+  if (const size_t at = text.find('@'); at != std::string_view::npos) {
+    count = std::strtol(std::string(text.substr(at + 1)).c_str(), nullptr, 10);
+    text = text.substr(0, at);
+  }
+  static long seen = 0;
+  if (step == text && ++seen == count) ::kill(::getpid(), signal);
+}
+
+/// The optimizer file a model file's metadata names, if any ("" otherwise).
+std::string named_optimizer_file(const Metadata& metadata) {
+  return value_or(metadata, keys::kOptimizerFile, "");
+}
+
+/// Removes the entries of `dir` that `stale` selects; returns their names.
+template <typename Stale>
+std::vector<std::string> remove_entries(const fs::path& dir, Stale stale) {
+  std::vector<std::string> removed;
+  std::error_code error;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    // fs::remove removes a symlink itself, never what it points to.
+    if (stale(name) && fs::remove(entry.path(), error)) removed.push_back(name);
+  }
+  return removed;
+}
+
+/// Removes the optimizer files of `model_file` other than `keep` (a file
+/// name; "" keeps none) and the temporary files of the model and optimizer files.
+std::vector<std::string> remove_stale_files(const fs::path& model_file, const std::string& keep) {
+  const fs::path dir = model_file.has_parent_path() ? model_file.parent_path() : fs::path(".");
+  const std::string model_temp = model_file.filename().string() + kTempInfix;
+  const std::string optimizer_prefix = model_file.stem().string() + ".optim.";
+  return remove_entries(dir, [&](const std::string& name) {
+    if (name.starts_with(model_temp)) return true;
+    return name.starts_with(optimizer_prefix) && name != keep;
+  });
+}
+
 }  // namespace
 
-fs::path optimizer_file_for(const fs::path& model_file) {
-  return model_file.parent_path() / (model_file.stem().string() + ".optim.safetensors");
+fs::path optimizer_file_for(const fs::path& model_file, const std::string& token) {
+  return model_file.parent_path() /
+         (model_file.stem().string() + ".optim." + token + ".safetensors");
+}
+
+std::vector<std::string> discard_unfinished_saves(const fs::path& model_file) {
+  std::string keep;
+  std::error_code error;
+  if (fs::exists(model_file, error)) {
+    try {
+      keep = named_optimizer_file(load_safetensors(model_file).metadata);
+    } catch (const Error&) {
+      return {};  // unreadable: nothing can tell which files are stale
+    }
+  }
+  return remove_stale_files(model_file, keep);
 }
 
 void save_checkpoint(const fs::path& model_file, const nn::Module& model,
@@ -58,9 +137,10 @@ void save_checkpoint(const fs::path& model_file, const nn::Module& model,
         fmt::format("save_checkpoint: a metadata key or value is not valid UTF-8 ({})", e.what()));
   }
 
+  fs::path optimizer_file;
   if (optimizer != nullptr) {
-    const fs::path optimizer_file = optimizer_file_for(model_file);
     const std::string token = random_token();
+    optimizer_file = optimizer_file_for(model_file, token);
     const std::string step = std::to_string(optimizer->step_count());
     const Metadata optimizer_metadata = {
         {keys::kVersion, kCheckpointVersion},
@@ -69,9 +149,11 @@ void save_checkpoint(const fs::path& model_file, const nn::Module& model,
         {keys::kSaveToken, token},
         {keys::kStep, step},
     };
-    // Written first: until the model file is replaced too, the old model file
-    // names a token this file no longer has, which load_checkpoint reports.
-    save_safetensors(optimizer_file, optimizer->state(), optimizer_metadata);
+    // A new name: the previous checkpoint's optimizer file stays as it is
+    // until the model file below commits the new pair.
+    save_safetensors(optimizer_file, optimizer->state(), optimizer_metadata,
+                     [] { test_abort_point("optimizer-written"); });
+    test_abort_point("optimizer-renamed");
     model_metadata[keys::kOptimizerFile] = optimizer_file.filename().string();
     model_metadata[keys::kOptimizer] = optimizer->name();
     model_metadata[keys::kSaveToken] = token;
@@ -81,7 +163,17 @@ void save_checkpoint(const fs::path& model_file, const nn::Module& model,
   // state_dict() is a sorted map: the order safetensors.torch.save_file uses too.
   const nn::Module::StateDict state = model.state_dict();
   const std::vector<std::pair<std::string, Tensor>> tensors(state.begin(), state.end());
-  save_safetensors(model_file, tensors, model_metadata);
+  try {
+    save_safetensors(model_file, tensors, model_metadata,
+                     [] { test_abort_point("model-written"); });
+  } catch (...) {
+    // Not committed: the new optimizer file belongs to no checkpoint.
+    std::error_code ignored;
+    if (!optimizer_file.empty()) fs::remove(optimizer_file, ignored);
+    throw;
+  }
+  test_abort_point("model-renamed");
+  remove_stale_files(model_file, optimizer_file.filename().string());
 }
 
 Checkpoint load_checkpoint(const fs::path& model_file, bool with_optimizer) {

@@ -1,5 +1,11 @@
 // save_safetensors: header and buffer in the reference layout, written through
 // a temporary file so that the target is replaced atomically.
+//
+// The temporary file gets an unpredictable name and is created with
+// O_EXCL | O_NOFOLLOW: whoever can write to the directory cannot make the save
+// write through a symlink or into a file planted in advance at that name. The
+// final rename() replaces the directory entry itself, so a symlink at the
+// target is replaced, never followed.
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,12 +16,15 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <span>
 #include <string_view>
 
 #include "fulcrum/checkpoint/safetensors.hpp"
+#include "safetensors_write.hpp"
 
 namespace fulcrum::checkpoint {
 namespace {
@@ -75,13 +84,28 @@ void check_entries(const std::vector<std::pair<std::string, Tensor>>& tensors) {
   }
 }
 
-/// The temporary file of one save. Until commit() succeeds the destructor
+/// 64 random bits as hex, from std::random_device (not a fulcrum Generator,
+/// so that saving does not change a training run).
+std::string random_suffix() {
+  std::random_device device;
+  const uint64_t high = device();
+  const uint64_t low = device();
+  return fmt::format("{:016x}", (high << 32) ^ low);
+}
+
+/// The temporary file of one save, "<target>.tmp.<16 random hex digits>",
+/// created exclusively (a name that exists, file or symlink, is never
+/// opened: another name is drawn). Until commit() succeeds the destructor
 /// closes and deletes it, so no failure leaves a stray file behind.
 class TempFile {
  public:
-  TempFile(fs::path target)
-      : target_(std::move(target)), temp_(target_.string() + ".tmp." + std::to_string(::getpid())) {
-    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);  // umask applies
+  explicit TempFile(fs::path target) : target_(std::move(target)) {
+    for (int attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
+      temp_ = target_.string() + kTempInfix + random_suffix();
+      // 0666: the umask applies, as for any file the user creates.
+      fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+      if (fd_ < 0 && errno != EEXIST) break;
+    }
     if (fd_ < 0) fail("cannot create the temporary file", errno);
   }
   ~TempFile() {
@@ -117,12 +141,14 @@ class TempFile {
     }
   }
 
-  /// Makes the bytes durable, then puts them in place of the target.
-  void commit() {
+  /// Makes the bytes durable, calls `before_rename` (the checkpoint's test
+  /// hook), then puts them in place of the target.
+  void commit(const std::function<void()>& before_rename) {
     if (::fsync(fd_) != 0) fail("cannot fsync the temporary file", errno);
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) fail("cannot close the temporary file", errno);
+    if (before_rename) before_rename();
     if (::rename(temp_.c_str(), target_.c_str()) != 0) {
       fail("cannot rename over it the temporary file", errno);
     }
@@ -158,9 +184,21 @@ class TempFile {
 
 }  // namespace
 
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
+  TempFile file(path);
+  file.write(bytes.data(), bytes.size());
+  file.commit(nullptr);
+}
+
 void save_safetensors(const std::filesystem::path& path,
                       const std::vector<std::pair<std::string, Tensor>>& tensors,
                       const Metadata& metadata) {
+  save_safetensors(path, tensors, metadata, nullptr);
+}
+
+void save_safetensors(const std::filesystem::path& path,
+                      const std::vector<std::pair<std::string, Tensor>>& tensors,
+                      const Metadata& metadata, const std::function<void()>& before_rename) {
   check_entries(tensors);
   const std::string header = header_json(tensors, metadata);
 
@@ -173,7 +211,7 @@ void save_safetensors(const std::filesystem::path& path,
   file.write(size_bytes.data(), size_bytes.size());
   file.write(header.data(), header.size());
   for (const auto& [name, tensor] : tensors) file.write_floats(tensor.values());
-  file.commit();
+  file.commit(before_rename);
 }
 
 }  // namespace fulcrum::checkpoint

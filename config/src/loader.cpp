@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -56,7 +57,19 @@ RunConfig parse_config(const std::string& yaml_text, const std::string& source_n
   if (!sources.given("name") && (extension == ".yaml" || extension == ".yml")) {
     config.name = source_path.stem().string();
   }
-  if (!sources.given("output_dir")) config.output_dir = "runs/" + config.name;
+  if (!sources.given("output_dir")) {
+    config.output_dir = "runs/" + config.name;
+  } else {
+    // An absolute output_dir says where it goes; a relative one must not
+    // climb out of the working directory through "..".
+    const std::filesystem::path dir(config.output_dir);
+    const std::filesystem::path normal = dir.lexically_normal();
+    if (dir.is_relative() && !normal.empty() && *normal.begin() == "..") {
+      sources.fail("output_dir", fmt::format("'{}' leaves the working directory through '..'; "
+                                             "give an absolute path to write elsewhere",
+                                             config.output_dir));
+    }
+  }
   detail::validate(config, sources);
   return config;
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <numeric>
 #include <tuple>
 
@@ -25,6 +26,17 @@ std::vector<metrics::HeadName> monitored_heads(const ModelConfig& model) {
   return heads;
 }
 
+// Whether a relative path stays below the directory it is relative to (no
+// absolute path, no root name, no ".." component).
+bool stays_inside(const std::string& text) {
+  const std::filesystem::path path(text);
+  if (path.is_absolute() || path.has_root_path()) return false;
+  for (const std::filesystem::path& part : path) {
+    if (part == "..") return false;
+  }
+  return true;
+}
+
 // The checks, each failing through the SourceMap so that the message has the
 // file position of the key (or the --set that gave it).
 class Validator {
@@ -33,6 +45,10 @@ class Validator {
 
   void run(const RunConfig& config) {
     require(!config.name.empty(), "name", "must not be empty");
+    require(stays_inside(config.name), "name",
+            fmt::format("'{}' is not a relative path inside the output root (the run goes to "
+                        "runs/<name>): no absolute path, no '..'",
+                        config.name));
     require(config.threads >= 0, "threads",
             fmt::format("must be >= 0 (0: all cores), got {}", config.threads));
     require(!config.output_dir.empty(), "output_dir", "must not be empty");

@@ -1,8 +1,12 @@
 // `fulcrum train / eval / predict` as a user runs them: exit codes, what is
 // printed, and the files a run leaves behind.
 #include <fmt/format.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include <cstdlib>
 #include <filesystem>
@@ -42,10 +46,11 @@ class Cli : public ::testing::Test {
     fs::create_directories(dir_);
   }
 
-  /// Runs `fulcrum ARGS` in the test's directory, capturing stdout and stderr.
-  CommandResult fulcrum(const std::string& args) const {
-    const std::string command =
-        "cd '" + dir_.string() + "' && '" FULCRUM_BIN "' " + args + " > stdout.txt 2> stderr.txt";
+  /// Runs `fulcrum ARGS` in the test's directory, capturing stdout and stderr;
+  /// `prefix` goes before the binary (VAR=value, or a command that execs it).
+  CommandResult fulcrum(const std::string& args, const std::string& prefix = "") const {
+    const std::string command = "cd '" + dir_.string() + "' && " + prefix + " '" FULCRUM_BIN "' " +
+                                args + " > stdout.txt 2> stderr.txt";
     const int status = std::system(command.c_str());
     CommandResult run;
     run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -62,6 +67,29 @@ class Cli : public ::testing::Test {
 
   void write(const std::string& name, const std::string& text) const {
     std::ofstream(dir_ / name) << text;
+  }
+
+  /// A run small enough for a fraction of a second: 4 epochs, dropout, one thread.
+  void write_tiny_config() const {
+    write("tiny.yaml",
+          "seed: 3\nthreads: 1\n"
+          "data:\n  synthetic:\n    samples: 300\n    features: 6\n    heads:\n"
+          "      labels:\n        kind: multilabel\n        frequencies: [0.5, 0.2, 0.1]\n"
+          "model:\n  backbone:\n    sizes: [8]\n    dropout: 0.1\n"
+          "  heads:\n    labels:\n      kind: multilabel\n"
+          "training:\n  epochs: 4\n  batch_size: 32\n");
+  }
+
+  std::string bytes(const std::string& name) const { return read_file(dir_ / name); }
+
+  /// The file names in `sub` that contain `part`.
+  std::vector<std::string> files_with(const std::string& sub, const std::string& part) const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir_ / sub)) {
+      const std::string name = entry.path().filename().string();
+      if (name.find(part) != std::string::npos) names.push_back(name);
+    }
+    return names;
   }
 
   fs::path dir_;
@@ -266,6 +294,157 @@ TEST_F(Cli, EvalWithoutAConfigUsesTheStoredOneAndReproducesTheTestMetrics) {
     EXPECT_EQ(evaluated["heads"]["labels"][metric], trained["heads"]["labels"][metric]) << metric;
   }
   EXPECT_EQ(evaluated["loss"], trained["loss"]);
+}
+
+TEST_F(Cli, AKillAtAnyStepOfASaveResumesToTheSameModel) {
+  write_tiny_config();
+  // The same output_dir: the checkpoint's metadata holds the config, output_dir included.
+  ASSERT_EQ(fulcrum("train tiny.yaml -q --output-dir k").exit_code, 0);
+  const std::string expected = bytes("k/best.safetensors");
+  ASSERT_FALSE(expected.empty());
+  fs::remove_all(dir_ / "k");
+  // @1 of optimizer-written: the first last checkpoint never completes, so
+  // --resume starts the run again; the others hit the second epoch's saves.
+  for (const char* step :
+       {"optimizer-written@1", "optimizer-written@2", "optimizer-renamed@2", "model-written@2",
+        "model-written@3", "model-renamed@2", "model-renamed@3"}) {
+    SCOPED_TRACE(step);
+    const CommandResult killed = fulcrum("train tiny.yaml -q --output-dir k",
+                                         std::string("FULCRUM_TEST_ABORT_SAVE=") + step);
+    EXPECT_EQ(killed.exit_code, 128 + SIGKILL);  // the shell's code for a child killed by it
+    const CommandResult resumed = fulcrum("train tiny.yaml -q --output-dir k --resume");
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    EXPECT_TRUE(bytes("k/best.safetensors") == expected) << "the final model differs";
+    EXPECT_TRUE(files_with("k", ".tmp.").empty());
+    EXPECT_EQ(files_with("k", "last.optim.").size(), 1u);
+    EXPECT_EQ(fulcrum::train::read_metrics_log(dir_ / "k" / "metrics.jsonl").size(), 4u);
+    fs::remove_all(dir_ / "k");
+  }
+}
+
+TEST_F(Cli, SigtermAndSighupStopAfterTheEpochAndTheRunResumesExactly) {
+  write_tiny_config();
+  ASSERT_EQ(fulcrum("train tiny.yaml -q --output-dir s").exit_code, 0);
+  const std::string expected = bytes("s/best.safetensors");
+  fs::remove_all(dir_ / "s");
+  for (const char* signal : {"SIGTERM", "SIGHUP"}) {
+    SCOPED_TRACE(signal);
+    // The signal arrives during the second epoch's last checkpoint (the only
+    // saves with an optimizer file), through the checkpoint's test hook: no
+    // timing involved.
+    const CommandResult stopped =
+        fulcrum("train tiny.yaml --output-dir s",
+                std::string("FULCRUM_TEST_ABORT_SAVE=optimizer-renamed@2:") + signal);
+    EXPECT_EQ(stopped.exit_code, 130) << stopped.err;
+    EXPECT_CONTAINS(stopped.err, "interrupted after epoch 2 of 4");
+    EXPECT_EQ(fulcrum::train::read_metrics_log(dir_ / "s" / "metrics.jsonl").size(), 2u);
+    const CommandResult resumed = fulcrum("train tiny.yaml -q --output-dir s --resume");
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    EXPECT_TRUE(bytes("s/best.safetensors") == expected) << "the final model differs";
+    fs::remove_all(dir_ / "s");
+  }
+}
+
+TEST_F(Cli, ASecondTrainerIntoTheSameDirectoryFailsNamingTheFirstOnesPid) {
+  write_tiny_config();
+  // The first trainer stops itself (SIGSTOP) in its first save, holding the lock.
+  const pid_t first = ::fork();
+  ASSERT_GE(first, 0);
+  if (first == 0) {
+    ::setenv("FULCRUM_TEST_ABORT_SAVE", "model-renamed@1:SIGSTOP", 1);
+    if (::chdir(dir_.c_str()) != 0) std::_Exit(99);
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execl(FULCRUM_BIN, FULCRUM_BIN, "train", "tiny.yaml", "--output-dir", "shared",
+            static_cast<char*>(nullptr));
+    std::_Exit(98);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(first, &status, WUNTRACED), first);
+  ASSERT_TRUE(WIFSTOPPED(status)) << status;
+
+  const CommandResult second = fulcrum("train tiny.yaml --output-dir shared --overwrite");
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_CONTAINS(second.err, "pid " + std::to_string(first));
+  EXPECT_CONTAINS(second.err, "shared");
+  const CommandResult resume = fulcrum("train tiny.yaml --output-dir shared --resume");
+  EXPECT_EQ(resume.exit_code, 1);
+  EXPECT_CONTAINS(resume.err, "pid " + std::to_string(first));
+
+  // The first one continues and finishes undisturbed.
+  ::kill(first, SIGCONT);
+  ASSERT_EQ(::waitpid(first, &status, 0), first);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_EQ(fulcrum::train::read_metrics_log(dir_ / "shared" / "metrics.jsonl").size(), 4u);
+}
+
+TEST_F(Cli, SymlinksPlantedAtTemporaryNamesAreNotWrittenThrough) {
+  write_tiny_config();
+  write("victim.txt", "keep me\n");
+  fs::create_directories(dir_ / "out");
+  // The names the writer once used (<file>.tmp.<pid>): the pid is that of the
+  // shell, which exec's fulcrum.
+  std::string plant;
+  for (const char* name : {"last.safetensors", "last.optim.safetensors", "best.safetensors",
+                           "metrics.jsonl", "config.yaml"}) {
+    plant += fmt::format("ln -s ../victim.txt out/{}.tmp.$$; ", name);
+  }
+  const CommandResult run =
+      fulcrum("train tiny.yaml -q --output-dir out", "sh -c '" + plant + "exec \"$0\" \"$@\"'");
+  EXPECT_EQ(read_file(dir_ / "victim.txt"), "keep me\n");
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "best.safetensors")) << run.err;
+}
+
+TEST_F(Cli, ATornLastMetricsLineIsDroppedOnResume) {
+  write_tiny_config();
+  ASSERT_EQ(fulcrum("train tiny.yaml -q --output-dir out --set training.epochs=2").exit_code, 0);
+  std::ofstream(dir_ / "out" / "metrics.jsonl", std::ios::app) << R"({"epoch": 3, "lr": 0.0)";
+  const CommandResult resumed = fulcrum("train tiny.yaml --output-dir out --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_CONTAINS(resumed.err, "dropped the last line");
+  const auto log = fulcrum::train::read_metrics_log(dir_ / "out" / "metrics.jsonl");
+  ASSERT_EQ(log.size(), 4u);
+  EXPECT_EQ(log[2]["epoch"], 3);
+}
+
+TEST_F(Cli, TrainRefusesADirectoryWithARunUnlessResumeOrOverwrite) {
+  write_tiny_config();
+  ASSERT_EQ(fulcrum("train tiny.yaml -q --output-dir out").exit_code, 0);
+  const std::string best = bytes("out/best.safetensors");
+  const CommandResult again = fulcrum("train tiny.yaml -q --output-dir out");
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_CONTAINS(again.err, "already holds a run");
+  EXPECT_CONTAINS(again.err, "--resume");
+  EXPECT_CONTAINS(again.err, "--overwrite");
+  EXPECT_TRUE(bytes("out/best.safetensors") == best) << "the refused run touched the old one";
+  EXPECT_EQ(fulcrum("train tiny.yaml -q --output-dir out --resume --overwrite").exit_code, 2);
+
+  fs::remove(dir_ / "out" / "best.safetensors");
+  const CommandResult overwrite = fulcrum("train tiny.yaml -q --output-dir out --overwrite");
+  ASSERT_EQ(overwrite.exit_code, 0) << overwrite.err;
+  EXPECT_TRUE(bytes("out/best.safetensors") == best) << "not the same run again, bit for bit";
+}
+
+TEST_F(Cli, ANameOrOutputDirLeavingTheOutputRootIsAConfigError) {
+  write_tiny_config();
+  const CommandResult name = fulcrum("train tiny.yaml --set name=../../escaped");
+  EXPECT_EQ(name.exit_code, 2);
+  EXPECT_CONTAINS(name.err, "name");
+  EXPECT_CONTAINS(name.err, "'../../escaped'");
+  const CommandResult absolute = fulcrum("train tiny.yaml --set name=/tmp/escaped");
+  EXPECT_EQ(absolute.exit_code, 2);
+  EXPECT_CONTAINS(absolute.err, "name");
+  const CommandResult output_dir = fulcrum("train tiny.yaml --set output_dir=../escaped");
+  EXPECT_EQ(output_dir.exit_code, 2);
+  EXPECT_CONTAINS(output_dir.err, "output_dir");
+  EXPECT_FALSE(fs::exists(dir_.parent_path() / "escaped"));
+  EXPECT_FALSE(fs::exists(dir_ / "runs"));
+  // Given by the user on the command line, an absolute directory stays allowed.
+  const CommandResult explicit_dir =
+      fulcrum("train tiny.yaml -q --set training.epochs=1 --output-dir '" +
+              (dir_ / "abs").string() + "'");
+  EXPECT_EQ(explicit_dir.exit_code, 0) << explicit_dir.err;
 }
 
 }  // namespace

@@ -4,7 +4,10 @@
 #include "fulcrum/checkpoint/checkpoint.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <memory>
 #include <set>
 #include <string>
@@ -97,12 +100,14 @@ TEST_F(CheckpointTest, ModelFileHoldsExactlyTheStateDict) {
   }
   EXPECT_EQ(raw.metadata.at("format"), "pt");
   EXPECT_EQ(raw.metadata.at("labels"), R"(["a","b","c"])");
-  EXPECT_EQ(raw.metadata.at(checkpoint_keys::kOptimizerFile), "best.optim.safetensors");
+  const std::string optimizer_name = raw.metadata.at(checkpoint_keys::kOptimizerFile);
+  EXPECT_EQ(fs::path(optimizer_name),
+            optimizer_file_for("best.safetensors", raw.metadata.at(checkpoint_keys::kSaveToken)));
   EXPECT_EQ(raw.metadata.at(checkpoint_keys::kOptimizer), "AdamW");
   EXPECT_EQ(raw.metadata.at(checkpoint_keys::kStep), "1");
 
   // The optimizer state went to the sibling file, with the same token.
-  const SafetensorsFile optimizer_file = load_safetensors(path("best.optim.safetensors"));
+  const SafetensorsFile optimizer_file = load_safetensors(path(optimizer_name));
   const optim::OptimizerState state = optimizer.state();
   ASSERT_EQ(optimizer_file.tensors.size(), state.size());
   for (size_t i = 0; i < state.size(); ++i) {
@@ -112,7 +117,7 @@ TEST_F(CheckpointTest, ModelFileHoldsExactlyTheStateDict) {
   EXPECT_EQ(optimizer_file.metadata.at(checkpoint_keys::kSaveToken),
             raw.metadata.at(checkpoint_keys::kSaveToken));
   EXPECT_EQ(optimizer_file.metadata.at(checkpoint_keys::kModelFile), "best.safetensors");
-  EXPECT_EQ(listing(), (std::set<std::string>{"best.safetensors", "best.optim.safetensors"}));
+  EXPECT_EQ(listing(), (std::set<std::string>{"best.safetensors", optimizer_name}));
 }
 
 TEST_F(CheckpointTest, OptimizerFileFromAnotherSaveIsRefused) {
@@ -121,14 +126,17 @@ TEST_F(CheckpointTest, OptimizerFileFromAnotherSaveIsRefused) {
   optim::AdamW optimizer(model.parameters());
   train_steps(model, optimizer, 2);
   const fs::path file = path("ckpt.safetensors");
-  const fs::path optimizer_file = optimizer_file_for(file);
+  const auto named = [&] {
+    return path(load_checkpoint(file, false).metadata.at(checkpoint_keys::kOptimizerFile));
+  };
   save_checkpoint(file, model, &optimizer, {});
-  fs::copy_file(optimizer_file, path("old.optim"));
+  fs::copy_file(named(), path("old.optim"));
 
   // A later save at the same step (so only the token tells them apart),
-  // then the older optimizer file put back: as if that save had crashed.
+  // then the older optimizer file's contents put in place of the new one.
   save_checkpoint(file, model, &optimizer, {});
   EXPECT_NO_THROW(load_checkpoint(file, true));
+  const fs::path optimizer_file = named();
   fs::copy_file(path("old.optim"), optimizer_file, fs::copy_options::overwrite_existing);
   EXPECT_THROW_WITH(load_checkpoint(file, true), CheckpointError, "does not belong",
                     optimizer_file.string(), file.string(), "fulcrum.save_token");
@@ -151,7 +159,12 @@ TEST_F(CheckpointTest, OptimizerFileOfAnotherStepIsRefused) {
 
   train_steps(model, optimizer, 1);
   save_checkpoint(file, model, &optimizer, {});
-  // Put back the step-1 model file (with its own token and step) next to the step-2 optimizer.
+  // Put back the step-1 model file (with its own token and step), its
+  // optimizer file name holding the step-2 optimizer state.
+  const auto named = [](const Metadata& metadata) {
+    return metadata.at(checkpoint_keys::kOptimizerFile);
+  };
+  fs::copy_file(path(named(load_safetensors(file).metadata)), path(named(model_file.metadata)));
   save_safetensors(file, model_file.tensors, model_file.metadata);
   EXPECT_THROW_WITH(load_checkpoint(file, true), CheckpointError, "does not belong");
 }
@@ -202,11 +215,71 @@ TEST_F(CheckpointTest, ReservedKeysAndVersions) {
   EXPECT_THROW_WITH(load_checkpoint(file, true), CheckpointError, "not a plain file name");
 }
 
-TEST(CheckpointPaths, OptimizerFileIsTheSibling) {
-  EXPECT_EQ(optimizer_file_for("runs/a/best.safetensors"),
-            fs::path("runs/a/best.optim.safetensors"));
-  EXPECT_EQ(optimizer_file_for("last.safetensors"), fs::path("last.optim.safetensors"));
-  EXPECT_EQ(optimizer_file_for("runs/model"), fs::path("runs/model.optim.safetensors"));
+TEST(CheckpointPaths, OptimizerFileIsTheSiblingNamedByTheToken) {
+  EXPECT_EQ(optimizer_file_for("runs/a/best.safetensors", "0123"),
+            fs::path("runs/a/best.optim.0123.safetensors"));
+  EXPECT_EQ(optimizer_file_for("last.safetensors", "ab"), fs::path("last.optim.ab.safetensors"));
+  EXPECT_EQ(optimizer_file_for("runs/model", "ab"), fs::path("runs/model.optim.ab.safetensors"));
+}
+
+TEST_F(CheckpointTest, ASaveRemovesThePreviousOptimizerFile) {
+  Generator gen(11);
+  nn::MLP model(mlp_options(), gen);
+  optim::AdamW optimizer(model.parameters());
+  const fs::path file = path("last.safetensors");
+  for (int k = 1; k <= 3; ++k) {
+    train_steps(model, optimizer, 1);
+    save_checkpoint(file, model, &optimizer, {});
+  }
+  const Checkpoint checkpoint = load_checkpoint(file, true);
+  EXPECT_EQ(checkpoint.metadata.at(checkpoint_keys::kStep), "3");
+  EXPECT_EQ(listing(), (std::set<std::string>{"last.safetensors",
+                                              checkpoint.metadata.at(
+                                                  checkpoint_keys::kOptimizerFile)}));
+}
+
+// A process killed (SIGKILL, through the FULCRUM_TEST_ABORT_SAVE hook) at each
+// step of a save leaves a checkpoint that loads with its optimizer state:
+// the previous one before the commit, the new one after it; and
+// discard_unfinished_saves then leaves exactly that pair.
+TEST_F(CheckpointTest, AKillAtAnyStepOfASaveLeavesACompletePair) {
+  const std::vector<std::pair<std::string, std::string>> steps{{"optimizer-written", "1"},
+                                                               {"optimizer-renamed", "1"},
+                                                               {"model-written", "1"},
+                                                               {"model-renamed", "2"}};
+  for (const auto& [step, expected_step] : steps) {
+    SCOPED_TRACE(step);
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    Generator gen(12);
+    nn::MLP model(mlp_options(), gen);
+    optim::AdamW optimizer(model.parameters());
+    const fs::path file = path("last.safetensors");
+    train_steps(model, optimizer, 1);
+    save_checkpoint(file, model, &optimizer, {{"epoch", "1"}});
+    train_steps(model, optimizer, 1);
+
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      ::setenv("FULCRUM_TEST_ABORT_SAVE", step.c_str(), 1);
+      save_checkpoint(file, model, &optimizer, {{"epoch", "2"}});
+      std::_Exit(0);  // not reached: the hook kills the child
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+    EXPECT_GT(listing().size(), 2u) << "the kill left nothing to clean up";
+
+    const Checkpoint loaded = load_checkpoint(file, true);
+    EXPECT_EQ(loaded.metadata.at(checkpoint_keys::kStep), expected_step);
+    EXPECT_EQ(loaded.metadata.at("epoch"), expected_step);
+    EXPECT_FALSE(discard_unfinished_saves(file).empty());
+    EXPECT_EQ(listing(), (std::set<std::string>{"last.safetensors",
+                                                loaded.metadata.at(
+                                                    checkpoint_keys::kOptimizerFile)}));
+    EXPECT_NO_THROW(load_checkpoint(file, true));
+  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <csignal>
+#include <fstream>
 #include <set>
 #include <string>
 
@@ -90,6 +91,25 @@ TEST_F(SafetensorsAtomic, MissingDirectoryIsNamed) {
                     "cannot save '" + file.string() + "'", "cannot create the temporary file",
                     "No such file or directory");
   EXPECT_TRUE(listing().empty());
+}
+
+TEST_F(SafetensorsAtomic, ASymlinkAtATemporaryOrTargetNameIsNeverFollowed) {
+  // Whoever can write to the directory plants symlinks at the names a save
+  // could use; the file they point to must stay as it is.
+  const fs::path victim = path("victim.txt");
+  std::ofstream(victim) << "keep me";
+  const fs::path file = path("model.safetensors");
+  fs::create_symlink(victim, file.string() + ".tmp." + std::to_string(::getpid()));
+  save_safetensors(file, {{"w", Tensor::from({2}, {1, 2})}});
+  fs::remove(file);
+  fs::create_symlink(victim, file);
+  save_safetensors(file, {{"w", Tensor::from({2}, {3, 4})}});
+  std::ifstream in(victim);
+  std::string text;
+  std::getline(in, text);
+  EXPECT_EQ(text, "keep me");
+  EXPECT_FALSE(fs::is_symlink(file));
+  EXPECT_EQ(load_safetensors(file).tensors.at(0).second.to_vector(), (std::vector<float>{3, 4}));
 }
 
 TEST_F(SafetensorsAtomic, RefusedEntriesLeaveTheOldFile) {

@@ -60,9 +60,17 @@ TEST(Trainer, TinyRunLearnsAndWritesItsOutputs) {
   for (const auto& path :
        {result.paths.config(), result.paths.last_checkpoint(), result.paths.best_checkpoint(),
         result.paths.test_metrics_json(), result.paths.test_metrics_csv(), result.paths.summary(),
-        checkpoint::optimizer_file_for(result.paths.last_checkpoint())}) {
+        result.paths.dir / checkpoint::load_checkpoint(result.paths.last_checkpoint(), false)
+                               .metadata.at(checkpoint::checkpoint_keys::kOptimizerFile)}) {
     EXPECT_TRUE(std::filesystem::exists(path)) << path;
   }
+  // Nothing else: one optimizer file, no temporary file left behind.
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(result.paths.dir)) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
+    ++files;
+  }
+  EXPECT_EQ(files, 9);  // the 8 above, run.lock
 }
 
 TEST(Trainer, SameConfigGivesTheSameRunBitForBit) {

@@ -46,7 +46,10 @@ class MetricsLog {
 };
 
 /// The records of a JSON-lines file, in order. Throws fulcrum::Error naming the
-/// file and line for a line that is not JSON.
-std::vector<nlohmann::ordered_json> read_metrics_log(const std::filesystem::path& path);
+/// file and line for a line that is not JSON. With drop_torn_last_line, a last
+/// line that has no newline or is not JSON (what a crash during
+/// MetricsLog::append leaves) is dropped with a warning instead.
+std::vector<nlohmann::ordered_json> read_metrics_log(const std::filesystem::path& path,
+                                                     bool drop_torn_last_line = false);
 
 }  // namespace fulcrum::train

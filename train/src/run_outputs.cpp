@@ -1,10 +1,18 @@
 #include "fulcrum/train/run_outputs.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
 
 #include "fulcrum/checkpoint/checkpoint.hpp"
 #include "fulcrum/core/error.hpp"
@@ -108,13 +116,14 @@ ModelCard model_card_from(const checkpoint::Metadata& metadata) {
 MetricsLog::MetricsLog(std::filesystem::path path, int64_t keep_epochs) : path_(std::move(path)) {
   std::vector<nlohmann::ordered_json> kept;
   if (keep_epochs >= 0 && std::filesystem::exists(path_)) {
-    for (auto& record : read_metrics_log(path_)) {
+    for (auto& record : read_metrics_log(path_, /*drop_torn_last_line=*/true)) {
       if (record.value("epoch", int64_t{0}) <= keep_epochs) kept.push_back(std::move(record));
     }
   }
   std::string text;
   for (const auto& record : kept) text += record.dump() + "\n";
-  write_text_file(path_, text);
+  // Atomically: a crash while rewriting must not lose the epochs kept.
+  checkpoint::write_file_atomically(path_, text);
 }
 
 void MetricsLog::append(const nlohmann::ordered_json& record) {
@@ -126,18 +135,33 @@ void MetricsLog::append(const nlohmann::ordered_json& record) {
   }
 }
 
-std::vector<nlohmann::ordered_json> read_metrics_log(const std::filesystem::path& path) {
-  std::ifstream in(path);
+std::vector<nlohmann::ordered_json> read_metrics_log(const std::filesystem::path& path,
+                                                     bool drop_torn_last_line) {
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(fmt::format("cannot open '{}': {}", path.string(), std::strerror(errno)));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
   std::vector<nlohmann::ordered_json> records;
-  std::string line;
   int64_t number = 0;
-  while (std::getline(in, line)) {
+  for (size_t begin = 0; begin < text.size();) {
+    const size_t end = std::min(text.find('\n', begin), text.size());
+    const std::string line = text.substr(begin, end - begin);
+    const bool last = end + 1 >= text.size();
+    const bool terminated = end < text.size();
+    begin = end + 1;
     ++number;
     if (line.empty()) continue;
     try {
+      // A line without its newline was cut short by a crash during append().
+      if (drop_torn_last_line && !terminated) throw std::runtime_error("no newline at its end");
       records.push_back(nlohmann::ordered_json::parse(line));
-    } catch (const nlohmann::json::exception& e) {
+    } catch (const std::exception& e) {
+      if (drop_torn_last_line && last) {
+        spdlog::warn("{}:{}: dropped the last line, written only in part ({})", path.string(),
+                     number, e.what());
+        break;
+      }
       throw Error(fmt::format("{}:{}: not a JSON line: {}", path.string(), number, e.what()));
     }
   }
@@ -149,6 +173,91 @@ void write_text_file(const std::filesystem::path& path, const std::string& text)
   out << text;
   out.flush();
   if (!out) throw Error(fmt::format("cannot write '{}': {}", path.string(), std::strerror(errno)));
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+/// The run's files a user may rely on, in paths.dir.
+std::vector<fs::path> run_files(const RunPaths& paths) {
+  return {paths.config(),       paths.metrics_log(),      paths.last_checkpoint(),
+          paths.best_checkpoint(), paths.test_metrics_json(), paths.test_metrics_csv(),
+          paths.summary()};
+}
+
+}  // namespace
+
+bool holds_run(const RunPaths& paths) {
+  std::error_code error;
+  for (const fs::path& file : run_files(paths)) {
+    if (fs::exists(fs::symlink_status(file, error))) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> discard_unfinished_writes(const RunPaths& paths) {
+  std::vector<std::string> removed;
+  for (const fs::path& model : {paths.last_checkpoint(), paths.best_checkpoint()}) {
+    for (std::string& name : checkpoint::discard_unfinished_saves(model)) {
+      removed.push_back(std::move(name));
+    }
+  }
+  // The temporary files of the text files (write_file_atomically's names).
+  std::error_code error;
+  for (const fs::path& file : run_files(paths)) {
+    const std::string prefix = file.filename().string() + ".tmp.";
+    for (const fs::directory_entry& entry : fs::directory_iterator(paths.dir, error)) {
+      const std::string name = entry.path().filename().string();
+      if (name.starts_with(prefix) && fs::remove(entry.path(), error)) removed.push_back(name);
+    }
+  }
+  return removed;
+}
+
+std::vector<std::string> remove_run_files(const RunPaths& paths) {
+  std::vector<std::string> removed;
+  std::error_code error;
+  for (const fs::path& file : run_files(paths)) {
+    if (fs::remove(file, error)) removed.push_back(file.filename().string());
+  }
+  for (std::string& name : discard_unfinished_writes(paths)) removed.push_back(std::move(name));
+  return removed;
+}
+
+RunLock::RunLock(const std::filesystem::path& dir) {
+  fs::create_directories(dir);
+  const fs::path file = RunPaths{dir}.lock();
+  fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd_ < 0) {
+    throw Error(fmt::format("cannot open the lock file '{}': {}", file.string(),
+                            std::strerror(errno)));
+  }
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    std::string holder(32, '\0');
+    const ssize_t n = ::pread(fd_, holder.data(), holder.size(), 0);
+    holder.resize(n > 0 ? static_cast<size_t>(n) : 0);
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    ::close(fd_);
+    fd_ = -1;
+    if (error != EWOULDBLOCK) {
+      throw Error(fmt::format("cannot lock '{}': {}", file.string(), std::strerror(error)));
+    }
+    throw RunLocked(fmt::format(
+        "'{}' is in use: another process (pid {}) is training into it; wait for it to end or "
+        "write this run elsewhere (--output-dir)",
+        dir.string(), holder.empty() ? std::string("unknown") : holder));
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd_, 0) != 0 ||
+      ::pwrite(fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+    spdlog::warn("cannot write the pid into '{}': {}", file.string(), std::strerror(errno));
+  }
+}
+
+RunLock::~RunLock() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 }  // namespace fulcrum::train

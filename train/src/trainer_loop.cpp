@@ -9,6 +9,7 @@
 
 #include "config_json.hpp"
 #include "fulcrum/checkpoint/checkpoint.hpp"
+#include "fulcrum/config/config_error.hpp"
 #include "fulcrum/config/loader.hpp"
 #include "fulcrum/config/loss_builder.hpp"
 #include "fulcrum/core/ops.hpp"
@@ -158,18 +159,29 @@ std::string Trainer::monitor_label() const {
 TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
   const auto run_start = Clock::now();
   const RunPaths paths = this->paths();
-  std::filesystem::create_directories(paths.dir);
+  const RunLock lock(paths.dir);  // creates the directory
   stop_requested_.store(false);
 
   State state;
   if (resume_from) {
+    for (const std::string& name : discard_unfinished_writes(paths)) {
+      spdlog::info("removed {}, left by an interrupted write", (paths.dir / name).string());
+    }
     restore(*resume_from, state);
     spdlog::info("resuming from {} after epoch {}", resume_from->string(), state.epochs_completed);
   } else {
-    // A best model left by an earlier run in this directory is not this run's.
-    std::filesystem::remove(paths.best_checkpoint());
+    if (holds_run(paths) && existing_run_ == ExistingRun::Refuse) {
+      const std::string source = config_ ? config_->source_path : std::string();
+      throw config::ConfigError(
+          fmt::format("output_dir: '{}' already holds a run; continue it with --resume or "
+                      "replace it with --overwrite",
+                      paths.dir.string()),
+          source, 0, 0, "output_dir");
+    }
+    // What an earlier run left in this directory is not this run's.
+    remove_run_files(paths);
   }
-  if (config_) write_text_file(paths.config(), config::to_yaml(*config_));
+  if (config_) checkpoint::write_file_atomically(paths.config(), config::to_yaml(*config_));
   MetricsLog log(paths.metrics_log(), resume_from ? state.epochs_completed : -1);
 
   const TrainerOptions& training = options_;
@@ -190,8 +202,11 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
     }
     const EpochSummary summary = run_epoch(loader, epoch, state);
     log.append(epoch_record(summary));
-    save(paths.last_checkpoint(), /*with_optimizer=*/true, state);
+    // best before last: until last.safetensors says this epoch is done, a
+    // crash makes the resumed run redo it, best model included; the other
+    // order could leave a last checkpoint whose best epoch has no best file.
     if (summary.improved) save(paths.best_checkpoint(), /*with_optimizer=*/false, state);
+    save(paths.last_checkpoint(), /*with_optimizer=*/true, state);
     spdlog::info("epoch {}/{}  lr {:.3g}  train loss {:.4f}  {} {}{}  ({:.1f}s, {:.0f} samples/s)",
                  summary.epoch, summary.epochs, summary.lr, summary.train_loss, summary.monitor,
                  format_value(summary.monitored), summary.improved ? " *" : "", summary.seconds,

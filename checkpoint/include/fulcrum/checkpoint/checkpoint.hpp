@@ -6,16 +6,34 @@
 //   model.load_state_dict(safetensors.torch.load_file("best.safetensors"))
 //
 // A checkpoint is one or two files:
-//   <name>.safetensors        exactly the model's state_dict (PyTorch names and
-//                             layouts), plus the metadata;
-//   <stem>.optim.safetensors  the optimizer state (optim::OptimizerState names),
-//                             only when an optimizer is saved, so that the
-//                             model file holds nothing load_state_dict would
-//                             reject as unexpected.
-// The optimizer file is written first, then the model file, each atomically.
-// Both carry the same random save token and step count, and the model file
-// names its optimizer file; load_checkpoint checks them, so a crash between
-// the two writes, or files from different saves, is detected, never loaded.
+//   <name>.safetensors                exactly the model's state_dict (PyTorch
+//                                     names and layouts), plus the metadata;
+//   <stem>.optim.<token>.safetensors  the optimizer state (optim::OptimizerState
+//                                     names), only when an optimizer is saved,
+//                                     so that the model file holds nothing
+//                                     load_state_dict would reject as unexpected.
+//
+// Crash safety: one rename commits a checkpoint. A save draws a fresh random
+// token and writes the optimizer file under its own new name (which no earlier
+// checkpoint uses), then the model file, whose metadata names that optimizer
+// file and carries the token and step count; renaming the model file into
+// place is the commit. Until then <name>.safetensors is the previous
+// checkpoint and names the previous optimizer file, which is still there:
+// removing the files the committed model file no longer names is the last
+// step. A kill at any point therefore leaves the previous complete pair or the
+// new complete pair, plus perhaps an unnamed optimizer file and temporary
+// files, which discard_unfinished_saves removes (a resume calls it first).
+// Every file is written through a temporary file with an unpredictable name,
+// created with O_EXCL | O_NOFOLLOW (safetensors.hpp).
+//
+// Test hook: FULCRUM_TEST_ABORT_SAVE=<step>[@<n>][:<signal>] in the
+// environment makes the process send itself SIGKILL (or <signal>: SIGTERM,
+// SIGHUP, SIGINT, SIGSTOP) the n-th time (default 1) a save reaches <step>, so
+// that tests can check what a crash or a stop request there leaves. The steps,
+// in order: optimizer-written (its temporary file complete, not renamed),
+// optimizer-renamed, model-written, model-renamed (committed, the previous
+// optimizer file not yet removed). Saves without an optimizer pass only the
+// last two. Read only by save_checkpoint; meant for nothing but tests.
 
 #include <filesystem>
 #include <span>
@@ -60,20 +78,28 @@ struct Checkpoint {
   Metadata metadata;
 };
 
-/// "<dir>/<stem>.optim.safetensors" for "<dir>/<stem>.safetensors".
-std::filesystem::path optimizer_file_for(const std::filesystem::path& model_file);
+/// "<dir>/<stem>.optim.<token>.safetensors" for "<dir>/<stem>.safetensors".
+std::filesystem::path optimizer_file_for(const std::filesystem::path& model_file,
+                                         const std::string& token);
 
 /// Saves `model.state_dict()` with `metadata` into `model_file` and, when
-/// `optimizer` is not null, `optimizer->state()` into optimizer_file_for(model_file)
-/// first. Every file is replaced atomically (see save_safetensors).
+/// `optimizer` is not null, `optimizer->state()` into a new
+/// optimizer_file_for(model_file, token) first (see the top of this file).
 /// Throws ValueError, before writing anything, for a metadata key starting
 /// with "fulcrum." or a key or value that is not valid UTF-8; SafetensorsError
-/// when a file cannot be written. If the model file fails after the optimizer
-/// file was replaced, the model file at `model_file` is the previous one and
-/// load_checkpoint(..., true) reports the pair as mismatched (the model alone
-/// still loads).
+/// when a file cannot be written, leaving the previous checkpoint loadable
+/// with its optimizer state.
+/// Ensures: the optimizer files of `model_file`'s earlier saves are removed.
 void save_checkpoint(const std::filesystem::path& model_file, const nn::Module& model,
                      const optim::Optimizer* optimizer, const Metadata& metadata);
+
+/// Removes what interrupted saves of `model_file` can leave in its directory:
+/// temporary files of the model file and of its optimizer files, and the
+/// optimizer files of `model_file` that it does not name (all of them when it
+/// does not exist). Keeps everything when the model file exists but cannot be
+/// read. Requires that nothing else is saving `model_file` meanwhile (a run
+/// holds its directory's lock). Returns the names removed.
+std::vector<std::string> discard_unfinished_saves(const std::filesystem::path& model_file);
 
 /// Reads a checkpoint written by save_checkpoint (or any safetensors file of
 /// float tensors, when !with_optimizer: a model exported from PyTorch loads).

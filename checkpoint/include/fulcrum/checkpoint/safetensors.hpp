@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,14 +49,23 @@ inline constexpr uint64_t kSafetensorsMaxHeaderBytes = 100'000'000;
 /// float32 ("F32").
 /// Requires: names unique, non-empty and not "__metadata__"; every tensor
 /// defined (ValueError naming the entry otherwise, before anything is written).
-/// Ensures: atomic replacement. The bytes go to `<path>.tmp.<pid>` in the same
-/// directory, which is fsync'ed and renamed over `path`, then the directory is
-/// fsync'ed; a crash leaves either the old file or the complete new one. On
-/// failure the temporary file is removed, `path` is untouched and
-/// SafetensorsError names the path, the step that failed and the errno text.
+/// Ensures: atomic replacement. The bytes go to a new temporary file
+/// `<path>.tmp.<16 random hex digits>` in the same directory, created with
+/// O_EXCL | O_NOFOLLOW (a file or symlink planted there is never written
+/// through), which is fsync'ed and renamed over `path` (a symlink at `path` is
+/// replaced, not followed), then the directory is fsync'ed; a crash leaves
+/// either the old file or the complete new one, and at most a stray temporary
+/// file (discard_unfinished_saves in checkpoint.hpp removes those). On failure
+/// the temporary file is removed, `path` is untouched and SafetensorsError
+/// names the path, the step that failed and the errno text.
 void save_safetensors(const std::filesystem::path& path,
                       const std::vector<std::pair<std::string, Tensor>>& tensors,
                       const Metadata& metadata = {});
+
+/// Replaces `path` with `bytes` the way save_safetensors replaces its file
+/// (a fresh temporary file, fsync, rename, directory fsync), for the other
+/// files a run rewrites whole. Throws SafetensorsError as save_safetensors does.
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
 /// The contents of a safetensors file.
 struct SafetensorsFile {

@@ -5,10 +5,13 @@
 //   <output_dir>/config.yaml           the config the run used (to_yaml)
 //   <output_dir>/metrics.jsonl         one JSON object per epoch
 //   <output_dir>/last.safetensors      the model after the latest epoch
-//                                      (+ last.optim.safetensors: resume state)
+//                                      (+ last.optim.<token>.safetensors, the
+//                                      optimizer state it names: resume state)
 //   <output_dir>/best.safetensors      the model of the best epoch so far
 //   <output_dir>/test_metrics.json/.csv  the best model on the test split
 //   <output_dir>/summary.json          epochs, best epoch, weights, test metrics
+//   <output_dir>/run.lock              flock'ed by the process training into the
+//                                      directory (RunLock); holds its pid
 
 #include <cstdint>
 #include <filesystem>
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "fulcrum/checkpoint/safetensors.hpp"
+#include "fulcrum/core/error.hpp"
 #include "fulcrum/core/task_kind.hpp"
 #include "fulcrum/data/scaler.hpp"
 
@@ -32,6 +36,45 @@ struct RunPaths {
   std::filesystem::path test_metrics_json() const { return dir / "test_metrics.json"; }
   std::filesystem::path test_metrics_csv() const { return dir / "test_metrics.csv"; }
   std::filesystem::path summary() const { return dir / "summary.json"; }
+  std::filesystem::path lock() const { return dir / "run.lock"; }
+};
+
+/// Whether `paths.dir` holds the outputs of a run, finished or not (any of the
+/// files above but run.lock).
+bool holds_run(const RunPaths& paths);
+
+/// Removes the outputs of a run from `paths.dir` (the files above but
+/// run.lock, the optimizer files and what interrupted writes left); other files
+/// stay. Returns the names removed.
+std::vector<std::string> remove_run_files(const RunPaths& paths);
+
+/// Removes the temporary files that interrupted writes of a run's files left
+/// in `paths.dir`, and optimizer files no checkpoint names. Returns their names.
+std::vector<std::string> discard_unfinished_writes(const RunPaths& paths);
+
+/// Another process holds a run directory's lock. The message names the
+/// directory and the holder's pid.
+class RunLocked : public Error {
+ public:
+  using Error::Error;
+};
+
+/// Represents: this process is the only writer of a run directory, for the
+/// RunLock's lifetime: an exclusive flock on `<dir>/run.lock` (created, with
+/// the directory, when missing), which holds the pid of its holder. The
+/// kernel releases the lock when the process ends, however it ends.
+/// Throws RunLocked, without waiting, when another process (or another
+/// RunLock of this one) holds it; fulcrum::Error when the file cannot be
+/// opened (a symlink there is refused).
+class RunLock {
+ public:
+  explicit RunLock(const std::filesystem::path& dir);
+  ~RunLock();
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+
+ private:
+  int fd_ = -1;
 };
 
 /// Represents: one head as trained: its labels (classes) in output order, the

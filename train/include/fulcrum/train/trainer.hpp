@@ -100,6 +100,11 @@ struct TrainResult {
   double seconds = 0;
 };
 
+/// What fit() without a checkpoint to resume from does when the output
+/// directory already holds a run (holds_run): replace it (remove_run_files),
+/// or refuse with a config::ConfigError naming output_dir.
+enum class ExistingRun { Replace, Refuse };
+
 /// What a Trainer does around the optimizer's steps. The defaults are those
 /// of a config file that leaves the settings out.
 struct TrainerOptions {
@@ -177,16 +182,24 @@ class Trainer {
   Trainer& operator=(const Trainer&) = delete;
 
   void set_callbacks(TrainerCallbacks callbacks) { callbacks_ = std::move(callbacks); }
+  /// Replace by default; `fulcrum train` refuses unless given --overwrite.
+  void set_existing_run(ExistingRun policy) { existing_run_ = policy; }
 
   /// Runs the training from the model as it is (metrics.jsonl is started
   /// anew). One fit per Trainer: a second call would continue from the first
-  /// one's weights and optimizer state.
+  /// one's weights and optimizer state. Holds a RunLock on the output
+  /// directory throughout (RunLocked when another process trains into it);
+  /// an earlier run there is replaced or refused (set_existing_run).
   /// Throws TrainingDiverged for a non-finite loss, logits or gradient norm.
   TrainResult fit();
   /// Continues the run whose last checkpoint is `last_checkpoint` (normally
-  /// <output_dir>/last.safetensors) up to options().epochs; metrics.jsonl
-  /// keeps the epochs done before it. Throws CheckpointError / SafetensorsError
-  /// for a checkpoint without optimizer state or a damaged one.
+  /// <output_dir>/last.safetensors) up to options().epochs, under the same
+  /// lock; metrics.jsonl keeps the epochs done before it (a last line cut
+  /// short by a crash is dropped with a warning). First removes what
+  /// interrupted saves left (discard_unfinished_writes), so that a process
+  /// killed at any moment resumes from its last complete checkpoint.
+  /// Throws CheckpointError / SafetensorsError for a checkpoint without
+  /// optimizer state or a damaged one.
   TrainResult fit(const std::filesystem::path& last_checkpoint);
 
   /// Asks fit() to stop after the current epoch (its checkpoint is written and
@@ -258,6 +271,7 @@ class Trainer {
   metrics::MetricKey monitor_;
   bool maximize_ = false;
   std::vector<std::vector<float>> label_thresholds_;
+  ExistingRun existing_run_ = ExistingRun::Replace;
   TrainerCallbacks callbacks_;
   std::atomic<bool> stop_requested_{false};
 };
