@@ -96,6 +96,34 @@ std::vector<std::string> remove_stale_files(const fs::path& model_file, const st
   });
 }
 
+// keys::kDataChecksum of named tensors, in the order given (the file's).
+template <typename Tensors>
+std::string data_checksum(const Tensors& tensors) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  const auto mix = [&hash](const void* data, size_t size) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * 0x100000001b3ull;
+  };
+  for (const auto& [name, tensor] : tensors) {
+    mix(name.data(), name.size());
+    for (const int64_t d : tensor.shape()) mix(&d, sizeof d);
+    if (tensor.numel() > 0) mix(tensor.data(), static_cast<size_t>(tensor.numel()) * sizeof(float));
+  }
+  return fmt::format("{:016x}", hash);
+}
+
+void verify_checksum(const fs::path& file, const SafetensorsFile& content) {
+  const auto stored = content.metadata.find(keys::kDataChecksum);
+  if (stored == content.metadata.end()) return;
+  const std::string computed = data_checksum(content.tensors);
+  if (computed != stored->second) {
+    throw CheckpointError(fmt::format(
+        "checkpoint file '{}' is damaged: its tensor data does not match the checksum it was "
+        "saved with ({} stored, {} now)",
+        file.string(), stored->second, computed));
+  }
+}
+
 }  // namespace
 
 fs::path optimizer_file_for(const fs::path& model_file, const std::string& token) {
@@ -142,16 +170,18 @@ void save_checkpoint(const fs::path& model_file, const nn::Module& model,
     const std::string token = random_token();
     optimizer_file = optimizer_file_for(model_file, token);
     const std::string step = std::to_string(optimizer->step_count());
+    const optim::OptimizerState state = optimizer->state();
     const Metadata optimizer_metadata = {
         {keys::kVersion, kCheckpointVersion},
         {keys::kModelFile, model_file.filename().string()},
         {keys::kOptimizer, optimizer->name()},
         {keys::kSaveToken, token},
         {keys::kStep, step},
+        {keys::kDataChecksum, data_checksum(state)},
     };
     // A new name: the previous checkpoint's optimizer file stays as it is
     // until the model file below commits the new pair.
-    save_safetensors(optimizer_file, optimizer->state(), optimizer_metadata,
+    save_safetensors(optimizer_file, state, optimizer_metadata,
                      [] { test_abort_point("optimizer-written"); });
     test_abort_point("optimizer-renamed");
     model_metadata[keys::kOptimizerFile] = optimizer_file.filename().string();
@@ -163,6 +193,7 @@ void save_checkpoint(const fs::path& model_file, const nn::Module& model,
   // state_dict() is a sorted map: the order safetensors.torch.save_file uses too.
   const nn::Module::StateDict state = model.state_dict();
   const std::vector<std::pair<std::string, Tensor>> tensors(state.begin(), state.end());
+  model_metadata[keys::kDataChecksum] = data_checksum(tensors);
   try {
     save_safetensors(model_file, tensors, model_metadata,
                      [] { test_abort_point("model-written"); });
@@ -178,6 +209,7 @@ void save_checkpoint(const fs::path& model_file, const nn::Module& model,
 
 Checkpoint load_checkpoint(const fs::path& model_file, bool with_optimizer) {
   SafetensorsFile file = load_safetensors(model_file);
+  verify_checksum(model_file, file);
   Checkpoint checkpoint;
   for (auto& [name, tensor] : file.tensors) checkpoint.model.emplace(name, std::move(tensor));
   checkpoint.metadata = std::move(file.metadata);
@@ -214,6 +246,7 @@ Checkpoint load_checkpoint(const fs::path& model_file, bool with_optimizer) {
                     model_file.string(), optimizer_file.string()));
   }
   SafetensorsFile optimizer = load_safetensors(optimizer_file);
+  verify_checksum(optimizer_file, optimizer);
 
   for (const char* key : {keys::kSaveToken, keys::kStep}) {
     const std::string expected = value_or(metadata, key, "(none)");

@@ -40,11 +40,16 @@ struct Entry {
 class Reader {
  public:
   explicit Reader(fs::path path) : path_(std::move(path)) {
-    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+    // writer forever; it is refused below, before anything is read.
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd_ < 0) fail_errno("cannot open", errno);
     struct stat info {};
     if (::fstat(fd_, &info) != 0) fail_errno("cannot stat", errno);
-    if (!S_ISREG(info.st_mode)) fail("is not a regular file");
+    if (!S_ISREG(info.st_mode)) {
+      ::close(fd_);
+      fail("is not a regular file");
+    }
     size_ = static_cast<uint64_t>(info.st_size);
   }
   ~Reader() { ::close(fd_); }

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 
@@ -25,6 +26,10 @@ namespace {
 
 constexpr int64_t kPredictBatch = 4096;
 
+// The first bytes of a UTF-8 file written with a byte order mark (the CSV
+// reader skips them too).
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 std::string trim(std::string_view s) {
   const auto begin = s.find_first_not_of(" \t\r");
   if (begin == std::string_view::npos) return {};
@@ -41,6 +46,7 @@ std::vector<std::string> first_record(const std::filesystem::path& file, char de
   std::string line;
   while (std::getline(in, line) && trim(line).empty()) {
   }
+  if (line.starts_with(kUtf8Bom)) line.erase(0, kUtf8Bom.size());
   std::vector<std::string> fields;
   std::string field;
   bool quoted = false;
@@ -99,6 +105,37 @@ nn::HeadLoss recalibration_loss(const HeadCard& head, const config::HeadConfig& 
   loss.weight = tensor_of(head.weight);
   loss.pos_weight = tensor_of(head.pos_weight);
   return loss;
+}
+
+// The input is a regular file (a FIFO would block the reader, a directory has
+// no rows) and the output is not the input, which writing would destroy.
+void check_paths(const std::filesystem::path& input, const std::filesystem::path& output) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(input, error)) {
+    throw data::DataError(fmt::format(
+        "predict: the input '{}' {}", input.string(),
+        std::filesystem::exists(input, error) ? "is not a regular file" : "does not exist"));
+  }
+  if (std::filesystem::exists(output, error) && std::filesystem::equivalent(input, output, error)) {
+    throw data::DataError(
+        fmt::format("predict: the output '{}' is the input file; writing it would destroy the rows",
+                    output.string()));
+  }
+}
+
+// A model that gives NaN or infinite logits (damaged weights or statistics, or
+// an input far outside what it was trained on) has no prediction to write.
+void check_finite_logits(const Tensor& logits, const std::string& head) {
+  const float* z = logits.data();
+  const int64_t k = logits.size(1);
+  for (int64_t i = 0; i < logits.numel(); ++i) {
+    if (!std::isfinite(z[i])) {
+      throw_value_error(fmt::format(
+          "predict: head '{}' gives a non-finite logit ({}) for row {} (0-based): the "
+          "checkpoint's weights or standardisation, or that row's features, are not usable",
+          head, z[i], i / k));
+    }
+  }
 }
 
 }  // namespace
@@ -165,6 +202,7 @@ Predictions Predictor::predict(const Tensor& features, const PredictOptions& opt
   for (size_t h = 0; h < card_.heads.size(); ++h) {
     const HeadCard& head = card_.heads[h];
     const Tensor logits = parts[h].size() == 1 ? parts[h][0] : concat(parts[h], 0);
+    check_finite_logits(logits, head.name);
     const bool multiclass = head.kind == TaskKind::MultiClass;
     const Tensor probs = multiclass ? softmax(logits, 1) : sigmoid(logits);
     const Tensor shifted = options.raw ? Tensor() : recalibrated_logits(logits, losses_[h]);
@@ -214,6 +252,7 @@ Predictions Predictor::predict(const Tensor& features, const PredictOptions& opt
 int64_t Predictor::predict_csv(const std::filesystem::path& input,
                                const std::filesystem::path& output,
                                const PredictCsvOptions& options) const {
+  check_paths(input, output);
   const char delimiter =
       config_ && !config_->data.delimiter.empty() ? config_->data.delimiter[0] : ',';
   const std::vector<std::string> first = first_record(input, delimiter);

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -36,6 +38,39 @@ nlohmann::json parse_json(const checkpoint::Metadata& metadata, const char* key)
     return nlohmann::json::parse(required(metadata, key));
   } catch (const nlohmann::json::exception& e) {
     throw_value_error(fmt::format("checkpoint metadata '{}' is not valid JSON: {}", key, e.what()));
+  }
+}
+
+// A head as strictly as a config's: metadata can be edited by hand or damaged,
+// and predict would otherwise decide with whatever it says.
+void check_head(const HeadCard& head) {
+  const bool plain_name =
+      !head.name.empty() && std::all_of(head.name.begin(), head.name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+      });
+  FULCRUM_CHECK(plain_name,
+                "checkpoint metadata: head name '{}' must be made of letters, digits, '_' and '-'",
+                head.name);
+  FULCRUM_CHECK(!head.labels.empty(), "checkpoint metadata: head '{}' has no labels", head.name);
+  FULCRUM_CHECK(head.kind == TaskKind::MultiClass || head.thresholds.size() == head.labels.size(),
+                "checkpoint metadata: head '{}' has {} thresholds for {} labels", head.name,
+                head.thresholds.size(), head.labels.size());
+  for (size_t l = 0; l < head.thresholds.size(); ++l) {
+    const double t = head.thresholds[l];
+    FULCRUM_CHECK(t > 0.0 && t < 1.0,
+                  "checkpoint metadata: head '{}' label '{}' has threshold {}, outside (0, 1)",
+                  head.name, l < head.labels.size() ? head.labels[l] : "?", t);
+  }
+  for (const auto& [what, values] :
+       {std::pair{"weight", &head.weight}, std::pair{"pos_weight", &head.pos_weight}}) {
+    FULCRUM_CHECK(values->empty() || values->size() == head.labels.size(),
+                  "checkpoint metadata: head '{}' has {} {} values for {} labels", head.name,
+                  values->size(), what, head.labels.size());
+    for (const double w : *values) {
+      FULCRUM_CHECK(std::isfinite(w) && w >= 0.0,
+                    "checkpoint metadata: head '{}' has {} {}; weights are finite and >= 0",
+                    head.name, what, w);
+    }
   }
 }
 
@@ -105,11 +140,7 @@ ModelCard model_card_from(const checkpoint::Metadata& metadata) {
       "checkpoint metadata: the scaler has {} means and {} scales for {} features",
       card.scaler_mean.size(), card.scaler_scale.size(), card.feature_names.size());
   FULCRUM_CHECK(!card.heads.empty(), "checkpoint metadata: no heads");
-  for (const HeadCard& head : card.heads) {
-    FULCRUM_CHECK(head.kind == TaskKind::MultiClass || head.thresholds.size() == head.labels.size(),
-                  "checkpoint metadata: head '{}' has {} thresholds for {} labels", head.name,
-                  head.thresholds.size(), head.labels.size());
-  }
+  for (const HeadCard& head : card.heads) check_head(head);
   return card;
 }
 

@@ -65,6 +65,11 @@ inline constexpr const char* kSaveToken = "fulcrum.save_token";          ///< 16
 inline constexpr const char* kStep = "fulcrum.optimizer_step";           ///< step_count()
 inline constexpr const char* kModelFile = "fulcrum.model_file";          ///< in the optimizer file
 inline constexpr const char* kFormat = "format";
+/// FNV-1a (64 bits, 16 hex digits) of every tensor's name, shape and bytes in
+/// file order: load_checkpoint refuses a file whose data no longer matches
+/// (safetensors itself has no checksum). Files without it (written by
+/// PyTorch) load unchecked.
+inline constexpr const char* kDataChecksum = "fulcrum.data_checksum";
 }  // namespace checkpoint_keys
 
 /// What load_checkpoint returns.
