@@ -36,9 +36,25 @@ namespace {
 
 using namespace fulcrum::cli;
 
+// Messages quote what users and files wrote (data cells, config keys,
+// checkpoint metadata); a control character there could drive the terminal,
+// so every one but the line break is shown as \xNN.
+std::string printable(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\n') || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 int fail(int code, const std::string& message) {
   std::fflush(stdout);
-  std::fputs(fmt::format("fulcrum: error: {}\n", message).c_str(), stderr);
+  std::fputs(fmt::format("fulcrum: error: {}\n", printable(message)).c_str(), stderr);
   return code;
 }
 

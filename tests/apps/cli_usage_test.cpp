@@ -95,6 +95,20 @@ TEST(CliUsage, ExperimentTakesSetAndOutputDir) {
   EXPECT_CONTAINS(bad.err, "--set seedz=[1]");
 }
 
+TEST(CliUsage, ControlCharactersInAnErrorAreShownEscaped) {
+  // A key that would turn the terminal red if echoed raw.
+  const fs::path config =
+      fs::temp_directory_path() /
+      ("fulcrum_cli_usage_escape_" +
+       std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".yaml");
+  std::ofstream(config) << "\x1b[31mred: 1\n";
+  const Result run = fulcrum("config show '" + config.string() + "'");
+  fs::remove(config);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_CONTAINS(run.err, "\\x1b[31mred");
+  EXPECT_EQ(run.err.find('\x1b'), std::string::npos) << run.err;
+}
+
 TEST(CliUsage, SetRefusesAWordWithoutAnEqualsSign) {
   const Result run = fulcrum("config show " + quickstart() + " --set training.epochs");
   EXPECT_EQ(run.exit_code, 2);
