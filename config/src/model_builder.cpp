@@ -1,6 +1,7 @@
 #include "fulcrum/config/model_builder.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <variant>
 
@@ -15,6 +16,44 @@ namespace fulcrum::config {
 
 namespace {
 
+// Every Linear the config and the input size make stays within
+// kMaxParameters, and so does their sum: checked before any weight is drawn.
+void check_parameter_counts(const ModelConfig& config, int64_t input_features) {
+  FULCRUM_CHECK(input_features <= kMaxParameters,
+                "build_model: the data has {} features, more than the {} (2^31) parameters a "
+                "layer may have",
+                input_features, kMaxParameters);
+  const size_t stride = config.backbone.dropout > 0.0 ? 3 : 2;  // Linear, activation[, Dropout]
+  int64_t total = 0;
+  const auto check_layer = [&](int64_t in, int64_t out, const std::string& key,
+                               const std::string& layer) {
+    FULCRUM_CHECK(out <= kMaxParameters,
+                  "{}: layer {} ({} -> {}): {} outputs are more than the {} (2^31) parameters a "
+                  "layer may have",
+                  key, layer, in, out, out, kMaxParameters);
+    const int64_t parameters = (in + 1) * out;  // in, out <= 2^31: no overflow
+    FULCRUM_CHECK(parameters <= kMaxParameters,
+                  "{}: layer {} ({} -> {}) would have {} parameters, more than the {} (2^31) a "
+                  "layer may have",
+                  key, layer, in, out, parameters, kMaxParameters);
+    total += parameters;
+  };
+  int64_t in = input_features;
+  for (size_t i = 0; i < config.backbone.sizes.size(); ++i) {
+    const int64_t out = config.backbone.sizes[i];
+    check_layer(in, out, fmt::format("model.backbone.sizes[{}]", i),
+                fmt::format("backbone.{}", i * stride));
+    in = out;
+  }
+  for (const HeadConfig& head : config.heads)
+    check_layer(in, head.outputs, fmt::format("model.heads.{}.outputs", head.name),
+                fmt::format("heads.{}", head.name));
+  FULCRUM_CHECK(total <= kMaxParameters,
+                "model: {} input features and model.backbone.sizes [{}] make {} parameters, more "
+                "than the {} (2^31) a model may have",
+                input_features, fmt::join(config.backbone.sizes, ", "), total, kMaxParameters);
+}
+
 // make_backbone's layout, built here rather than by nn::make_backbone because
 // that draws the weights and the dropout masks from one generator.
 std::shared_ptr<nn::Module> build_backbone(const BackboneConfig& config, int64_t input_features,
@@ -26,7 +65,6 @@ std::shared_ptr<nn::Module> build_backbone(const BackboneConfig& config, int64_t
   int64_t in = input_features;
   for (size_t i = 0; i < config.sizes.size(); ++i) {
     const int64_t out = config.sizes[i];
-    FULCRUM_CHECK(out >= 1, "model.backbone.sizes[{}]: must be >= 1, got {}", i, out);
     backbone->push_back(std::make_shared<nn::Linear>(in, out, init_gen));
     backbone->push_back(nn::make_activation(config.activation));
     if (config.dropout > 0.0) {
@@ -45,15 +83,20 @@ std::shared_ptr<nn::MultiHead> build_model(const ModelConfig& config, int64_t in
   FULCRUM_CHECK(input_features >= 1, "build_model: the data has {} features; at least 1 is needed",
                 input_features);
   FULCRUM_CHECK(!config.heads.empty(), "model.heads: at least one head is required");
+  for (const HeadConfig& head : config.heads)
+    FULCRUM_CHECK(head.outputs >= 1,
+                  "model.heads.{}.outputs: must be >= 1 when the model is built, got {} (the "
+                  "trainer takes 0 from the data)",
+                  head.name, head.outputs);
+  for (size_t i = 0; i < config.backbone.sizes.size(); ++i)
+    FULCRUM_CHECK(config.backbone.sizes[i] >= 1, "model.backbone.sizes[{}]: must be >= 1, got {}",
+                  i, config.backbone.sizes[i]);
+  check_parameter_counts(config, input_features);
   auto backbone = build_backbone(config.backbone, input_features, init_gen, dropout_gen);
   const int64_t hidden =
       config.backbone.sizes.empty() ? input_features : config.backbone.sizes.back();
   nn::MultiHead::Heads heads;
   for (const HeadConfig& head : config.heads) {
-    FULCRUM_CHECK(head.outputs >= 1,
-                  "model.heads.{}.outputs: must be >= 1 when the model is built, got {} (the "
-                  "trainer takes 0 from the data)",
-                  head.name, head.outputs);
     heads.emplace_back(head.name, std::make_shared<nn::Linear>(hidden, head.outputs, init_gen));
   }
   return std::make_shared<nn::MultiHead>(std::move(backbone), std::move(heads));

@@ -114,6 +114,46 @@ class Validator {
       }
       check_head(head);
     }
+    check_parameter_counts(model);
+  }
+
+  // The layers whose sizes the config alone gives stay within kMaxParameters
+  // each and together; the input layer is checked by build_model.
+  void check_parameter_counts(const ModelConfig& model) const {
+    const std::vector<int64_t>& sizes = model.backbone.sizes;
+    const auto limit = fmt::format("{} (2^31)", kMaxParameters);
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      require(sizes[i] <= kMaxParameters, fmt::format("model.backbone.sizes[{}]", i),
+              fmt::format("{} is more than the {} parameters a layer may have", sizes[i], limit));
+    }
+    int64_t total = 0;
+    const auto check_layer = [&](int64_t in, int64_t out, const std::string& key,
+                                 const std::string& layer) {
+      const int64_t parameters = (in + 1) * out;  // in, out <= 2^31: no overflow
+      require(parameters <= kMaxParameters, key,
+              fmt::format("{} ({} -> {}) would have {} parameters, more than the {} a layer may "
+                          "have",
+                          layer, in, out, parameters, limit));
+      total += parameters;
+    };
+    for (std::size_t i = 1; i < sizes.size(); ++i) {
+      check_layer(sizes[i - 1], sizes[i], fmt::format("model.backbone.sizes[{}]", i),
+                  fmt::format("hidden layer {}", i));
+    }
+    if (!sizes.empty()) {
+      for (const HeadConfig& head : model.heads) {
+        if (head.outputs <= 0) continue;
+        require(head.outputs <= kMaxParameters, head_key(head, "outputs"),
+                fmt::format("{} is more than the {} parameters a layer may have", head.outputs,
+                            limit));
+        check_layer(sizes.back(), head.outputs, head_key(head, "outputs"),
+                    fmt::format("head '{}'", head.name));
+      }
+    }
+    require(total <= kMaxParameters, "model.backbone.sizes",
+            fmt::format("the model would have {} parameters besides its input layer, more than "
+                        "the {} a model may have",
+                        total, limit));
   }
 
   static std::string head_key(const HeadConfig& head, std::string_view field) {

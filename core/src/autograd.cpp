@@ -28,8 +28,31 @@ Tensor record(const char* name, Tensor output, std::vector<Tensor> inputs, Backw
                                [](const Tensor& t) { return t.defined() && t.requires_grad(); });
   if (!any) return output;
   output.impl_->requires_grad = true;
-  output.impl_->grad_fn = std::make_shared<Node>(Node{name, std::move(inputs), std::move(fn)});
+  output.impl_->grad_fn = std::make_shared<Node>(name, std::move(inputs), std::move(fn));
   return output;
+}
+
+// Letting the members go would destroy each input, whose TensorImpl holds
+// its own node, whose inputs ... : one stack frame per node of the graph.
+// Instead, an input this node holds the last handle to gives its node up
+// into a worklist, and each node taken from the list is emptied the same way
+// before it dies, so that its own destructor finds nothing left to free.
+Node::~Node() {
+  std::vector<std::shared_ptr<Node>> pending;
+  const auto release_inputs = [&pending](Node& node) {
+    node.backward = nullptr;  // first: tensors its closure saved may co-own the inputs
+    for (Tensor& input : node.inputs) {
+      if (input.impl_ != nullptr && input.impl_.use_count() == 1 && input.impl_->grad_fn)
+        pending.push_back(std::move(input.impl_->grad_fn));
+    }
+    node.inputs.clear();
+  };
+  release_inputs(*this);
+  while (!pending.empty()) {
+    std::shared_ptr<Node> node = std::move(pending.back());
+    pending.pop_back();
+    if (node.use_count() == 1) release_inputs(*node);
+  }
 }
 
 void accumulate_grad(const Tensor& input, const Tensor& grad) {

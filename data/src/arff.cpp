@@ -102,13 +102,16 @@ void check_label_type(const ArffAttribute& a, const std::filesystem::path& file)
 class ArffRows {
  public:
   ArffRows(const std::vector<ArffAttribute>& attributes, std::vector<Slot> slots,
-           int64_t features, int64_t labels, MissingPolicy missing,
+           int64_t features, int64_t labels, const ArffOptions& options,
            const std::filesystem::path& file)
       : attributes_(attributes), slots_(std::move(slots)), features_(features),
-        labels_(labels), policy_(missing), file_(file), has_missing_(attributes.size(), false) {}
+        labels_(labels), policy_(options.missing), max_elements_(options.max_elements),
+        file_(file), has_missing_(attributes.size(), false) {}
 
   void read(std::string_view line, int64_t line_number) {
     line_ = line_number;
+    check_size(features_, "features");
+    check_size(labels_, "labels");
     const size_t row_features = feature_values_.size();
     const size_t row_labels = label_values_.size();
     feature_values_.resize(row_features + static_cast<size_t>(features_));
@@ -136,10 +139,19 @@ class ArffRows {
   }
 
   int64_t rows() const { return rows_; }
+
   std::vector<float>& feature_values() { return feature_values_; }
   std::vector<float>& label_values() { return label_values_; }
 
  private:
+  // One more row of `width` columns must keep the dense matrix within the limit.
+  void check_size(int64_t width, std::string_view what) const {
+    if (width > 0 && detail::exceeds_elements(rows_ + 1, width - 1, max_elements_))
+      fail_at(file_, line_, "data row {} would make the {} {}; fulcrum reads ARFF into dense "
+              "features and labels, at most {} elements each (ArffOptions::max_elements)",
+              rows_ + 1, what, detail::dense_matrix(rows_ + 1, width - 1), max_elements_);
+  }
+
   void store(size_t attribute, std::string_view text, float* features, float* labels) {
     const Slot slot = slots_[attribute];
     if (slot.kind == Slot::Dropped) return;
@@ -344,6 +356,7 @@ class ArffRows {
   int64_t features_;
   int64_t labels_;
   MissingPolicy policy_;
+  int64_t max_elements_;
   const std::filesystem::path& file_;
   std::vector<bool> has_missing_;
   std::string buffer_;  ///< decoded quoted values
@@ -372,6 +385,8 @@ void mark_dropped(const std::vector<ArffAttribute>& attributes, const std::vecto
 }  // namespace
 
 Dataset read_arff(const std::filesystem::path& file, const ArffOptions& options) {
+  if (options.max_elements < 1)
+    fail_at(file, 0, "max_elements must be >= 1, got {}", options.max_elements);
   const std::string text = detail::read_text_file(file);
   detail::LineReader lines(text);
   const detail::ArffHeader header = detail::read_arff_header(lines, file);
@@ -408,7 +423,7 @@ Dataset read_arff(const std::filesystem::path& file, const ArffOptions& options)
   const int64_t label_count = static_cast<int64_t>(labels.size());
   if (features == 0) fail_at(file, 0, "no feature attributes are left (all labels or dropped)");
 
-  ArffRows rows(attributes, std::move(slots), features, label_count, options.missing, file);
+  ArffRows rows(attributes, std::move(slots), features, label_count, options, file);
   std::string_view raw;
   while (lines.next(raw)) {
     const std::string_view line = detail::trim(raw);

@@ -66,7 +66,8 @@ std::vector<size_t> feature_columns(const CsvOptions& options,
 
 Dataset read_csv(const std::filesystem::path& file, const CsvOptions& options) {
   const std::string text = detail::read_text_file(file);
-  detail::CsvRecords records(text, options.delimiter, file);
+  detail::CsvRecords records(text, options.delimiter, file, options.max_line_bytes,
+                             options.max_fields);
   std::vector<std::string_view> fields;
   if (!records.next(fields)) fail_at(file, 0, "the file is empty");
   const int64_t first_line = records.line();

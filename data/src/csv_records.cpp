@@ -4,8 +4,13 @@
 
 namespace fulcrum::data::detail {
 
-CsvRecords::CsvRecords(std::string_view text, char delimiter, const std::filesystem::path& file)
-    : text_(text), delimiter_(delimiter), file_(file) {
+CsvRecords::CsvRecords(std::string_view text, char delimiter, const std::filesystem::path& file,
+                       int64_t max_bytes, int64_t max_fields)
+    : text_(text), delimiter_(delimiter), file_(file), max_bytes_(max_bytes),
+      max_fields_(max_fields) {
+  if (max_bytes < 1 || max_fields < 1)
+    fail_at(file, 0, "max_line_bytes ({}) and max_fields ({}) must be >= 1", max_bytes,
+            max_fields);
   // A UTF-8 byte order mark (spreadsheet exports) is not part of the first name.
   if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
 }
@@ -14,6 +19,12 @@ bool CsvRecords::at_blank_line() const {
   size_t p = pos_;
   while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t' || text_[p] == '\r')) ++p;
   return p < text_.size() && text_[p] == '\n';
+}
+
+void CsvRecords::check_length(size_t record_begin) const {
+  if (static_cast<uint64_t>(pos_ - record_begin) > static_cast<uint64_t>(max_bytes_))
+    fail_at(file_, record_line_, "the line is longer than {} bytes (max_line_bytes); a line "
+            "this long is not a table row", max_bytes_);
 }
 
 bool CsvRecords::next(std::vector<std::string_view>& fields) {
@@ -25,6 +36,7 @@ bool CsvRecords::next(std::vector<std::string_view>& fields) {
   if (trim(text_.substr(pos_)).find_first_not_of('\r') == std::string_view::npos) return false;
 
   record_line_ = line_;
+  const size_t record_begin = pos_;
   buffer_.clear();
   offsets_.clear();
   const size_t n = text_.size();
@@ -46,6 +58,7 @@ bool CsvRecords::next(std::vector<std::string_view>& fields) {
           break;
         }
         if (c == '\n') ++line_;
+        check_length(record_begin);
         buffer_.push_back(c);
       }
       // After the closing quote only a delimiter or the end of the line may follow.
@@ -56,10 +69,13 @@ bool CsvRecords::next(std::vector<std::string_view>& fields) {
     } else {
       const size_t start = pos_;
       while (pos_ < n && text_[pos_] != delimiter_ && text_[pos_] != '\n') ++pos_;
+      check_length(record_begin);
       size_t end = pos_;
       if (end > start && text_[end - 1] == '\r' && (pos_ == n || text_[pos_] == '\n')) --end;
       buffer_.append(text_.substr(start, end - start));
     }
+    if (static_cast<int64_t>(offsets_.size()) >= max_fields_)
+      fail_at(file_, record_line_, "the line has more than {} fields (max_fields)", max_fields_);
     offsets_.emplace_back(begin, buffer_.size());
     if (pos_ >= n) {
       record_done = true;

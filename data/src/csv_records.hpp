@@ -16,11 +16,14 @@ namespace fulcrum::data::detail {
 class CsvRecords {
  public:
   /// `text` must outlive the reader; `file` is used in error messages.
-  CsvRecords(std::string_view text, char delimiter, const std::filesystem::path& file);
+  /// A record may span at most `max_bytes` bytes of text and hold at most
+  /// `max_fields` fields.
+  CsvRecords(std::string_view text, char delimiter, const std::filesystem::path& file,
+             int64_t max_bytes, int64_t max_fields);
 
   /// The next record's fields (valid until the next call); false at the end.
-  /// Throws DataError for a quote that is never closed or text after a
-  /// closing quote.
+  /// Throws DataError for a quote that is never closed, text after a closing
+  /// quote, or a record over either limit (before more of it is kept).
   bool next(std::vector<std::string_view>& fields);
 
   /// The line on which the record last returned begins (from 1).
@@ -28,10 +31,14 @@ class CsvRecords {
 
  private:
   bool at_blank_line() const;
+  /// Fails if the record that began at `record_begin` reaches past the byte limit at pos_.
+  void check_length(size_t record_begin) const;
 
   std::string_view text_;
   char delimiter_;
   const std::filesystem::path& file_;
+  int64_t max_bytes_;
+  int64_t max_fields_;
   size_t pos_ = 0;
   int64_t line_ = 1;         // line of text_[pos_]
   int64_t record_line_ = 0;  // line where the last record began

@@ -10,9 +10,6 @@ namespace {
 
 using detail::fail_at;
 
-// A dense tensor larger than this is a mistake (a stray huge index), not data.
-constexpr int64_t kMaxElements = int64_t{1} << 31;
-
 struct Entry {
   int64_t row;
   int64_t column;
@@ -52,14 +49,22 @@ class LibsvmRows {
     const int64_t l = options_.num_labels > 0 ? options_.num_labels : largest_label_ + 1;
     if (f <= 0) fail_at(file_, 0, "no example has a feature; set num_features");
     if (l <= 0) fail_at(file_, 0, "no example has a label; set num_labels");
-    if (rows_ * f > kMaxElements || rows_ * l > kMaxElements)
-      fail_at(file_, 0, "{} examples x {} features x {} labels is too large to hold densely",
-              rows_, f, l);
+    if (detail::exceeds_elements(rows_, f - 1, options_.max_elements)) {
+      if (options_.num_features > 0)
+        fail_at(file_, 0, "{} examples with num_features = {} would make {}; {}", rows_, f,
+                detail::dense_matrix(rows_, f - 1), dense_limit());
+      fail_at(file_, widest_line_, "feature index {} on line {} with {} examples would make {}; {}",
+              largest_feature_ + base(), widest_line_, rows_, detail::dense_matrix(rows_, f - 1),
+              dense_limit());
+    }
+    if (detail::exceeds_elements(rows_, l - 1, options_.max_elements))
+      fail_at(file_, 0, "{} examples x {} labels would make {}; {}", rows_, l,
+              detail::dense_matrix(rows_, l - 1), dense_limit());
     Dataset dataset;
     dataset.features = Tensor::zeros({rows_, f});
     for (const Entry& e : features_) dataset.features.data()[e.row * f + e.column] = e.value;
-    const int64_t base = options_.zero_based ? 0 : 1;
-    for (int64_t j = 0; j < f; ++j) dataset.feature_names.push_back(fmt::format("f{}", j + base));
+    for (int64_t j = 0; j < f; ++j)
+      dataset.feature_names.push_back(fmt::format("f{}", j + base()));
     Target target{options_.target_name, TaskKind::MultiLabel, Tensor::zeros({rows_, l}), {}};
     for (const auto& [row, label] : labels_) target.values.data()[row * l + label] = 1.0f;
     for (int64_t k = 0; k < l; ++k) target.classes.push_back(std::to_string(k));
@@ -79,7 +84,9 @@ class LibsvmRows {
       if (options_.num_labels > 0 && *id >= options_.num_labels)
         fail_at(file_, line_, "label {} is out of range for num_labels = {}", *id,
                 options_.num_labels);
-      if (*id >= kMaxElements) fail_at(file_, line_, "label {} is implausibly large", *id);
+      if (detail::exceeds_elements(rows_ + 1, *id, options_.max_elements))
+        fail_at(file_, line_, "label {} on line {} would make {} of labels; {}", *id, line_,
+                detail::dense_matrix(rows_ + 1, *id), dense_limit());
       largest_label_ = std::max(largest_label_, *id);
       labels_.emplace_back(rows_, *id);
       begin = end + 1;
@@ -93,20 +100,34 @@ class LibsvmRows {
     const std::string_view index_text = token.substr(0, colon);
     const std::string_view value_text = token.substr(colon + 1);
     const auto index = detail::parse_int(index_text);
-    const int64_t base = options_.zero_based ? 0 : 1;
-    if (!index || *index < base)
-      fail_at(file_, line_, "feature index '{}' is not an integer >= {}{}", index_text, base,
+    if (!index || *index < base())
+      fail_at(file_, line_, "feature index '{}' is not an integer >= {}{}", index_text, base(),
               options_.zero_based ? "" : " (set zero_based for 0-based files)");
-    const int64_t column = *index - base;
+    const int64_t column = *index - base();
     if (options_.num_features > 0 && column >= options_.num_features)
       fail_at(file_, line_, "feature index {} is out of range for num_features = {}", *index,
               options_.num_features);
-    if (column >= kMaxElements) fail_at(file_, line_, "feature index {} is implausibly large", *index);
+    // Checked before anything is allocated for it: the rows so far, this one
+    // included, at this width.
+    if (detail::exceeds_elements(rows_ + 1, column, options_.max_elements))
+      fail_at(file_, line_, "feature index {} on line {} would make {}; {}", *index, line_,
+              detail::dense_matrix(rows_ + 1, column), dense_limit());
     float value = 0.0f;
     if (!detail::parse_float(value_text, value))
       fail_at(file_, line_, "feature {}: {}", *index, detail::number_problem(value_text));
-    largest_feature_ = std::max(largest_feature_, column);
+    if (column > largest_feature_) {
+      largest_feature_ = column;
+      widest_line_ = line_;
+    }
     features_.push_back({rows_, column, value});
+  }
+
+  int64_t base() const { return options_.zero_based ? 0 : 1; }
+
+  std::string dense_limit() const {
+    return fmt::format("fulcrum reads libsvm into dense features and labels, at most {} elements "
+                       "each (LibsvmOptions::max_elements)",
+                       options_.max_elements);
   }
 
   void check_duplicates(size_t row_begin) {
@@ -126,6 +147,7 @@ class LibsvmRows {
   int64_t line_ = 0;
   int64_t rows_ = 0;
   int64_t largest_feature_ = -1;
+  int64_t widest_line_ = 0;  ///< the line of the largest feature index
   int64_t largest_label_ = -1;
   std::vector<Entry> features_;
   std::vector<std::pair<int64_t, int64_t>> labels_;
@@ -137,6 +159,8 @@ Dataset read_libsvm(const std::filesystem::path& file, const LibsvmOptions& opti
   if (options.num_features < 0 || options.num_labels < 0)
     fail_at(file, 0, "num_features ({}) and num_labels ({}) must not be negative",
             options.num_features, options.num_labels);
+  if (options.max_elements < 1)
+    fail_at(file, 0, "max_elements must be >= 1, got {}", options.max_elements);
   const std::string text = detail::read_text_file(file);
   detail::LineReader lines(text);
   LibsvmRows rows(options, file);

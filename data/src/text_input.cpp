@@ -45,6 +45,19 @@ bool LineReader::next(std::string_view& line) {
   return true;
 }
 
+bool exceeds_elements(int64_t rows, int64_t last_column, int64_t max_elements) {
+  // rows * (last_column + 1) > max  <=>  last_column + 1 > floor(max / rows).
+  return rows > 0 && last_column >= max_elements / rows;
+}
+
+std::string dense_matrix(int64_t rows, int64_t last_column) {
+  const uint64_t columns = static_cast<uint64_t>(last_column) + 1;
+  const double bytes = static_cast<double>(rows) * static_cast<double>(columns) * sizeof(float);
+  const bool gigabytes = bytes >= 1e9;
+  return fmt::format("a {} x {} dense float32 matrix ({:.1f} {})", rows, columns,
+                     bytes / (gigabytes ? 1e9 : 1e6), gigabytes ? "GB" : "MB");
+}
+
 std::string_view trim(std::string_view text) {
   const size_t begin = text.find_first_not_of(" \t");
   if (begin == std::string_view::npos) return {};

@@ -43,6 +43,15 @@ class LineReader {
   int64_t line_number_ = 0;
 };
 
+/// Whether a dense matrix of `rows` rows whose last column is `last_column`
+/// (0-based, so rows x (last_column + 1)) would hold more than `max_elements`
+/// elements. Exact and without overflow for rows >= 1, last_column >= 0.
+bool exceeds_elements(int64_t rows, int64_t last_column, int64_t max_elements);
+
+/// "a 100 x 3000001 dense float32 matrix (1.2 GB)" for rows x (last_column + 1),
+/// for errors about sizes.
+std::string dense_matrix(int64_t rows, int64_t last_column);
+
 /// text without leading and trailing spaces and tabs.
 std::string_view trim(std::string_view text);
 

@@ -237,6 +237,46 @@ TEST(ConfigErrors, UnknownNamesListTheValidOnesAndSuggestTheNearest) {
   }
 }
 
+// -- model size -------------------------------------------------------------------
+
+// A size that would ask for gigabytes of weights is a config error naming the
+// key, not a bad_alloc when the model is built: at most kMaxParameters (2^31)
+// per layer and in all.
+TEST(ConfigErrors, AHiddenSizeOverTheParameterLimitNamesTheKeyAndTheSize) {
+  const ConfigError error = parse_error(kBackboneDoc + "    sizes: [64, 100000000000]\n");
+  EXPECT_STREQ(error.what(), "test.yaml:5:12: model.backbone.sizes[1]: 100000000000 is more than "
+                             "the 2147483648 (2^31) parameters a layer may have");
+  EXPECT_EQ(error.key(), "model.backbone.sizes[1]");
+}
+
+TEST(ConfigErrors, ASizeInExponentNotationIsNotAnInteger) {
+  const ConfigError error = parse_error(kBackboneDoc + "    sizes: [1e11]\n");
+  EXPECT_STREQ(error.what(), "test.yaml:5:13: model.backbone.sizes[0]: expected an integer, got "
+                             "'1e11'");
+}
+
+TEST(ConfigErrors, AHiddenLayerOverTheParameterLimitNamesItsSizes) {
+  const ConfigError error = parse_error(kBackboneDoc + "    sizes: [65536, 65536]\n");
+  EXPECT_CONTAINS(error.what(), "model.backbone.sizes[1]: hidden layer 1 (65536 -> 65536) would "
+                                "have 4295032832 parameters, more than the 2147483648 (2^31) a "
+                                "layer may have");
+}
+
+TEST(ConfigErrors, AHeadOverTheParameterLimitNamesItsOutputs) {
+  const ConfigError error =
+      parse_error(kMinimal, {"model.backbone.sizes=[100000]", "model.heads.labels.outputs=30000"});
+  EXPECT_EQ(error.key(), "model.heads.labels.outputs");
+  EXPECT_CONTAINS(error.what(), "head 'labels' (100000 -> 30000) would have 3000030000 "
+                                "parameters, more than the 2147483648 (2^31) a layer may have");
+}
+
+TEST(ConfigErrors, LayersOverTheParameterLimitTogetherAreRefused) {
+  const ConfigError error = parse_error(kBackboneDoc + "    sizes: [40000, 40000, 40000]\n");
+  EXPECT_EQ(error.key(), "model.backbone.sizes");
+  EXPECT_CONTAINS(error.what(), "the model would have 3200080000 parameters besides its input "
+                                "layer, more than the 2147483648 (2^31) a model may have");
+}
+
 // -- heads and their data ---------------------------------------------------------
 
 TEST(ConfigErrors, AtLeastOneHeadIsRequired) {

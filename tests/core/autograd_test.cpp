@@ -199,6 +199,20 @@ TEST(Autograd, DeepChainCanBeDroppedWithoutBackward) {
   EXPECT_FALSE(y.defined());
 }
 
+TEST(Autograd, AMillionNodeChainCanBeDroppedWithoutBackward) {
+  // Deep enough that a teardown recursing once per node overflows the stack
+  // and kills the test process; the destruction must run iteratively.
+  constexpr int kDepth = 1000000;
+  Tensor x = param({}, {1});
+  const Tensor one = Tensor::scalar(1.0f);
+  Tensor y = x;
+  for (int i = 0; i < kDepth; ++i) y = add(y, one);
+  EXPECT_EQ(y.item(), static_cast<float>(kDepth + 1));
+  y = Tensor();
+  EXPECT_TRUE(x.is_leaf()) << "the leaf outlives the graph built on it";
+  EXPECT_FALSE(x.grad().defined());
+}
+
 // backward() frees the graph as it goes (no retain_graph), so walking it
 // again is refused, as PyTorch refuses it, rather than giving the leaves
 // nothing; the gradient of the first walk stays.

@@ -496,5 +496,29 @@ TEST(ReadMulanLabelNames, ChooseTheLabelsOfAnArffFile) {
   EXPECT_TRUE(contains(message, "more.xml"));
 }
 
+// A sparse row "{}" costs three bytes of file and a full row of memory: the
+// rows are refused, on the row that crosses the limit, before it is stored.
+TEST(ReadArff, RowsThatWouldMakeTheDenseFeaturesTooLargeAreRefused) {
+  TempDir dir;
+  std::string text = "@relation r\n";
+  for (int a = 0; a < 100; ++a) text += "@attribute a" + std::to_string(a) + " numeric\n";
+  text += "@attribute y {0,1}\n@data\n";
+  for (int row = 0; row < 20; ++row) text += "{}\n";
+  const auto file = dir.write("wide.arff", text);
+  ArffOptions options;
+  options.label_count = 1;
+  options.max_elements = 1000;
+  // 100 features: row 11 (line 114) is the first over 1000 elements.
+  EXPECT_TRUE(contains(data_error([&] { read_arff(file, options); }),
+                       {"wide.arff:114: data row 11 would make the features a 11 x 100 dense "
+                        "float32 matrix", "at most 1000 elements each (ArffOptions::max_elements)"}));
+  options.max_elements = 2000;
+  EXPECT_EQ(read_arff(file, options).features.shape(), (Shape{20, 100}));
+}
+
+TEST(ReadArff, TheDefaultLimitIsTheDocumentedOne) {
+  EXPECT_EQ(ArffOptions{}.max_elements, int64_t{1} << 28);
+}
+
 }  // namespace
 }  // namespace fulcrum::data

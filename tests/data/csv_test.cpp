@@ -363,5 +363,61 @@ TEST(ReadCsvErrors, SpecsThatDoNotFit) {
                        "target 'k': a multi-class target takes exactly one `column`"));
 }
 
+// One pathological line cannot make the reader hold memory out of proportion
+// to the data: a record over max_line_bytes or max_fields is refused as it
+// is split. The tests lower the limits; the defaults are the documented ones.
+TEST(ReadCsv, TheDefaultLineLimitsAreTheDocumentedOnes) {
+  EXPECT_EQ(CsvOptions{}.max_line_bytes, int64_t{64} << 20);
+  EXPECT_EQ(CsvOptions{}.max_fields, int64_t{1} << 20);
+}
+
+TEST(ReadCsv, ALineJustOverTheByteLimitIsRefusedWithFileAndLine) {
+  TempDir dir;
+  CsvOptions options;
+  options.max_line_bytes = 4096;
+  options.max_fields = 1 << 20;
+  // Line 2 is one number, "0.000...", of 4097 bytes; line 1 is short.
+  const auto file = dir.write("long.csv", "a\n0." + std::string(4095, '0') + "\n");
+  EXPECT_TRUE(contains(data_error([&] { read_csv(file, options); }),
+                       {"long.csv:2: the line is longer than 4096 bytes (max_line_bytes)"}));
+  // Exactly at the limit it is read.
+  const auto ok = dir.write("ok.csv", "a\n0." + std::string(4094, '0') + "\n");
+  EXPECT_EQ(read_csv(ok, options).features.shape(), (Shape{1, 1}));
+}
+
+TEST(ReadCsv, AQuotedFieldOverTheByteLimitIsRefusedAtTheLineItBegins) {
+  TempDir dir;
+  CsvOptions options;
+  options.max_line_bytes = 100;
+  const auto file =
+      dir.write("quoted.csv", "a,b\n1,\"" + std::string(60, 'x') + "\n" + std::string(60, 'y') +
+                                  "\"\n");
+  EXPECT_TRUE(contains(data_error([&] { read_csv(file, options); }),
+                       {"quoted.csv:2: the line is longer than 100 bytes"}));
+}
+
+TEST(ReadCsv, ALineWithOneFieldTooManyIsRefusedWithFileAndLine) {
+  TempDir dir;
+  CsvOptions options;
+  options.max_fields = 1000;
+  std::string line = "0";
+  for (int i = 0; i < 1000; ++i) line += ",0";  // 1001 fields
+  const auto file = dir.write("wide.csv", line + "\n");
+  options.header = false;
+  EXPECT_TRUE(contains(data_error([&] { read_csv(file, options); }),
+                       {"wide.csv:1: the line has more than 1000 fields (max_fields)"}));
+  line.resize(line.size() - 2);  // 1000 fields: read
+  EXPECT_EQ(read_csv(dir.write("ok.csv", line + "\n"), options).features.shape(),
+            (Shape{1, 1000}));
+}
+
+TEST(ReadCsv, LimitsBelowOneAreRefused) {
+  TempDir dir;
+  CsvOptions options;
+  options.max_fields = 0;
+  EXPECT_TRUE(contains(data_error([&] { read_csv(dir.write("a.csv", "a\n1\n"), options); }),
+                       {"max_line_bytes (67108864) and max_fields (0) must be >= 1"}));
+}
+
 }  // namespace
 }  // namespace fulcrum::data

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -71,6 +72,14 @@ std::string data_error(Fn&& fn) {
 inline ::testing::AssertionResult contains(const std::string& text, std::string_view part) {
   if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
+}
+
+/// Whether `text` contains every one of `parts`.
+inline ::testing::AssertionResult contains(const std::string& text,
+                                           std::initializer_list<std::string_view> parts) {
+  for (std::string_view part : parts)
+    if (auto result = contains(text, part); !result) return result;
+  return ::testing::AssertionSuccess();
 }
 
 }  // namespace fulcrum::data::testing

@@ -80,5 +80,78 @@ TEST(ReadLibsvmErrors, EachBadLineIsNamed) {
                        "cannot open '/nonexistent/a.svm'"));
 }
 
+// One stray large index in a small file implies a dense matrix of gigabytes:
+// it is refused on its line, before anything of that size is allocated.
+TEST(ReadLibsvm, AnIndexThatWouldMakeTheDenseMatrixTooLargeIsRefusedOnItsLine) {
+  TempDir dir;
+  const auto file = dir.write("wide.svm", "0 1:1\n1 3000000:1\n0 2:1\n");
+  LibsvmOptions options;
+  options.max_elements = 1000000;
+  const std::string message = data_error([&] { read_libsvm(file, options); });
+  EXPECT_TRUE(contains(message, {"wide.svm:2: feature index 3000000 on line 2 would make a 2 x "
+                                 "3000000 dense float32 matrix (24.0 MB)",
+                                 "at most 1000000 elements", "LibsvmOptions::max_elements"}))
+      << message;
+}
+
+TEST(ReadLibsvm, RowsThatTogetherExceedTheLimitAreRefusedAtTheWidestLine) {
+  TempDir dir;
+  // Each row is within the limit (10 x 100 <= 1000), the 11 rows are not.
+  std::string text = "0 1:1\n1 100:1\n";
+  for (int i = 0; i < 9; ++i) text += "0 1:2\n";
+  const auto file = dir.write("rows.svm", text);
+  LibsvmOptions options;
+  options.max_elements = 1000;
+  const std::string message = data_error([&] { read_libsvm(file, options); });
+  EXPECT_TRUE(contains(message, {"rows.svm:2: feature index 100 on line 2 with 11 examples would "
+                                 "make a 11 x 100 dense float32 matrix",
+                                 "at most 1000 elements"}))
+      << message;
+}
+
+TEST(ReadLibsvm, ALabelIdThatWouldMakeTheLabelsTooLargeIsRefused) {
+  TempDir dir;
+  const auto file = dir.write("labels.svm", "0 1:1\n5000 1:1\n");
+  LibsvmOptions options;
+  options.max_elements = 1000;
+  const std::string message = data_error([&] { read_libsvm(file, options); });
+  EXPECT_TRUE(contains(message, {"labels.svm:2: label 5000 on line 2 would make a 2 x 5001 dense "
+                                 "float32 matrix", "at most 1000 elements"}))
+      << message;
+}
+
+TEST(ReadLibsvm, NumFeaturesOverTheLimitIsRefused) {
+  TempDir dir;
+  const auto file = dir.write("n.svm", "0 1:1\n1 2:1\n");
+  LibsvmOptions options;
+  options.num_features = 600;
+  options.max_elements = 1000;
+  const std::string message = data_error([&] { read_libsvm(file, options); });
+  EXPECT_TRUE(contains(message, {"n.svm: 2 examples with num_features = 600 would make a 2 x 600 "
+                                 "dense float32 matrix"}))
+      << message;
+}
+
+TEST(ReadLibsvm, TheDefaultLimitRefusesAnIndexOfAHugeMatrixWithoutAllocatingIt) {
+  // 2^28 elements (1 GiB of float32) by default; an index of 2^40 on the
+  // first line is refused at once.
+  EXPECT_EQ(LibsvmOptions{}.max_elements, int64_t{1} << 28);
+  TempDir dir;
+  const auto file = dir.write("huge.svm", "0 1099511627776:1\n");
+  const std::string message = data_error([&] { read_libsvm(file); });
+  EXPECT_TRUE(contains(message, {"huge.svm:1: feature index 1099511627776 on line 1 would make a "
+                                 "1 x 1099511627776 dense float32 matrix (4398.0 GB)",
+                                 "at most 268435456 elements"}))
+      << message;
+}
+
+TEST(ReadLibsvm, AMatrixAtTheLimitIsRead) {
+  TempDir dir;
+  const auto file = dir.write("ok.svm", "0 1:1\n1 500:1\n");
+  LibsvmOptions options;
+  options.max_elements = 1000;
+  EXPECT_EQ(read_libsvm(file, options).features.shape(), (Shape{2, 500}));
+}
+
 }  // namespace
 }  // namespace fulcrum::data

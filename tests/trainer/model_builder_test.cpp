@@ -93,5 +93,54 @@ TEST(ModelBuilder, RefusesAHeadWithoutOutputs) {
   }
 }
 
+// The message of the ValueError build_model throws for `config` with
+// `input_features` inputs, or "" (with a failure) if it throws none.
+std::string build_error(const ModelConfig& config, int64_t input_features) {
+  Generator gen;
+  try {
+    build_model(config, input_features, gen);
+  } catch (const ValueError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no ValueError";
+  return "";
+}
+
+// The input size is known only with the data: an input layer over
+// kMaxParameters (2^31) is refused, naming the layer and its sizes, before a
+// weight is allocated (the config alone passed validate()).
+TEST(ModelBuilder, RefusesAnInputLayerOverTheParameterLimit) {
+  EXPECT_EQ(kMaxParameters, int64_t{1} << 31);
+  const std::string message = build_error(two_heads({1 << 20}, 0.0), 4096);
+  EXPECT_NE(message.find("model.backbone.sizes[0]: layer backbone.0 (4096 -> 1048576) would have "
+                         "4296015872 parameters, more than the 2147483648 (2^31)"),
+            std::string::npos)
+      << message;
+}
+
+TEST(ModelBuilder, RefusesAHeadOverTheParameterLimitAndNamesIt) {
+  auto config = two_heads({}, 0.0);
+  config.heads[0].outputs = int64_t{1} << 30;
+  const std::string message = build_error(config, 2);
+  EXPECT_NE(message.find("model.heads.tags.outputs: layer heads.tags (2 -> 1073741824) would have "
+                         "3221225472 parameters"),
+            std::string::npos)
+      << message;
+}
+
+TEST(ModelBuilder, RefusesAModelWhoseLayersTogetherAreOverTheLimit) {
+  // Two layers of 1.6e9 parameters each: each fits, the sum does not.
+  const std::string message = build_error(two_heads({40000, 40000}, 0.0), 40000);
+  EXPECT_NE(message.find("model: 40000 input features and model.backbone.sizes [40000, 40000] "
+                         "make 3200400008 parameters, more than the 2147483648 (2^31)"),
+            std::string::npos)
+      << message;
+}
+
+TEST(ModelBuilder, RefusesMoreInputFeaturesThanALayerMayHave) {
+  const std::string message = build_error(two_heads({8}, 0.0), int64_t{1} << 40);
+  EXPECT_NE(message.find("the data has 1099511627776 features"), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace fulcrum::config

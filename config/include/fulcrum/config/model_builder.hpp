@@ -27,8 +27,11 @@ namespace fulcrum::config {
 /// masks from `dropout_gen`, so changing the dropout rate does not change the
 /// initial weights and the two streams can be saved and restored separately.
 /// Requires: input_features >= 1; every head's outputs >= 1 (the trainer fills
-///   0 from the data first); a valid activation; dropout in [0, 1). Otherwise
-///   ValueError naming the config key.
+///   0 from the data first); a valid activation; dropout in [0, 1); every
+///   Linear, the input layer included, at most kMaxParameters (2^31) weights
+///   and biases, and the model as many in all. Otherwise ValueError naming the
+///   config key (and for a size, the layer and its in -> out sizes), raised
+///   before any weight is allocated.
 /// Requires: `dropout_gen` outlives the model.
 std::shared_ptr<nn::MultiHead> build_model(const ModelConfig& config, int64_t input_features,
                                            Generator& init_gen, Generator& dropout_gen);

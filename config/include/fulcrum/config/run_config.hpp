@@ -100,6 +100,14 @@ struct BackboneConfig {
   friend bool operator==(const BackboneConfig&, const BackboneConfig&) = default;
 };
 
+/// The most parameters (weights and bias) one Linear layer of a config's
+/// model, and the whole model, may have: 2^31, 8 GiB of float32 weights
+/// before their gradients and optimizer state. validate() checks the layers
+/// the config alone determines (each hidden size, hidden to hidden, last
+/// hidden to a head with outputs); build_model() checks every layer once the
+/// input size is known.
+inline constexpr int64_t kMaxParameters = int64_t{1} << 31;
+
 /// How a class/label weight is found: none, a rule computed from the
 /// training split (loss_builder.hpp), or explicit numbers (Values, written in
 /// a config as a list of numbers rather than by name).

@@ -30,10 +30,15 @@ using BackwardFn = std::function<void(const Tensor& output, const Tensor& grad_o
                                       const std::vector<Tensor>& inputs)>;
 
 /// The op that produced a tensor: its inputs and how to push gradients to them.
+/// Ensures: destroying a node frees the graph behind it iteratively, so a
+/// graph of any depth can be dropped without backward() and without
+/// overflowing the stack.
 struct Node {
   const char* name;
   std::vector<Tensor> inputs;
   BackwardFn backward;
+
+  ~Node();
 };
 
 struct TensorImpl {
@@ -111,6 +116,7 @@ class Tensor {
   explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
   std::shared_ptr<TensorImpl> impl_;
 
+  friend struct Node;
   friend Tensor record(const char*, Tensor, std::vector<Tensor>, BackwardFn);
   friend void accumulate_grad(const Tensor&, const Tensor&);
 };

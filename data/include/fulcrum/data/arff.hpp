@@ -51,6 +51,10 @@ struct ArffOptions {
   std::string target_name = "labels";
   std::vector<std::string> drop;
   MissingPolicy missing = MissingPolicy::Error;
+  /// The most elements the dense features [N, F] and labels [N, L] may each
+  /// have (default 2^28: 1 GiB of float32). Sparse rows ("{}") cost a few
+  /// bytes of file each but a full row of memory.
+  int64_t max_elements = int64_t{1} << 28;
 };
 
 /// Reads `file` as the ARFF format defines it:
@@ -67,7 +71,10 @@ struct ArffOptions {
 ///   numbers (MULAN's {0,1}), is one column holding the number; any other
 ///   nominal attribute is one-hot encoded into one column per value, named
 ///   "attr=value", in declaration order.
-/// Requires: label values 0 or 1; feature values finite numbers.
+/// Requires: label values 0 or 1; feature values finite numbers; N x F and
+///   N x L at most max_elements each (max_elements >= 1), checked as each row
+///   is read, before it is stored: the error names the row's line, the
+///   matrix's size and the limit.
 /// Throws DataError "file:line: problem" naming the attribute where there is one.
 Dataset read_arff(const std::filesystem::path& file, const ArffOptions& options = {});
 

@@ -1,6 +1,7 @@
 #pragma once
 // Reading a Dataset from a CSV file.
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -16,17 +17,27 @@ namespace fulcrum::data {
 /// feature_columns: the feature columns in order; empty means every column
 ///   that no target uses, in file order.
 /// targets: one TargetSpec per target, in the order of Dataset::targets.
+/// max_line_bytes: the longest record, in bytes (a quoted field's line breaks
+///   included); default 64 MiB.
+/// max_fields: the most fields a record may have; default 2^20 (1,048,576).
+///   Together they bound what one pathological line can make the reader hold.
 struct CsvOptions {
   bool header = true;
   char delimiter = ',';
   std::vector<std::string> feature_columns;
   std::vector<TargetSpec> targets;
+  int64_t max_line_bytes = int64_t{64} << 20;
+  int64_t max_fields = int64_t{1} << 20;
 };
 
 /// Reads `file` (RFC 4180 quoting, "\n" or "\r\n" line ends, blank lines skipped).
 /// Requires: every record has as many fields as the first; feature fields are
-///   finite numbers; label fields are 0 or 1; at least one data row.
-/// Ensures: a Dataset that passes validate(), features as float32.
+///   finite numbers; label fields are 0 or 1; at least one data row; no record
+///   longer than max_line_bytes or with more than max_fields fields (checked
+///   while the record is split, before its fields are kept).
+/// Ensures: a Dataset that passes validate(), features as float32; besides
+///   the file's text, memory in proportion to the values kept, plus one record.
+/// Throws DataError "file:line: ..." naming the limit for a record over it.
 /// Throws DataError "file:line: column 'name': problem" for a missing file, a
 ///   ragged row, a field that is not a number, an unknown column (listing the
 ///   columns there are), a class index out of range or an unknown label.

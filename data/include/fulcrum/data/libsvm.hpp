@@ -19,15 +19,27 @@ namespace fulcrum::data {
 ///   a train and a test file, so that their widths agree.
 /// zero_based: feature indices start at 0 (default: at 1, as LIBSVM writes them).
 ///   Feature names are "f<index>" as written in the file.
+/// max_elements: the most elements the dense features [N, F] and the dense
+///   labels [N, L] may each have (default 2^28: 1 GiB of float32). The file is
+///   sparse but fulcrum holds it densely, so one stray large index in a small
+///   file would otherwise ask for gigabytes.
 struct LibsvmOptions {
   int64_t num_features = 0;
   int64_t num_labels = 0;
   bool zero_based = false;
   std::string target_name = "labels";
+  int64_t max_elements = int64_t{1} << 28;
 };
 
-/// Reads `file`. Throws DataError "file:line: problem" for a malformed pair,
-/// an index or label out of range, or a value that is not a number.
+/// Reads `file`.
+/// Requires: N x F and N x L at most max_elements each (max_elements >= 1).
+///   Checked as the file is read, before the matrices are allocated: the
+///   error names the line of the index that makes them too large, the
+///   matrix's size and the limit.
+/// Ensures: memory in proportion to the entries in the file until the checked
+///   dense matrices are made.
+/// Throws DataError "file:line: problem" for a malformed pair, an index or
+/// label out of range, a value that is not a number, or a matrix over the limit.
 Dataset read_libsvm(const std::filesystem::path& file, const LibsvmOptions& options = {});
 
 }  // namespace fulcrum::data
