@@ -19,6 +19,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="build"
 packages=(cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
           libgtest-dev nlohmann-json3-dev libcli11-dev)
+# Only the tests need these: the Python interop tests load checkpoints into PyTorch.
+test_packages=(python3-numpy python3-torch)
 
 usage() {
   sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
@@ -80,6 +82,7 @@ case "$mode" in
     build/apps/fulcrum train configs/quickstart.yaml
     ;;
   test)
+    packages+=("${test_packages[@]}")
     install_packages
     configure_and_build ON
     log "running the tests"
