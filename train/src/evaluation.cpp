@@ -53,12 +53,13 @@ Tensor positive_weights(const Tensor& weight) {
 
 }  // namespace
 
-Tensor recalibrated_logits(const Tensor& logits, const nn::HeadLoss& loss) {
-  if (loss.kind == nn::LossKind::CrossEntropy && loss.weight.defined()) {
-    return nn::recalibrate_class_weight_logits(logits, positive_weights(loss.weight));
+Tensor recalibrated_logits(const Tensor& logits, nn::LossKind kind, const Tensor& weight,
+                           const Tensor& pos_weight) {
+  if (kind == nn::LossKind::CrossEntropy && weight.defined()) {
+    return nn::recalibrate_class_weight_logits(logits, positive_weights(weight));
   }
-  if (loss.kind == nn::LossKind::BCE && loss.pos_weight.defined()) {
-    return nn::recalibrate_pos_weight_logits(logits, positive_weights(loss.pos_weight));
+  if (kind == nn::LossKind::BCE && pos_weight.defined()) {
+    return nn::recalibrate_pos_weight_logits(logits, positive_weights(pos_weight));
   }
   return {};
 }

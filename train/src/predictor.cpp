@@ -91,20 +91,10 @@ std::string csv_field(const std::string& s) {
   return quoted + "\"";
 }
 
-// The parts of a head's loss that recalibrated_logits looks at: its kind and
-// the resolved weights the checkpoint stores.
-nn::HeadLoss recalibration_loss(const HeadCard& head, const config::HeadConfig& config) {
-  const auto tensor_of = [](const std::vector<double>& values) {
-    if (values.empty()) return Tensor();
-    return Tensor::from({static_cast<int64_t>(values.size())},
-                        std::vector<float>(values.begin(), values.end()));
-  };
-  nn::HeadLoss loss;
-  loss.head = head.name;
-  loss.kind = config.loss.kind.value_or(config::default_loss_kind(head.kind));
-  loss.weight = tensor_of(head.weight);
-  loss.pos_weight = tensor_of(head.pos_weight);
-  return loss;
+Tensor tensor_of(const std::vector<double>& values) {
+  if (values.empty()) return {};
+  return Tensor::from({static_cast<int64_t>(values.size())},
+                      std::vector<float>(values.begin(), values.end()));
 }
 
 // The input is a regular file (a FIFO would block the reader, a directory has
@@ -169,7 +159,10 @@ Predictor Predictor::load(const std::filesystem::path& model_file) {
                 model.heads.size(), p.card_.heads.size());
   for (size_t h = 0; h < p.card_.heads.size(); ++h) {
     model.heads[h].outputs = static_cast<int64_t>(p.card_.heads[h].labels.size());
-    p.losses_.push_back(recalibration_loss(p.card_.heads[h], model.heads[h]));
+    const HeadCard& head = p.card_.heads[h];
+    p.recalibrations_.push_back(
+        {model.heads[h].loss.kind.value_or(config::default_loss_kind(head.kind)),
+         tensor_of(head.weight), tensor_of(head.pos_weight)});
   }
   const auto features = static_cast<int64_t>(p.card_.feature_names.size());
   p.scaler_ = scaler_of(p.card_);
@@ -205,7 +198,9 @@ Predictions Predictor::predict(const Tensor& features, const PredictOptions& opt
     check_finite_logits(logits, head.name);
     const bool multiclass = head.kind == TaskKind::MultiClass;
     const Tensor probs = multiclass ? softmax(logits, 1) : sigmoid(logits);
-    const Tensor shifted = options.raw ? Tensor() : recalibrated_logits(logits, losses_[h]);
+    const Recalibration& r = recalibrations_[h];
+    const Tensor shifted =
+        options.raw ? Tensor() : recalibrated_logits(logits, r.kind, r.weight, r.pos_weight);
     const Tensor reported =
         !shifted.defined() ? probs : multiclass ? softmax(shifted, 1) : sigmoid(shifted);
     const auto k = static_cast<int64_t>(head.labels.size());

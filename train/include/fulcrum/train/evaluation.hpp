@@ -99,6 +99,11 @@ EvaluationResult evaluate(nn::MultiHead& model, const data::Dataset& dataset,
 /// (cross_entropy: z - log(weight)); undefined for every other head (nothing
 /// to undo). Weights <= 0 (a label whose examples are all positive) are left
 /// uncorrected.
-Tensor recalibrated_logits(const Tensor& logits, const nn::HeadLoss& loss);
+Tensor recalibrated_logits(const Tensor& logits, nn::LossKind kind, const Tensor& weight,
+                           const Tensor& pos_weight);
+/// The same with the head's loss's kind and weights.
+inline Tensor recalibrated_logits(const Tensor& logits, const nn::HeadLoss& loss) {
+  return recalibrated_logits(logits, loss.kind, loss.weight, loss.pos_weight);
+}
 
 }  // namespace fulcrum::train

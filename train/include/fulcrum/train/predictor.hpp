@@ -108,7 +108,14 @@ class Predictor {
   ModelCard card_;
   std::optional<config::RunConfig> config_;
   config::ModelConfig model_config_;
-  std::vector<nn::HeadLoss> losses_;  // the kind and weights recalibrated_logits reads
+  // Per head, what recalibrated_logits reads: the loss kind and the resolved
+  // weights the checkpoint stores.
+  struct Recalibration {
+    nn::LossKind kind = nn::LossKind::BCE;
+    Tensor weight;
+    Tensor pos_weight;
+  };
+  std::vector<Recalibration> recalibrations_;
   data::StandardScaler scaler_;
   std::unique_ptr<Generator> gen_;  // the model's generator (unused in eval mode)
   std::shared_ptr<nn::MultiHead> model_;
