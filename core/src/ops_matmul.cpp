@@ -1,54 +1,77 @@
-// Matrix products on Eigen kernels: matmul, and the fused linear layer op.
+// Matrix products: matmul, and the fused linear layer op, on the GEMM library
+// of gemm.hpp.
 //
-// Eigen's own OpenMP threading is off (EIGEN_DONT_PARALLELIZE, set for core in
-// core/CMakeLists.txt): it parallelises products as small as a training batch,
-// and on a busy machine waking threads for every small GEMM cost more than the
-// product. Instead product() splits large products by output rows, each block
-// an independent single-threaded Eigen GEMM: small products never wake a
-// thread, and a given thread count always splits a product the same way, so
-// results repeat bit for bit.
-
-#include <algorithm>
+// A product runs on one thread below about 4M multiply-adds. Above, it is cut
+// into blocks of output rows or columns (the longer side), each a
+// single-threaded GEMM, and the blocks are shared among the threads. How a
+// product is cut depends on its shape alone, never on the thread count, so
+// results repeat bit for bit with any number of threads (which lets the
+// adaptive thread policy of parallel.hpp change the count between products).
 
 #include <omp.h>
 
 #include <Eigen/Core>
+#include <algorithm>
 
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/ops.hpp"
+#include "fulcrum/core/parallel.hpp"
+#include "gemm.hpp"
 
 namespace fulcrum {
 namespace {
 
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using MatrixMap = Eigen::Map<RowMatrix>;
-using ConstMatrixMap = Eigen::Map<const RowMatrix>;
+using detail::GemmOperand;
 
-ConstMatrixMap as_matrix(const Tensor& t, int64_t rows, int64_t cols) {
-  return {t.data(), rows, cols};
-}
-MatrixMap as_matrix(Tensor& t, int64_t rows, int64_t cols) { return {t.data(), rows, cols}; }
-
-// Multiply-adds below which a product runs on one thread (about a millisecond).
+// Multiply-adds below which a product runs as one block (about 0.1 ms).
 constexpr int64_t kParallelProductWork = int64_t{1} << 22;
+// Blocks are at least this many rows or columns, so each stays an efficient
+// GEMM, and at most kMaxBlocks, so the operand every block packs again (the
+// whole of the other side) is packed a bounded number of times.
+constexpr int64_t kMinBlockSide = 32;
+constexpr int64_t kMaxBlocks = 16;
 
-// out = a * b, split by rows of `out` across threads when the product is large.
-template <typename A, typename B>
-void product(MatrixMap out, const A& a, const B& b) {
-  const int64_t rows = out.rows(), work = rows * out.cols() * a.cols();
-  const int64_t threads = std::min<int64_t>(omp_get_max_threads(), rows / 8);
-  if (work < kParallelProductWork || threads < 2) {
-    out.noalias() = a * b;
+// out[m, n] = op(a)[m, k] op(b)[k, n], out row-major and contiguous.
+void product(int64_t m, int64_t n, int64_t k, GemmOperand a, GemmOperand b, float* out) {
+  const int64_t work = m * n * k;
+  const bool by_rows = m >= n;
+  const int64_t side = by_rows ? m : n;
+  const int64_t blocks =
+      work < kParallelProductWork
+          ? 1
+          : std::clamp(std::min(work / kParallelProductWork, side / kMinBlockSide), int64_t{1},
+                       kMaxBlocks);
+  if (blocks == 1) {
+    detail::gemm(m, n, k, a, b, 0.0f, out, n);
     return;
   }
-#pragma omp parallel num_threads(static_cast<int>(threads))
-  {
-    const int64_t id = omp_get_thread_num(), n = omp_get_num_threads();
-    const int64_t chunk = (rows + n - 1) / n, begin = std::min(rows, id * chunk);
-    const int64_t count = std::min(rows, begin + chunk) - begin;
-    if (count > 0) out.middleRows(begin, count).noalias() = a.middleRows(begin, count) * b;
+  const int64_t step = (side + blocks - 1) / blocks;
+  auto run_block = [&](int64_t block) {
+    const int64_t first = block * step, count = std::min(side, first + step) - first;
+    if (count <= 0) return;
+    if (by_rows) {  // rows [first, first + count) of op(a) and of out
+      GemmOperand rows = a;
+      rows.data += a.transposed ? first : first * a.stride;
+      detail::gemm(count, n, k, rows, b, 0.0f, out + first * n, n);
+    } else {  // columns [first, first + count) of op(b) and of out
+      GemmOperand cols = b;
+      cols.data += b.transposed ? first * b.stride : first;
+      detail::gemm(m, count, k, a, cols, 0.0f, out + first, n);
+    }
+  };
+  const int threads = static_cast<int>(std::min<int64_t>(num_threads(), blocks));
+  if (threads <= 1 || omp_in_parallel()) {
+    for (int64_t block = 0; block < blocks; ++block) run_block(block);
+    return;
   }
+  // Dynamic: a thread that the OS puts aside holds up one block, not a share.
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+  for (int64_t block = 0; block < blocks; ++block) run_block(block);
 }
+
+// A row-major [rows, cols] tensor as a GEMM operand, as stored or transposed.
+GemmOperand stored(const Tensor& t, int64_t cols) { return {t.data(), cols, false}; }
+GemmOperand transposed(const Tensor& t, int64_t cols) { return {t.data(), cols, true}; }
 
 // A matmul operand as a matrix: a 1-d left operand is a row, a 1-d right one a column.
 struct Operand {
@@ -56,6 +79,8 @@ struct Operand {
 };
 
 }  // namespace
+
+const char* gemm_library() { return detail::gemm_library(); }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
   FULCRUM_CHECK_SHAPE(a.dim() >= 1 && a.dim() <= 2 && b.dim() >= 1 && b.dim() <= 2,
@@ -70,21 +95,19 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (a.dim() == 2) shape.push_back(pa.rows);
   if (b.dim() == 2) shape.push_back(pb.cols);
   Tensor out = Tensor::empty(shape);
-  product(as_matrix(out, pa.rows, pb.cols), as_matrix(a, pa.rows, pa.cols),
-          as_matrix(b, pb.rows, pb.cols));
+  product(pa.rows, pb.cols, pa.cols, stored(a, pa.cols), stored(b, pb.cols), out.data());
   return record("matmul", out, {a, b},
                 [pa, pb](const Tensor&, const Tensor& g, const std::vector<Tensor>& in) {
-                  const auto G = as_matrix(g, pa.rows, pb.cols);
-                  if (in[0].requires_grad()) {
+                  if (in[0].requires_grad()) {  // dA = G B^T
                     Tensor da = Tensor::empty(in[0].shape());
-                    product(as_matrix(da, pa.rows, pa.cols), G,
-                            as_matrix(in[1], pb.rows, pb.cols).transpose());
+                    product(pa.rows, pa.cols, pb.cols, stored(g, pb.cols),
+                            transposed(in[1], pb.cols), da.data());
                     accumulate_grad(in[0], da);
                   }
-                  if (in[1].requires_grad()) {
+                  if (in[1].requires_grad()) {  // dB = A^T G
                     Tensor db = Tensor::empty(in[1].shape());
-                    product(as_matrix(db, pb.rows, pb.cols),
-                            as_matrix(in[0], pa.rows, pa.cols).transpose(), G);
+                    product(pb.rows, pb.cols, pa.rows, transposed(in[0], pa.cols),
+                            stored(g, pb.cols), db.data());
                     accumulate_grad(in[1], db);
                   }
                 });
@@ -105,34 +128,36 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   Shape shape = x.shape();
   shape.back() = out_features;
   Tensor out = Tensor::empty(shape);
-  auto Y = as_matrix(out, rows, out_features);
-  product(Y, as_matrix(x, rows, in_features),
-          as_matrix(weight, out_features, in_features).transpose());
-  if (bias.defined()) Y.rowwise() += Eigen::Map<const Eigen::RowVectorXf>(bias.data(), out_features);
+  product(rows, out_features, in_features, stored(x, in_features), transposed(weight, in_features),
+          out.data());
+  if (bias.defined())
+    Eigen::Map<Eigen::MatrixXf>(out.data(), out_features, rows).colwise() +=
+        Eigen::Map<const Eigen::VectorXf>(bias.data(), out_features);
 
-  return record(
-      "linear", out, {x, weight, bias},
-      [rows, in_features, out_features](const Tensor&, const Tensor& g,
-                                        const std::vector<Tensor>& in) {
-        const auto G = as_matrix(g, rows, out_features);
-        if (in[0].requires_grad()) {  // dX = G W
-          Tensor dx = Tensor::empty(in[0].shape());
-          product(as_matrix(dx, rows, in_features), G,
-                  as_matrix(in[1], out_features, in_features));
-          accumulate_grad(in[0], dx);
-        }
-        if (in[1].requires_grad()) {  // dW = G^T X
-          Tensor dw = Tensor::empty(in[1].shape());
-          product(as_matrix(dw, out_features, in_features), G.transpose(),
-                  as_matrix(in[0], rows, in_features));
-          accumulate_grad(in[1], dw);
-        }
-        if (in[2].defined() && in[2].requires_grad()) {  // db = column sums of G
-          Tensor db = Tensor::empty(in[2].shape());
-          Eigen::Map<Eigen::RowVectorXf>(db.data(), out_features) = G.colwise().sum();
-          accumulate_grad(in[2], db);
-        }
-      });
+  return record("linear", out, {x, weight, bias},
+                [rows, in_features, out_features](const Tensor&, const Tensor& g,
+                                                  const std::vector<Tensor>& in) {
+                  if (in[0].requires_grad()) {  // dX = G W
+                    Tensor dx = Tensor::empty(in[0].shape());
+                    product(rows, in_features, out_features, stored(g, out_features),
+                            stored(in[1], in_features), dx.data());
+                    accumulate_grad(in[0], dx);
+                  }
+                  if (in[1].requires_grad()) {  // dW = G^T X
+                    Tensor dw = Tensor::empty(in[1].shape());
+                    product(out_features, in_features, rows, transposed(g, out_features),
+                            stored(in[0], in_features), dw.data());
+                    accumulate_grad(in[1], dw);
+                  }
+                  if (in[2].defined() && in[2].requires_grad()) {  // db = column sums of G
+                    Tensor db = Tensor::empty(in[2].shape());
+                    using RowMatrix =
+                        Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+                    Eigen::Map<Eigen::RowVectorXf>(db.data(), out_features) =
+                        Eigen::Map<const RowMatrix>(g.data(), rows, out_features).colwise().sum();
+                    accumulate_grad(in[2], db);
+                  }
+                });
 }
 
 }  // namespace fulcrum

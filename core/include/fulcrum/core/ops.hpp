@@ -63,6 +63,10 @@ Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end);
 Tensor broadcast_to(const Tensor& x, const Shape& shape);
 
 // -- linear algebra ----------------------------------------------------------------
+/// The GEMM library behind matmul and linear, chosen when fulcrum was built:
+/// "onednn" or "eigen".
+const char* gemm_library();
+
 /// Matrix product of [n, k] and [k, m] (a 1-d operand is a row or column
 /// vector, as in torch.matmul).
 Tensor matmul(const Tensor& a, const Tensor& b);
