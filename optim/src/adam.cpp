@@ -60,6 +60,48 @@ void Adam::step() {
   advance_step_count();
 }
 
+namespace {
+
+// The per-step constants of the update, in double.
+struct StepConstants {
+  double beta1, beta2, l2, decay, step_size, bias_correction2_sqrt, eps;
+};
+
+// Adam (or AdamW) over elements [begin, end). The parameter, its gradient and
+// its state are distinct buffers (__restrict) and the loop has no branch, so
+// it compiles to vector instructions; double sqrt and division round exactly,
+// so vector and scalar code give the same bits.
+void adam_range(int64_t begin, int64_t end, float* __restrict p, const float* __restrict g,
+                float* __restrict m, float* __restrict v, const StepConstants c) {
+  for (int64_t j = begin; j < end; ++j) {
+    const double pj = p[j];
+    const double gj = c.l2 != 0 ? g[j] + c.l2 * pj : g[j];
+    m[j] = static_cast<float>(c.beta1 * m[j] + (1 - c.beta1) * gj);
+    v[j] = static_cast<float>(c.beta2 * v[j] + (1 - c.beta2) * gj * gj);
+    const double denom = std::sqrt(static_cast<double>(v[j])) / c.bias_correction2_sqrt + c.eps;
+    p[j] = static_cast<float>(pj * c.decay - c.step_size * (static_cast<double>(m[j]) / denom));
+  }
+}
+
+// The same with amsgrad: the denominator from the running maximum of v.
+void amsgrad_range(int64_t begin, int64_t end, float* __restrict p, const float* __restrict g,
+                   float* __restrict m, float* __restrict v, float* __restrict v_max,
+                   const StepConstants c) {
+  for (int64_t j = begin; j < end; ++j) {
+    const double pj = p[j];
+    const double gj = c.l2 != 0 ? g[j] + c.l2 * pj : g[j];
+    m[j] = static_cast<float>(c.beta1 * m[j] + (1 - c.beta1) * gj);
+    v[j] = static_cast<float>(c.beta2 * v[j] + (1 - c.beta2) * gj * gj);
+    // torch.maximum: NaN wins, so a broken state stays visible.
+    const float seen = v_max[j], now = v[j];
+    v_max[j] = (seen > now || std::isnan(seen)) ? seen : now;
+    const double denom = std::sqrt(static_cast<double>(v_max[j])) / c.bias_correction2_sqrt + c.eps;
+    p[j] = static_cast<float>(pj * c.decay - c.step_size * (static_cast<double>(m[j]) / denom));
+  }
+}
+
+}  // namespace
+
 void Adam::update(Tensor& param, const Tensor& grad, ParamState& s) const {
   // Scalars in double, as PyTorch computes them in Python floats.
   const auto [beta1, beta2] = options_.betas;
@@ -79,29 +121,19 @@ void Adam::update(Tensor& param, const Tensor& grad, ParamState& s) const {
   float* v = s.exp_avg_sq.data();
   float* v_max = amsgrad ? s.max_exp_avg_sq.data() : nullptr;
 
-  // One fused pass per element. The arithmetic runs in double (the loop is
-  // memory-bound, so this costs nothing) and each stored value is rounded to
-  // float once; the update reads m and v back as stored, so it depends only
-  // on the state a checkpoint records.
+  // One fused pass per element. The arithmetic runs in double and each stored
+  // value is rounded to float once; the update reads m and v back as stored,
+  // so it depends only on the state a checkpoint records.
   parallel_for(
       param.numel(),
-      [&](int64_t begin, int64_t end) {
-        for (int64_t j = begin; j < end; ++j) {
-          double pj = p[j];
-          double gj = g[j];
-          if (l2 != 0) gj += l2 * pj;
-          pj *= decay;
-          m[j] = static_cast<float>(beta1 * m[j] + (1 - beta1) * gj);
-          v[j] = static_cast<float>(beta2 * v[j] + (1 - beta2) * gj * gj);
-          float second = v[j];
-          if (amsgrad) {
-            // torch.maximum: NaN wins, so a broken state stays visible.
-            const float seen = v_max[j];
-            second = v_max[j] = (seen > second || std::isnan(seen)) ? seen : second;
-          }
-          const double denom = std::sqrt(static_cast<double>(second)) / bias_correction2_sqrt + eps;
-          p[j] = static_cast<float>(pj - step_size * (static_cast<double>(m[j]) / denom));
+      [=](int64_t begin, int64_t end) {
+        if (amsgrad) {
+          amsgrad_range(begin, end, p, g, m, v, v_max,
+                        {beta1, beta2, l2, decay, step_size, bias_correction2_sqrt, eps});
+          return;
         }
+        adam_range(begin, end, p, g, m, v,
+                   {beta1, beta2, l2, decay, step_size, bias_correction2_sqrt, eps});
       },
       kAdamCostPerElement);
 }
