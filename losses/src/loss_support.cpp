@@ -1,8 +1,9 @@
 #include "loss_support.hpp"
 
-#include <cmath>
-
 #include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
 
 #include "fulcrum/core/error.hpp"
 
@@ -53,6 +54,24 @@ BroadcastIndex::BroadcastIndex(const Shape& from, const Shape& to) {
     if (r.stride != 0) dims_.push_back({inner, r.size, r.stride});
     inner *= r.size;
   }
+}
+
+void BroadcastIndex::gather(const float* from, int64_t begin, int64_t count, double* out) const {
+  if (dims_.empty()) {  // every element reads from[0]
+    std::fill(out, out + count, static_cast<double>(from[0]));
+    return;
+  }
+  if (dims_.size() == 1 && dims_[0].inner == 1 && dims_[0].stride == 1) {
+    // Contiguous and repeating every `size` elements (equal shapes: never).
+    const int64_t size = dims_[0].size;
+    int64_t at = begin % size;
+    for (int64_t k = 0; k < count; ++k) {
+      out[k] = from[at];
+      if (++at == size) at = 0;
+    }
+    return;
+  }
+  for (int64_t k = 0; k < count; ++k) out[k] = from[(*this)(begin + k)];
 }
 
 }  // namespace fulcrum::nn::detail

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the loss kernels (private to losses/).
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -34,6 +35,10 @@ class BroadcastIndex {
     return offset;
   }
 
+  /// out[k] = from[(*this)(begin + k)] for k < count, without a division per
+  /// element in the usual cases (a scalar, equal shapes, [C] over [N, C]).
+  void gather(const float* from, int64_t begin, int64_t count, double* out) const;
+
  private:
   struct Dim {
     int64_t inner;   ///< elements of `to` per step along this (merged) dimension
@@ -45,6 +50,14 @@ class BroadcastIndex {
 
 /// Elements per block of deterministic_sum.
 inline constexpr int64_t kSumBlock = 4096;
+
+/// The sum of the terms over [0, n) in double, like deterministic_sum (the same
+/// blocks, each added in index order), with the terms computed a chunk at a
+/// time: fill(begin, end, out) writes the terms of [begin, end) to out, at
+/// most kSumChunk of them, so that a kernel can vectorise across a chunk.
+inline constexpr int64_t kSumChunk = 256;
+template <typename Fill>
+double deterministic_chunked_sum(int64_t n, const Fill& fill, int64_t cost_per_item = 1);
 
 /// The sum of term(i) over [0, n) in double. Fixed blocks are summed in parallel
 /// and then added in order, so the result is the same bit for bit for any number
@@ -67,6 +80,34 @@ double deterministic_sum(int64_t n, const Term& term, int64_t cost_per_item = 1)
           for (int64_t i = b * kSumBlock; i < end; ++i) s += term(i);
           partial[static_cast<size_t>(b)] = s;
         }
+      },
+      kSumBlock * cost_per_item);
+  double total = 0.0;
+  for (double s : partial) total += s;
+  return total;
+}
+
+template <typename Fill>
+double deterministic_chunked_sum(int64_t n, const Fill& fill, int64_t cost_per_item) {
+  const auto block_sum = [&](int64_t begin, int64_t end) {
+    double terms[kSumChunk];
+    double s = 0.0;
+    for (int64_t chunk = begin; chunk < end; chunk += kSumChunk) {
+      const int64_t count = std::min(kSumChunk, end - chunk);
+      fill(chunk, chunk + count, terms);
+      for (int64_t k = 0; k < count; ++k) s += terms[k];
+    }
+    return s;
+  };
+  const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
+  if (blocks <= 1) return block_sum(0, n);
+  std::vector<double> partial(static_cast<size_t>(blocks));
+  parallel_for(
+      blocks,
+      [&](int64_t first, int64_t last) {
+        for (int64_t b = first; b < last; ++b)
+          partial[static_cast<size_t>(b)] =
+              block_sum(b * kSumBlock, std::min(n, (b + 1) * kSumBlock));
       },
       kSumBlock * cost_per_item);
   double total = 0.0;
