@@ -1,0 +1,148 @@
+// One training step (forward, loss, backward, Adam) of the benchmark
+// workloads, timed in fulcrum; bench/torch_step_bench.py times the same steps
+// in PyTorch and scripts/bench.sh puts them side by side.
+//
+//   fulcrum_step_bench WORKLOAD [THREADS [SECONDS]]
+//
+// WORKLOAD is one of the names in kWorkloads, or "all". THREADS 0 (the
+// default) is fulcrum's adaptive thread policy, N > 0 exactly N threads.
+// Prints one JSON object per workload: the best milliseconds per step over
+// five rounds, and the tensor buffers taken from the system per step once
+// warm (0: every buffer comes back from the pool).
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fulcrum/core/buffer_pool.hpp"
+#include "fulcrum/core/ops.hpp"
+#include "fulcrum/core/parallel.hpp"
+#include "fulcrum/core/random.hpp"
+#include "fulcrum/layers/linear.hpp"
+#include "fulcrum/layers/mlp.hpp"
+#include "fulcrum/layers/multi_head.hpp"
+#include "fulcrum/losses/bce_with_logits.hpp"
+#include "fulcrum/losses/cross_entropy.hpp"
+#include "fulcrum/optim/adam.hpp"
+
+namespace fulcrum {
+namespace {
+
+// sizes: in, hidden..., labels (BCE with pos_weight). class_heads > 0 adds
+// that many 3-class cross-entropy heads beside the BCE head on the last
+// hidden layer (the multi-head workload).
+struct Workload {
+  const char* name;
+  int64_t batch;
+  std::vector<int64_t> sizes;
+  int class_heads = 0;
+};
+
+const std::vector<Workload> kWorkloads = {
+    {"small", 32, {64, 64, 8}},
+    {"medium", 256, {256, 512, 512, 20}},
+    {"large", 512, {1024, 2048, 2048, 100}},
+    {"multihead", 128, {128, 256, 10}, 4},
+    {"bibtex", 64, {1836, 256, 159}},
+    {"delicious", 64, {500, 256, 983}},
+};
+
+class Step {
+ public:
+  Step(const Workload& w, Generator& gen) : w_(w) {
+    const int64_t labels = w.sizes.back();
+    std::vector<int64_t> backbone(w.sizes.begin(), w.sizes.end() - 1);
+    nn::MultiHead::Heads heads;
+    heads.emplace_back("labels", std::make_shared<nn::Linear>(backbone.back(), labels, true, gen));
+    for (int h = 0; h < w.class_heads; ++h)
+      heads.emplace_back("class" + std::to_string(h),
+                         std::make_shared<nn::Linear>(backbone.back(), 3, true, gen));
+    auto trunk =
+        std::make_shared<nn::MLP>(nn::MLPOptions{.sizes = backbone, .activate_last = true}, gen);
+    model_ = std::make_unique<nn::MultiHead>(trunk, std::move(heads));
+    bce_ = std::make_unique<nn::BCEWithLogitsLoss>(
+        nn::BCEWithLogitsLossOptions{.pos_weight = uniform({labels}, 1.0f, 20.0f, gen)});
+    optimizer_ = std::make_unique<optim::Adam>(model_->parameters(), optim::AdamOptions{});
+    x_ = normal({w.batch, w.sizes.front()}, 0.0f, 1.0f, gen);
+    y_ = bernoulli({w.batch, labels}, 0.1f, gen);
+    classes_ = Tensor::empty({w.batch});
+    for (int64_t i = 0; i < w.batch; ++i) classes_.data()[i] = static_cast<float>(i % 3);
+  }
+
+  void run() {
+    optimizer_->zero_grad();
+    const nn::HeadOutputs out = model_->forward_heads(x_);
+    Tensor loss = (*bce_)(out[0].second, y_);
+    for (size_t h = 1; h < out.size(); ++h)
+      loss = loss + nn::cross_entropy(out[h].second, classes_);
+    loss.backward();
+    optimizer_->step();
+  }
+
+ private:
+  Workload w_;
+  std::unique_ptr<nn::MultiHead> model_;
+  std::unique_ptr<nn::BCEWithLogitsLoss> bce_;
+  std::unique_ptr<optim::Adam> optimizer_;
+  Tensor x_, y_, classes_;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void bench(const Workload& w, int threads, double seconds) {
+  Generator gen(0);
+  Step step(w, gen);
+  for (int i = 0; i < 5; ++i) step.run();  // warm the pool, the optimizer state, oneDNN
+  const uint64_t fresh_before = memory_stats().fresh_allocations;
+  int64_t total_steps = 0;
+  double best = 1e30;
+  for (int round = 0; round < 5; ++round) {
+    const auto start = std::chrono::steady_clock::now();
+    int64_t steps = 0;
+    do {
+      step.run();
+      ++steps;
+    } while (seconds_since(start) < seconds / 5);
+    best = std::min(best, seconds_since(start) / static_cast<double>(steps));
+    total_steps += steps;
+  }
+  const double fresh = static_cast<double>(memory_stats().fresh_allocations - fresh_before) /
+                       static_cast<double>(total_steps);
+  std::printf(
+      "{\"impl\": \"fulcrum\", \"workload\": \"%s\", \"threads\": %d, \"ms_per_step\": %.4f, "
+      "\"samples_per_s\": %.0f, \"fresh_buffers_per_step\": %.3f, \"gemm\": \"%s\"}\n",
+      w.name, threads, best * 1e3, static_cast<double>(w.batch) / best, fresh, gemm_library());
+  std::fflush(stdout);
+}
+
+}  // namespace
+}  // namespace fulcrum
+
+int main(int argc, char** argv) {
+  using namespace fulcrum;
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s WORKLOAD|all [THREADS [SECONDS]]\n", argv[0]);
+    return 2;
+  }
+  const std::string name = argv[1];
+  const int threads = argc > 2 ? std::atoi(argv[2]) : 0;
+  const double seconds = argc > 3 ? std::atof(argv[3]) : 2.0;
+  set_num_threads(threads);
+  bool found = false;
+  for (const Workload& w : kWorkloads) {
+    if (name != "all" && name != w.name) continue;
+    found = true;
+    bench(w, threads, seconds);
+  }
+  if (!found) {
+    std::fprintf(stderr, "unknown workload '%s'\n", name.c_str());
+    return 2;
+  }
+  return 0;
+}
