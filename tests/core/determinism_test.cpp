@@ -76,16 +76,62 @@ TEST(Determinism, LargeSumIsAccurate) {
   EXPECT_NEAR(mean(v).item(), reference / 1e6, 1e-9 + 1e-6 * std::abs(reference / 1e6));
 }
 
-TEST(Determinism, SumDoesNotDependOnTheThreadCount) {
-  // blocked_sum promises a result independent of the number of threads.
-  const Tensor v = big_uniform({1000000}, 9);
-  const int saved = num_threads();
+// Runs `op` with 1, 2, 3 and 4 threads and under the adaptive policy, and
+// compares the bits: the adaptive policy changes the thread count between
+// regions, which is only safe because no result depends on it.
+void expect_thread_count_free(const std::function<Tensor()>& op, const char* what) {
   set_num_threads(1);
-  const float one = sum(v).item();
-  set_num_threads(2);
-  const float two = sum(v).item();
-  set_num_threads(saved);
-  EXPECT_EQ(one, two);
+  const Tensor reference = op().clone();
+  for (int threads : {2, 3, 4, 0}) {
+    set_num_threads(threads);
+    EXPECT_TRUE(bit_identical(reference, op())) << what << " differs with threads = " << threads;
+  }
+  set_num_threads(0);
+}
+
+TEST(Determinism, ForwardOpsDoNotDependOnTheThreadCount) {
+  const Tensor v = big_uniform({1000000}, 9);
+  const Tensor m = big_uniform({1000, 1000}, 10);
+  // Products above the one-block size (4M multiply-adds), split by rows and by columns.
+  const Tensor tall = big_uniform({1024, 300}, 11), wide = big_uniform({300, 1500}, 12);
+  const Tensor w = big_uniform({700, 1000}, 13), bias = big_uniform({700}, 14);
+  expect_thread_count_free([&] { return sum(v); }, "sum");
+  expect_thread_count_free([&] { return sum(m, 0); }, "sum over dim 0");
+  expect_thread_count_free([&] { return softmax(m, 1); }, "softmax");
+  expect_thread_count_free([&] { return matmul(tall, wide); }, "matmul 1024x300x1500");
+  expect_thread_count_free([&] { return matmul(transpose(wide, 0, 1), transpose(tall, 0, 1)); },
+                           "matmul 1500x300x1024");
+  expect_thread_count_free([&] { return linear(m, w, bias); }, "linear 1000x1000 -> 700");
+  expect_thread_count_free([&] { return mul(add(m, Tensor::scalar(1)), sigmoid(m)); },
+                           "elementwise");
+}
+
+TEST(Determinism, GradientsDoNotDependOnTheThreadCount) {
+  const Tensor x = big_uniform({512, 1024}, 15);
+  const Tensor w0 = big_uniform({768, 1024}, 16), w1 = big_uniform({300, 768}, 17);
+  expect_thread_count_free(
+      [&] {
+        Tensor a = w0.clone().requires_grad_(), b = w1.clone().requires_grad_();
+        sum(mul(log_softmax(linear(relu(linear(x, a, Tensor())), b, Tensor()), 1),
+                Tensor::scalar(-1)))
+            .backward();
+        return concat({reshape(a.grad(), {-1}), reshape(b.grad(), {-1})}, 0);
+      },
+      "the gradient of a two-layer network");
+}
+
+TEST(ThreadPolicy, FixedCountsAreKeptAndTheAdaptiveOneStaysInRange) {
+  set_num_threads(3);
+  EXPECT_EQ(num_threads(), 3);
+  set_num_threads(1);
+  EXPECT_EQ(num_threads(), 1);
+  set_num_threads(0);
+  for (int i = 0; i < 3; ++i) {
+    const int adaptive = num_threads();
+    EXPECT_GE(adaptive, 1);
+    EXPECT_LE(adaptive, max_threads());
+  }
+  EXPECT_GE(max_threads(), 1);
 }
 
 }  // namespace

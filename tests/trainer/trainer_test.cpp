@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 #include "fulcrum/checkpoint/checkpoint.hpp"
 #include "fulcrum/config/config_error.hpp"
+#include "fulcrum/core/parallel.hpp"
 #include "json_outputs.hpp"
 #include "trainer_test_util.hpp"
 
@@ -84,6 +86,32 @@ TEST(Trainer, SameConfigGivesTheSameRunBitForBit) {
     EXPECT_EQ(log_a[i]["validation"], log_b[i]["validation"]);
   }
   EXPECT_EQ(flat_json(*a.test), flat_json(*b.test));
+}
+
+TEST(Trainer, AnyThreadCountGivesTheSameRunBitForBit) {
+  // Large enough that products are split into blocks and elementwise work
+  // runs on several threads.
+  const auto run = [](int64_t threads) {
+    config::RunConfig config = tiny_config(fresh_dir("threads" + std::to_string(threads)));
+    config.threads = threads;
+    config.data.synthetic.samples = 1500;
+    config.data.synthetic.features = 96;
+    config.model.backbone.sizes = {384, 256};
+    config.training.batch_size = 256;
+    config.training.epochs = 2;
+    const TrainResult result = Trainer(config).fit();
+    // The tensors, not the file: the file's metadata records the config's `threads`.
+    std::vector<std::vector<float>> weights;
+    for (const auto& [name, tensor] :
+         checkpoint::load_checkpoint(result.paths.best_checkpoint(), false).model)
+      weights.push_back(tensor.to_vector());
+    return weights;
+  };
+  const auto one = run(1);
+  ASSERT_FALSE(one.empty());
+  EXPECT_TRUE(one == run(2)) << "2 threads trained a different model than 1";
+  EXPECT_TRUE(one == run(0)) << "the adaptive thread count trained a different model than 1";
+  set_num_threads(0);
 }
 
 TEST(Trainer, TheFinalModelIsTheBestCheckpoint) {
