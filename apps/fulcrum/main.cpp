@@ -26,6 +26,7 @@
 #include "exit_codes.hpp"
 #include "fulcrum/config/config_error.hpp"
 #include "fulcrum/core/names.hpp"
+#include "fulcrum/core/parallel.hpp"
 #include "fulcrum/data/dataset.hpp"
 
 #ifndef FULCRUM_VERSION
@@ -85,6 +86,16 @@ void add_overrides(CLI::App* command, std::vector<std::string>& overrides) {
           "KEY=VALUE"));
 }
 
+// --threads N: the kernels' thread count; 0 uses the cores no other process
+// keeps busy (fulcrum/core/parallel.hpp).
+void add_threads(CLI::App* command, std::optional<int>& threads) {
+  command
+      ->add_option("--threads", threads,
+                   "Threads for the kernels; 0 (the default) uses the cores that no other "
+                   "process keeps busy, re-checked as the run goes")
+      ->check(CLI::NonNegativeNumber);
+}
+
 // A first word that names no subcommand: suggest the nearest one, as config
 // keys do, before CLI11 reports it as an unexpected argument.
 std::optional<std::string> unknown_subcommand(int argc, char** argv, const CLI::App& app) {
@@ -126,6 +137,8 @@ int main(int argc, char** argv) {
                       "Replace the run already in the output directory (without it, train "
                       "refuses such a directory)");
   train_cmd->add_flag("-q,--quiet", train.quiet, "Only warnings and results; no progress bar");
+  std::optional<int> train_threads;
+  add_threads(train_cmd, train_threads);
 
   EvalOptions eval;
   CLI::App* eval_cmd = app.add_subcommand(
@@ -142,6 +155,8 @@ int main(int argc, char** argv) {
   eval_cmd->add_option("--json", eval.json, "Also write the metrics to this JSON file");
   bool eval_quiet = false;
   eval_cmd->add_flag("-q,--quiet", eval_quiet, "Only warnings and results");
+  std::optional<int> eval_threads;
+  add_threads(eval_cmd, eval_threads);
 
   PredictCommandOptions predict;
   CLI::App* predict_cmd = app.add_subcommand(
@@ -168,6 +183,8 @@ int main(int argc, char** argv) {
       ->default_str("auto");
   bool predict_quiet = false;
   predict_cmd->add_flag("-q,--quiet", predict_quiet, "Only warnings");
+  std::optional<int> predict_threads;
+  add_threads(predict_cmd, predict_threads);
 
   ExperimentOptions experiment;
   CLI::App* experiment_cmd = app.add_subcommand(
@@ -207,6 +224,8 @@ int main(int argc, char** argv) {
 
   try {
     if (train_cmd->parsed()) {
+      // The config's `threads` key, which the run records in its config.yaml.
+      if (train_threads) train.overrides.push_back(fmt::format("threads={}", *train_threads));
       setup_logging(train.quiet);
       return run_train(train);
     }
@@ -216,9 +235,11 @@ int main(int argc, char** argv) {
     }
     if (show_cmd->parsed()) return run_config_show(config_show);
     if (eval_cmd->parsed()) {
+      if (eval_threads) fulcrum::set_num_threads(*eval_threads);
       setup_logging(eval_quiet);
       return run_eval(eval);
     }
+    if (predict_threads) fulcrum::set_num_threads(*predict_threads);
     setup_logging(predict_quiet);
     return run_predict(predict);
   } catch (const fulcrum::config::ConfigError& e) {
