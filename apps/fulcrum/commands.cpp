@@ -60,10 +60,8 @@ int run_train(const TrainOptions& options) {
   // Ctrl-C, SIGTERM, SIGHUP: the trainer stops after the current epoch (its
   // checkpoint is written, so `--resume` continues).
   std::atomic<bool> interrupted{false};
-  trainer.set_callbacks({[&bar](const train::BatchProgress& p) { bar.update(p); },
-                         [&](const train::EpochSummary&) {
-                           if (interrupted.load()) trainer.request_stop();
-                         }});
+  trainer.set_callbacks({[&bar](const train::BatchProgress& p) { bar.update(p); }, nullptr});
+  trainer.set_stop_flag(&interrupted);
   const InterruptScope interrupt(interrupted);
   const train::TrainResult result =
       resume ? trainer.fit(paths.last_checkpoint()) : trainer.fit();

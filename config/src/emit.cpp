@@ -130,6 +130,7 @@ Tree training_tree(const TrainingConfig& training) {
                       {"min_lr", schedule.min_lr}};
   tree["grad_clip"] = training.grad_clip;
   tree["final_model"] = name(training.final_model);
+  tree["checkpoint_interval"] = training.checkpoint_interval;
   tree["early_stopping"] = {{"enabled", stopping.enabled},
                             {"metric", stopping.metric},
                             {"mode", name(stopping.mode)},

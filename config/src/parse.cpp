@@ -175,6 +175,7 @@ void read_training(MapReader reader, TrainingConfig& training) {
 
   reader.read("grad_clip", training.grad_clip);
   reader.read("final_model", training.final_model, "final model");
+  reader.read("checkpoint_interval", training.checkpoint_interval);
 
   // Writing an early_stopping section turns early stopping on, unless it
   // says `enabled: false`.

@@ -503,6 +503,7 @@ class Validator {
     at_least(training.batch_size, 1, "training.batch_size");
     non_negative(training.grad_clip, "training.grad_clip");
     known(training.final_model, "training.final_model", "final model");
+    non_negative(training.checkpoint_interval, "training.checkpoint_interval");
 
     const OptimizerConfig& opt = training.optimizer;
     known(opt.name, "training.optimizer.name", "optimizer");

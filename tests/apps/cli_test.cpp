@@ -77,7 +77,7 @@ class Cli : public ::testing::Test {
           "      labels:\n        kind: multilabel\n        frequencies: [0.5, 0.2, 0.1]\n"
           "model:\n  backbone:\n    sizes: [8]\n    dropout: 0.1\n"
           "  heads:\n    labels:\n      kind: multilabel\n"
-          "training:\n  epochs: 4\n  batch_size: 32\n");
+          "training:\n  epochs: 4\n  batch_size: 32\n  checkpoint_interval: 0\n");
   }
 
   std::string bytes(const std::string& name) const { return read_file(dir_ / name); }

@@ -47,7 +47,7 @@ TEST(ConfigOverrides, AnUnknownKeyNamesTheOverride) {
   EXPECT_STREQ(error.what(),
                "--set training.epoch=5: unknown key 'epoch' in 'training'; did you mean "
                "'epochs'? (valid keys: epochs, batch_size, drop_last, optimizer, schedule, "
-               "grad_clip, final_model, early_stopping, progress)");
+               "grad_clip, final_model, checkpoint_interval, early_stopping, progress)");
   EXPECT_EQ(error.override_text(), "training.epoch=5");
   EXPECT_EQ(error.line(), 0);
 }
@@ -57,7 +57,7 @@ TEST(ConfigOverrides, AnUnknownSectionNamesTheOverride) {
   EXPECT_STREQ(error.what(),
                "--set training.optimzer.lr=0.1: unknown key 'optimzer' in 'training'; did you "
                "mean 'optimizer'? (valid keys: epochs, batch_size, drop_last, optimizer, "
-               "schedule, grad_clip, final_model, early_stopping, progress)");
+               "schedule, grad_clip, final_model, checkpoint_interval, early_stopping, progress)");
 }
 
 TEST(ConfigOverrides, ABadTypeNamesTheOverride) {

@@ -96,6 +96,21 @@ void Trainer::save(const std::filesystem::path& file, bool with_optimizer,
   checkpoint::save_checkpoint(file, *model_, with_optimizer ? optimizer_.get() : nullptr, metadata);
 }
 
+Trainer::BestSnapshot Trainer::snapshot(const State& state) const {
+  BestSnapshot best{model_->state_dict(), state};
+  for (auto& [name, tensor] : best.weights) tensor = tensor.clone();
+  return best;
+}
+
+// Saves the snapshot's weights as best.safetensors, lending them to the model
+// for the write and then putting the live weights back.
+void Trainer::save_best(const BestSnapshot& best) {
+  BestSnapshot live = snapshot(best.state);
+  model_->load_state_dict(best.weights);
+  save(paths().best_checkpoint(), /*with_optimizer=*/false, best.state);
+  model_->load_state_dict(live.weights);
+}
+
 void Trainer::restore(const std::filesystem::path& file, State& state) {
   checkpoint::Checkpoint checkpoint = checkpoint::load_checkpoint(file, /*with_optimizer=*/true);
   const checkpoint::Metadata& md = checkpoint.metadata;

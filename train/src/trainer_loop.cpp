@@ -192,9 +192,14 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
   result.paths = paths;
   result.monitor = monitor_label();
 
+  std::optional<BestSnapshot> unsaved_best;
+  auto last_save = Clock::now();
+  const auto stops_early = [&] {
+    return training.early_stopping.enabled &&
+           state.epochs_without_improvement >= training.early_stopping.patience;
+  };
   for (int64_t epoch = state.epochs_completed; epoch < training.epochs; ++epoch) {
-    if (training.early_stopping.enabled &&
-        state.epochs_without_improvement >= training.early_stopping.patience) {
+    if (stops_early()) {
       result.stopped_early = true;
       spdlog::info("early stopping: {} did not improve for {} epochs", result.monitor,
                    state.epochs_without_improvement);
@@ -202,17 +207,28 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
     }
     const EpochSummary summary = run_epoch(loader, epoch, state);
     log.append(epoch_record(summary));
-    // best before last: until last.safetensors says this epoch is done, a
-    // crash makes the resumed run redo it, best model included; the other
-    // order could leave a last checkpoint whose best epoch has no best file.
-    if (summary.improved) save(paths.best_checkpoint(), /*with_optimizer=*/false, state);
-    save(paths.last_checkpoint(), /*with_optimizer=*/true, state);
+    if (summary.improved) unsaved_best = snapshot(state);
     spdlog::info("epoch {}/{}  lr {:.3g}  train loss {:.4f}  {} {}{}  ({:.1f}s, {:.0f} samples/s)",
                  summary.epoch, summary.epochs, summary.lr, summary.train_loss, summary.monitor,
                  format_value(summary.monitored), summary.improved ? " *" : "", summary.seconds,
                  summary.samples_per_second);
     if (callbacks_.on_epoch) callbacks_.on_epoch(summary);
-    if (stop_requested_.load() && epoch + 1 < training.epochs) {
+    // best before last: until last.safetensors says these epochs are done, a
+    // crash makes the resumed run redo them, best model included; the other
+    // order could leave a last checkpoint whose best epoch has no file.
+    const auto commit = [&] {
+      if (unsaved_best) save_best(*unsaved_best);
+      unsaved_best.reset();
+      save(paths.last_checkpoint(), /*with_optimizer=*/true, state);
+      last_save = Clock::now();
+    };
+    const bool last_epoch = epoch + 1 == training.epochs;
+    const bool due = seconds_since(last_save) >= training.checkpoint_interval || last_epoch ||
+                     stopping() || stops_early();
+    if (due) commit();
+    // Also a stop requested while the checkpoint was written.
+    if (stopping() && !last_epoch) {
+      if (!due) commit();
       result.interrupted = true;
       spdlog::info("stopped after epoch {}; resume from {}", state.epochs_completed,
                    paths.last_checkpoint().string());

@@ -40,6 +40,7 @@ TrainerOptions options_of(const config::RunConfig& config) {
   options.schedule = training.schedule.options();
   options.grad_clip = training.grad_clip;
   options.final_model = training.final_model;
+  options.checkpoint_interval = training.checkpoint_interval;
   options.early_stopping = training.early_stopping;
   options.threshold_tuning = config.evaluation.threshold_tuning;
   for (const config::HeadConfig& head : config.model.heads) {
@@ -142,6 +143,8 @@ void Trainer::check_setup() {
                 options_.batch_size);
   FULCRUM_CHECK(options_.grad_clip >= 0.0, "Trainer: grad_clip = {} must be >= 0",
                 options_.grad_clip);
+  FULCRUM_CHECK(options_.checkpoint_interval >= 0.0,
+                "Trainer: checkpoint_interval = {} must be >= 0", options_.checkpoint_interval);
   FULCRUM_CHECK(data_.train.size() > 0, "Trainer: the training split is empty");
   const std::vector<std::string> heads = model_->head_names();
   FULCRUM_CHECK(losses_.size() == heads.size(),

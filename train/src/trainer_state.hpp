@@ -20,6 +20,11 @@ struct Trainer::State {
   int64_t epochs_without_improvement = 0;
 };
 
+struct Trainer::BestSnapshot {
+  nn::Module::StateDict weights;  // clones, not views of the live parameters
+  State state;
+};
+
 struct Trainer::Setup {
   config::RunConfig config;
   std::unique_ptr<Generator> dropout_gen;

@@ -259,6 +259,10 @@ struct TrainingConfig {
   /// epoch with the best monitored value) or `last` (the last epoch's, as a
   /// plain PyTorch loop that trains N epochs and keeps the result).
   FinalModel final_model = FinalModel::Best;
+  /// Seconds of training between two saves of last.safetensors (with the best
+  /// model, kept in memory until then); 0: after every epoch. The last epoch,
+  /// early stopping and an interrupt always save.
+  double checkpoint_interval = 10.0;
   EarlyStoppingConfig early_stopping;
   bool progress = true;  ///< progress bar (only when stderr is a terminal)
 

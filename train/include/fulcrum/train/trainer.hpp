@@ -120,6 +120,11 @@ struct TrainerOptions {
   /// The model tested at the end and saved as best.safetensors: the epoch
   /// with the best monitored value, or the last epoch's.
   config::FinalModel final_model = config::FinalModel::Best;
+  /// Seconds of training between two saves of last.safetensors; 0: after
+  /// every epoch. The best model is kept in memory until the next save, and
+  /// the last epoch, early stopping and a stop request always save. A crash
+  /// loses at most this much training: --resume redoes it, bit for bit.
+  double checkpoint_interval = 10.0;
   /// The monitored metric ("loss" or "HEAD.METRIC" on the validation split),
   /// and, when enabled, stopping after `patience` epochs without improvement.
   config::EarlyStoppingConfig early_stopping{};
@@ -205,6 +210,10 @@ class Trainer {
   /// Asks fit() to stop after the current epoch (its checkpoint is written and
   /// TrainResult::interrupted is set). Safe to call from a signal handler.
   void request_stop() { stop_requested_.store(true); }
+  /// Also stop once *flag is true: it is read where request_stop() is (after
+  /// each epoch and after each checkpoint write), so a signal handler may set
+  /// it. Null: no flag. The flag must outlive fit().
+  void set_stop_flag(const std::atomic<bool>* flag) { stop_flag_ = flag; }
 
   /// Loads a checkpoint's weights into the model, and the standardisation and
   /// per-label thresholds stored with them (the data is standardised again
@@ -252,6 +261,9 @@ class Trainer {
   std::string monitor_label() const;
   void write_summary(const TrainResult& result) const;
   void save(const std::filesystem::path& file, bool with_optimizer, const State& state) const;
+  struct BestSnapshot;  // the best epoch's weights and state, until they are saved
+  BestSnapshot snapshot(const State& state) const;
+  void save_best(const BestSnapshot& best);
   data::EpochOrderFn training_order() const;
   void tune_thresholds_on_validation();
   void store_thresholds(const std::filesystem::path& model_file) const;
@@ -274,6 +286,8 @@ class Trainer {
   ExistingRun existing_run_ = ExistingRun::Replace;
   TrainerCallbacks callbacks_;
   std::atomic<bool> stop_requested_{false};
+  const std::atomic<bool>* stop_flag_ = nullptr;
+  bool stopping() const { return stop_requested_.load() || (stop_flag_ && stop_flag_->load()); }
 };
 
 /// Saves `model` with `card` as a checkpoint `fulcrum predict` can serve
