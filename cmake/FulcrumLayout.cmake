@@ -15,6 +15,8 @@ function(fulcrum_link_name item out_var)
     set(name "")
   elseif(item MATCHES "^([^:]+)::")
     set(name "${CMAKE_MATCH_1}")
+  elseif(item MATCHES "/lib([^/]+)\\.(so|a)$")  # a library found by path: /usr/lib/libdnnl.so -> dnnl
+    set(name "${CMAKE_MATCH_1}")
   else()
     set(name "${item}")
   endif()
