@@ -91,6 +91,19 @@ class Step {
   Tensor x_, y_, classes_;
 };
 
+// Floating-point operations of the step's matrix products: per Linear layer
+// 2 batch in out for the forward, the same for dW, and for dX but at the
+// first layer (the input needs no gradient).
+double product_flops(const Workload& w) {
+  double flops = 0;
+  const auto layer = [&](int64_t in, int64_t out, bool first) {
+    flops += (first ? 2.0 : 3.0) * 2.0 * static_cast<double>(w.batch * in * out);
+  };
+  for (size_t l = 0; l + 1 < w.sizes.size(); ++l) layer(w.sizes[l], w.sizes[l + 1], l == 0);
+  for (int h = 0; h < w.class_heads; ++h) layer(w.sizes[w.sizes.size() - 2], 3, false);
+  return flops;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -116,8 +129,10 @@ void bench(const Workload& w, int threads, double seconds) {
                        static_cast<double>(total_steps);
   std::printf(
       "{\"impl\": \"fulcrum\", \"workload\": \"%s\", \"threads\": %d, \"ms_per_step\": %.4f, "
-      "\"samples_per_s\": %.0f, \"fresh_buffers_per_step\": %.3f, \"gemm\": \"%s\"}\n",
-      w.name, threads, best * 1e3, static_cast<double>(w.batch) / best, fresh, gemm_library());
+      "\"samples_per_s\": %.0f, \"product_gflops\": %.2f, \"fresh_buffers_per_step\": %.3f, "
+      "\"gemm\": \"%s\"}\n",
+      w.name, threads, best * 1e3, static_cast<double>(w.batch) / best,
+      product_flops(w) / best * 1e-9, fresh, gemm_library());
   std::fflush(stdout);
 }
 

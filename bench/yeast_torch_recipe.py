@@ -14,7 +14,6 @@ import sys
 
 import numpy as np
 import torch
-from sklearn.metrics import f1_score
 
 
 def load(path):
@@ -22,7 +21,8 @@ def load(path):
     return data[:, :103], data[:, 103:]
 
 
-def run(seed, x_train, y_train, x_test, y_test, pos_weight):
+def train(seed, x_train, y_train, pos_weight):
+    """The training loop (bench/torch_yeast_time.py times it)."""
     torch.manual_seed(seed)
     model = torch.nn.Sequential(torch.nn.Linear(103, 256), torch.nn.ReLU(), torch.nn.Dropout(0.2),
                                 torch.nn.Linear(256, 14))
@@ -35,6 +35,19 @@ def run(seed, x_train, y_train, x_test, y_test, pos_weight):
             optimizer.zero_grad()
             criterion(model(x[batch]), y[batch]).backward()
             optimizer.step()
+    return model
+
+
+def standardise(x_train, x_test):
+    mean, std = x_train.mean(0), x_train.std(0)
+    std[std == 0] = 1
+    return (x_train - mean) / std, (x_test - mean) / std
+
+
+def run(seed, x_train, y_train, x_test, y_test, pos_weight):
+    from sklearn.metrics import f1_score
+
+    model = train(seed, x_train, y_train, pos_weight)
     model.eval()
     with torch.no_grad():
         pred = (torch.sigmoid(model(torch.from_numpy(x_test))) >= 0.5).numpy()
@@ -48,9 +61,7 @@ def main():
     torch.set_num_threads(1)
     x_train, y_train = load(f"{root}/yeast-train.csv")
     x_test, y_test = load(f"{root}/yeast-test.csv")
-    mean, std = x_train.mean(0), x_train.std(0)
-    std[std == 0] = 1
-    x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
+    x_train, x_test = standardise(x_train, x_test)
     positives = y_train.sum(0)
     neg_over_pos = torch.from_numpy((len(y_train) - positives) / positives)
     for name, pw in [("plain", None), ("pos_weight", neg_over_pos)]:

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""The table of scripts/bench.sh: reads the JSON lines the benchmarks wrote
+into DIR, prints Markdown tables and writes every number to JSON_FILE.
+
+    bench_report.py DIR JSON_FILE CORES
+"""
+import json
+import os
+import platform
+import sys
+
+# The ratio (fulcrum / PyTorch time per step) each workload should stay under.
+TARGETS = {"small": 0.10, "medium": 0.50, "large": 0.60, "multihead": 0.15}
+DELICIOUS_STEPS_PER_EPOCH = 202  # 12920 training rows, batch 64
+
+
+def read(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def main():
+    out_dir, json_file, cores = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    steps = read(f"{out_dir}/steps.jsonl")
+    gemm = read(f"{out_dir}/gemm.jsonl")
+    yeast = read(f"{out_dir}/yeast.jsonl")
+
+    def ms(impl, workload, threads):
+        for r in steps:
+            if r["impl"] == impl and r["workload"] == workload and r["threads"] == threads:
+                return r
+        return None
+
+    workloads = [r["workload"] for r in steps if r["impl"] == "fulcrum" and r["threads"] == 0]
+    best_sgemm = max(gemm, key=lambda r: r["gflops"]) if gemm else None
+    rows = []
+    print(f"Machine: {platform.processor() or platform.machine()}, {cores} cores; "
+          f"fulcrum's GEMM: {steps[0].get('gemm', '?') if steps else '?'}\n")
+    print("| workload | fulcrum, default threads (ms) | fulcrum, 1 thread (ms) "
+          "| PyTorch, best of default/1 thread (ms) | ratio | target |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for w in workloads:
+        f0, f1 = ms("fulcrum", w, 0), ms("fulcrum", w, 1)
+        torch = [r for r in (ms("pytorch", w, 0), ms("pytorch", w, 1)) if r]
+        t = min(torch, key=lambda r: r["ms_per_step"]) if torch else None
+        ratio = f0["ms_per_step"] / t["ms_per_step"] if t else None
+        target = TARGETS.get(w)
+        row = {"workload": w, "fulcrum_ms": f0["ms_per_step"],
+               "fulcrum_1thread_ms": f1["ms_per_step"] if f1 else None,
+               "pytorch_ms": t["ms_per_step"] if t else None,
+               "pytorch_threads": t["threads"] if t else None,
+               "ratio": ratio, "target": target,
+               "product_gflops": f0.get("product_gflops"),
+               "fresh_buffers_per_step": f0.get("fresh_buffers_per_step")}
+        rows.append(row)
+        print(f"| {w} | {f0['ms_per_step']:.3f} | {f1['ms_per_step'] if f1 else float('nan'):.3f} "
+              f"| {t['ms_per_step'] if t else float('nan'):.3f} "
+              f"| {ratio if ratio else float('nan'):.2f} | {target if target else '-'} |")
+
+    report = {"cores": cores, "steps": rows, "raw_steps": steps, "sgemm": gemm}
+    large = next((r for r in rows if r["workload"] == "large"), None)
+    if best_sgemm and large:
+        share = large["product_gflops"] / best_sgemm["gflops"]
+        report["large_vs_best_sgemm"] = share
+        print(f"\nLarge step: its products at {large['product_gflops']:.1f} GFLOP/s over the "
+              f"whole step; the best sgemm of the machine in this run: "
+              f"{best_sgemm['gflops']:.1f} GFLOP/s ({best_sgemm['library']}, "
+              f"{best_sgemm['product']} {best_sgemm['m']}x{best_sgemm['k']}x{best_sgemm['n']}, "
+              f"{best_sgemm['threads']} threads): {100 * share:.0f}%.")
+
+    delicious = next((r for r in rows if r["workload"] == "delicious"), None)
+    if delicious and delicious["pytorch_ms"]:
+        f_epoch = delicious["fulcrum_ms"] * DELICIOUS_STEPS_PER_EPOCH / 1e3
+        t_epoch = delicious["pytorch_ms"] * DELICIOUS_STEPS_PER_EPOCH / 1e3
+        report["delicious_epoch"] = {"fulcrum_s": f_epoch, "pytorch_s": t_epoch,
+                                     "speedup": t_epoch / f_epoch}
+        print(f"Delicious epoch ({DELICIOUS_STEPS_PER_EPOCH} steps): fulcrum {f_epoch:.2f} s, "
+              f"PyTorch {t_epoch:.2f} s: {t_epoch / f_epoch:.1f}x faster (target: 2x).")
+
+    f_yeast = next((r["yeast_seconds"] for r in yeast if r["impl"] == "fulcrum"), None)
+    t_yeast = next((r["yeast_seconds"] for r in yeast if r["impl"] == "pytorch"), None)
+    if f_yeast and t_yeast:
+        report["yeast_100_epochs"] = {"fulcrum_s": f_yeast, "pytorch_s": t_yeast,
+                                      "speedup": t_yeast / f_yeast}
+        print(f"Yeast, 100 epochs: fulcrum `train configs/yeast.yaml` {f_yeast:.2f} s (the whole "
+              f"command), PyTorch's training loop {t_yeast:.2f} s: {t_yeast / f_yeast:.1f}x "
+              f"faster (target: 5x).")
+
+    busy = [r for r in steps if r["impl"] == "fulcrum-contention"]
+    if busy:
+        print(f"\nUnder contention ({cores - 1} CPU-bound process(es) beside fulcrum):\n")
+        print("| workload | default threads (samples/s) | 1 thread (samples/s) "
+              "| default / 1 thread | target |")
+        print("|---|---:|---:|---:|---:|")
+        report["contention"] = []
+        for w in workloads:
+            b0 = next((r for r in busy if r["workload"] == w and r["threads"] == 0), None)
+            b1 = next((r for r in busy if r["workload"] == w and r["threads"] == 1), None)
+            if not (b0 and b1):
+                continue
+            ratio = b0["samples_per_s"] / b1["samples_per_s"]
+            report["contention"].append({"workload": w, "default": b0["samples_per_s"],
+                                         "one_thread": b1["samples_per_s"], "ratio": ratio})
+            print(f"| {w} | {b0['samples_per_s']:.0f} | {b1['samples_per_s']:.0f} "
+                  f"| {ratio:.2f} | 0.9 |")
+
+    with open(json_file, "w") as f:
+        json.dump(report, f, indent=2)
+    print(f"\nEvery number: {json_file}")
+
+
+if __name__ == "__main__":
+    main()
