@@ -13,34 +13,42 @@
 namespace fulcrum {
 namespace {
 
-// How often the adaptive policy looks at the machine again.
+// How often the adaptive policy looks at the machine again, and how soon
+// after the first parallel region it first decides (/proc/stat counts in
+// 10 ms ticks: a shorter first look would be mostly rounding).
 constexpr auto kResample = std::chrono::milliseconds(200);
+constexpr auto kFirstLook = std::chrono::milliseconds(50);
 
 // Cores another process must keep busy (on average over the last interval)
 // before a thread is left out: below this, a short burst elsewhere (a shell,
 // a log writer) costs less than the thread gains.
 constexpr double kBusyCoreThreshold = 0.25;
 
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 struct Policy {
   std::atomic<int> fixed{0};     // > 0: exactly this many threads
-  std::atomic<int> adaptive{0};  // the current adaptive count, 0 before the first sample
+  // The current adaptive count: one thread until the first look, which on a
+  // busy machine is what it would pick, and on a quiet one costs 50 ms.
+  std::atomic<int> adaptive{1};
   std::atomic<int64_t> next_sample_ns{0};
   std::mutex sampling;
   detail::BusyCores busy;
   int ceiling = 1;
 
-  Policy() : ceiling(std::max(1, omp_get_max_threads())) {}
+  Policy() : ceiling(std::max(1, omp_get_max_threads())) {
+    busy.sample_others();  // the baseline of the first decision
+    next_sample_ns = now_ns() + std::chrono::nanoseconds(kFirstLook).count();
+  }
 };
 
 Policy& policy() {
   static Policy p;
   return p;
-}
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
 }
 
 int adaptive_threads(Policy& p) {
@@ -56,8 +64,7 @@ int adaptive_threads(Policy& p) {
     }
     p.adaptive.store(threads, std::memory_order_relaxed);
   }
-  const int threads = p.adaptive.load(std::memory_order_relaxed);
-  return threads > 0 ? threads : p.ceiling;
+  return p.adaptive.load(std::memory_order_relaxed);
 }
 
 }  // namespace

@@ -9,10 +9,6 @@
 
 namespace fulcrum {
 
-float Generator::uniform() {
-  return static_cast<float>(engine_() >> 40) * 0x1.0p-24f;
-}
-
 float Generator::normal() {
   if (has_spare_normal_) {
     has_spare_normal_ = false;
@@ -77,7 +73,8 @@ Tensor normal(const Shape& shape, float mean, float stddev, Generator& gen) {
 
 Tensor bernoulli(const Shape& shape, float p, Generator& gen) {
   Tensor t = Tensor::empty(shape);
-  for (float& v : t.values()) v = gen.uniform() < p ? 1.0f : 0.0f;
+  float* out = t.data();
+  for (int64_t i = 0, n = t.numel(); i < n; ++i) out[i] = gen.uniform() < p ? 1.0f : 0.0f;
   return t;
 }
 

@@ -21,7 +21,7 @@ class Generator {
   }
 
   /// Uniform in [0, 1) with 24 random bits, exactly representable in float.
-  float uniform();
+  float uniform() { return static_cast<float>(engine_() >> 40) * 0x1.0p-24f; }
   /// Uniform in [low, high).
   float uniform(float low, float high) { return low + (high - low) * uniform(); }
   /// Standard normal (Box-Muller).
