@@ -3,7 +3,8 @@
 #
 #   scripts/bench.sh [--contention] [--seconds S] [--json FILE]
 #
-# Builds the benchmarks into build/ (Release, -DFULCRUM_BUILD_BENCH=ON), then
+# Builds the benchmarks into build/ (scripts/setup.sh bench: Release, with the
+# benchmarks; installs the GEMM libraries and PyTorch when missing), then
 # times on this machine, one after the other:
 #   - one training step (forward, loss, backward, Adam) of each workload of
 #     bench/step_bench.cpp, in fulcrum (default threads, and 1 thread) and in
@@ -38,10 +39,8 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-echo "==> building the benchmarks (build/)" >&2
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DFULCRUM_BUILD_BENCH=ON >/dev/null
-cmake --build build -j"$(nproc)" --target fulcrum fulcrum_step_bench \
-  $(cd build && make help | awk '/gemm_bench_/ {print $2}') >/dev/null
+echo "==> set-up: packages and build (scripts/setup.sh bench)" >&2
+scripts/setup.sh bench >/dev/null
 
 out=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$out"' EXIT

@@ -4,6 +4,8 @@
 #   scripts/setup.sh run    install missing packages, build (Release) into build/,
 #                           run the main job
 #   scripts/setup.sh test   the same set-up with the test suite, then run every test
+#   scripts/setup.sh bench  the same set-up with the benchmarks and the libraries
+#                           and PyTorch they compare with (scripts/bench.sh runs it)
 #
 # Works from any directory, needs no input (CI runs it with CI=true and no stdin),
 # and is quick when everything is already installed and built. Missing Debian
@@ -17,13 +19,19 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="build"
+# libdnnl-dev: oneDNN, the GEMM behind every product (bench/README.md); without
+# it fulcrum builds on Eigen's, slower on most shapes.
 packages=(cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
-          libgtest-dev nlohmann-json3-dev libcli11-dev)
+          libgtest-dev nlohmann-json3-dev libcli11-dev libdnnl-dev)
 # Only the tests need these: the Python interop tests load checkpoints into PyTorch.
 test_packages=(python3-numpy python3-torch)
+# Only the benchmarks need these: the GEMM libraries compared with oneDNN, and
+# PyTorch to compare with.
+bench_packages=(python3-numpy python3-torch bc libopenblas-openmp-dev libblis-openmp-dev
+                libxsmm-dev)
 
 usage() {
-  sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -59,12 +67,12 @@ install_packages() {
     apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
 }
 
-# configure_and_build <tests ON|OFF>
+# configure_and_build <tests ON|OFF> [benchmarks ON|OFF]
 configure_and_build() {
   local jobs="${FULCRUM_JOBS:-$(nproc)}"
   # shellcheck disable=SC2086  # FULCRUM_CMAKE_ARGS is a list of words
   cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DFULCRUM_BUILD_TESTS="$1" \
-    ${FULCRUM_CMAKE_ARGS:-}
+    -DFULCRUM_BUILD_BENCH="${2:-OFF}" ${FULCRUM_CMAKE_ARGS:-}
   cmake --build "$build" -j"$jobs"
 }
 
@@ -87,6 +95,11 @@ case "$mode" in
     configure_and_build ON
     log "running the tests"
     ctest --test-dir "$build" --output-on-failure -j2
+    ;;
+  bench)
+    packages+=("${bench_packages[@]}")
+    install_packages
+    configure_and_build OFF ON
     ;;
   *)
     usage
