@@ -106,6 +106,33 @@ def main():
             print(f"| {w} | {b0['samples_per_s']:.0f} | {b1['samples_per_s']:.0f} "
                   f"| {ratio:.2f} | 0.9 |")
 
+    gemm_all = read(f"{out_dir}/gemm_all.jsonl")
+    if gemm_all:
+        report["sgemm_all"] = gemm_all
+        libraries = sorted({r["library"] for r in gemm_all})
+        for threads in sorted({r["threads"] for r in gemm_all}):
+            print(f"\nsgemm GFLOP/s, {threads} thread(s) (best per row in bold):\n")
+            print("| workload | product | m x k x n | " + " | ".join(libraries) + " |")
+            print("|---|---|---|" + "---:|" * len(libraries))
+            keys = []
+            for r in gemm_all:
+                key = (r["workload"], r["product"], r["m"], r["k"], r["n"])
+                if key not in keys:
+                    keys.append(key)
+            wins = {lib: 0 for lib in libraries}
+            for key in keys:
+                cells = {r["library"]: r["gflops"] for r in gemm_all
+                         if r["threads"] == threads and
+                         (r["workload"], r["product"], r["m"], r["k"], r["n"]) == key}
+                if not cells:
+                    continue
+                best = max(cells, key=cells.get)
+                wins[best] += 1
+                row = " | ".join((f"**{cells[lib]:.1f}**" if lib == best else f"{cells[lib]:.1f}")
+                                 if lib in cells else "-" for lib in libraries)
+                print(f"| {key[0]} | {key[1]} | {key[2]}x{key[3]}x{key[4]} | {row} |")
+            print("\nFastest on: " + ", ".join(f"{lib} {n}" for lib, n in wins.items()) + " products")
+
     with open(json_file, "w") as f:
         json.dump(report, f, indent=2)
     print(f"\nEvery number: {json_file}")

@@ -2,7 +2,7 @@
 // layer of the benchmark workloads) timed on one GEMM library, so that the
 // libraries can be compared on the shapes fulcrum runs rather than on square
 // matrices. Built once per library (FULCRUM_GEMM_<NAME> picks the call);
-// bench/gemm_compare.sh runs them all and prints one table.
+// `scripts/bench.sh --gemm` runs them all and prints one table.
 //
 //   gemm_bench_<library> THREADS   prints one JSON object per line:
 //   {"library", "threads", "workload", "product", "m", "n", "k", "gflops"}

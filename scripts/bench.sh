@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fulcrum against PyTorch, side by side in one run (bench/README.md shows a run).
 #
-#   scripts/bench.sh [--contention] [--seconds S] [--json FILE]
+#   scripts/bench.sh [--contention] [--gemm] [--seconds S] [--json FILE]
 #
 # Builds the benchmarks into build/ (scripts/setup.sh bench: Release, with the
 # benchmarks; installs the GEMM libraries and PyTorch when missing), then
@@ -17,7 +17,8 @@
 # Prints a table and writes every number to FILE (default build/bench.json).
 #
 # --contention runs the fulcrum steps again with a CPU-bound process on every
-# core but one, default threads against 1 thread.
+# core but one, default threads against 1 thread. --gemm also times every GEMM
+# library on every workload's products, on 1 thread and on all cores.
 #
 # Needs Debian's python3-torch (and python3-sklearn for the yeast recipe) and
 # ../shared/datasets/yeast (or FULCRUM_YEAST_DIR) for the yeast line.
@@ -29,12 +30,14 @@ python=${FULCRUM_PYTHON:-/usr/bin/python3}
 seconds=2
 json=build/bench.json
 contention=0
+gemm_all=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --contention) contention=1 ;;
+    --gemm) gemm_all=1 ;;
     --seconds) seconds="$2"; shift ;;
     --json) json="$2"; shift ;;
-    *) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
   shift
 done
@@ -55,6 +58,13 @@ echo "==> sgemm, every library, on the large workload's products" >&2
 for lib in build/bench/gemm_bench_*; do
   "$lib" "$(nproc)" | grep '"large"' >>"$out/gemm.jsonl" || true
 done
+
+if [[ $gemm_all -eq 1 ]]; then
+  echo "==> sgemm, every library, every workload's products, 1 and $(nproc) threads" >&2
+  for lib in build/bench/gemm_bench_*; do
+    for threads in 1 "$(nproc)"; do "$lib" "$threads" >>"$out/gemm_all.jsonl" || true; done
+  done
+fi
 
 yeast_dir=${FULCRUM_YEAST_DIR:-../shared/datasets/yeast}
 if [[ -f "$yeast_dir/yeast-train.csv" ]]; then
