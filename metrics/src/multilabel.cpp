@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "fulcrum/core/error.hpp"
+#include "fulcrum/core/parallel.hpp"
 #include "fulcrum/metrics/calibration.hpp"
 #include "fulcrum/metrics/input.hpp"
 #include "fulcrum/metrics/ranking.hpp"
@@ -114,37 +115,51 @@ void decision_metrics(const std::vector<double>& truth, const std::vector<double
   m.subset_accuracy = exact_rows / samples;
 }
 
-/// Fills ROC-AUC and average precision, per ranked label, macro and micro.
+/// Fills ROC-AUC and average precision, per ranked label, macro and micro:
+/// one sort per label (in parallel: labels are independent) and one of the
+/// pooled values, each giving both metrics.
 void ranking_metrics(const std::vector<double>& truth, const std::vector<double>& score,
                      MultiLabelMetrics& m) {
   const auto n = static_cast<size_t>(m.n_samples), L = static_cast<size_t>(m.n_labels);
   m.roc_auc.assign(L, std::nullopt);
   m.average_precision.assign(L, std::nullopt);
-  std::vector<double> column_truth(n), column_score(n);
-  std::vector<double> pooled_truth, pooled_score;  // the [n, ranked] matrix, flattened
-  double auc_sum = 0, ap_sum = 0;
   for (size_t j = 0; j < L; ++j) {
-    for (size_t i = 0; i < n; ++i) {
-      column_truth[i] = truth[i * L + j];
-      column_score[i] = score[i * L + j];
-    }
     const auto positives = static_cast<size_t>(m.support[j]);
-    if (positives == 0 || positives == n) continue;  // one class: no ranking metric
-    m.ranked_labels.push_back(static_cast<int64_t>(j));
-    m.roc_auc[j] = binary_roc_auc(column_truth, column_score);
-    m.average_precision[j] = binary_average_precision(column_truth, column_score);
-    auc_sum += *m.roc_auc[j];
-    ap_sum += *m.average_precision[j];
-    pooled_truth.insert(pooled_truth.end(), column_truth.begin(), column_truth.end());
-    pooled_score.insert(pooled_score.end(), column_score.begin(), column_score.end());
+    if (positives != 0 && positives != n)  // one class: no ranking metric
+      m.ranked_labels.push_back(static_cast<int64_t>(j));
   }
   if (m.ranked_labels.empty()) return;
-  const auto ranked = static_cast<double>(m.ranked_labels.size());
-  m.roc_auc_macro = auc_sum / ranked;
-  m.average_precision_macro = ap_sum / ranked;
-  // The order of the pooled values does not matter: both metrics sort them.
-  m.roc_auc_micro = binary_roc_auc(pooled_truth, pooled_score);
-  m.average_precision_micro = binary_average_precision(pooled_truth, pooled_score);
+  const size_t ranked = m.ranked_labels.size();
+  // The [n, ranked] columns, flattened label after label: the pooled values
+  // of the micro averages, and each label's own slice.
+  std::vector<double> pooled_truth(n * ranked), pooled_score(n * ranked);
+  parallel_for(
+      static_cast<int64_t>(ranked),
+      [&](int64_t first, int64_t last) {
+        for (auto r = static_cast<size_t>(first); r < static_cast<size_t>(last); ++r) {
+          const auto j = static_cast<size_t>(m.ranked_labels[r]);
+          double* column_truth = pooled_truth.data() + r * n;
+          double* column_score = pooled_score.data() + r * n;
+          for (size_t i = 0; i < n; ++i) {
+            column_truth[i] = truth[i * L + j];
+            column_score[i] = score[i * L + j];
+          }
+          const BinaryRanking label = binary_ranking({column_truth, n}, {column_score, n});
+          m.roc_auc[j] = label.roc_auc;
+          m.average_precision[j] = label.average_precision;
+        }
+      },
+      /*cost_per_item=*/static_cast<int64_t>(n) * 16);
+  double auc_sum = 0, ap_sum = 0;  // in label order, whatever the threads did
+  for (const int64_t j : m.ranked_labels) {
+    auc_sum += *m.roc_auc[static_cast<size_t>(j)];
+    ap_sum += *m.average_precision[static_cast<size_t>(j)];
+  }
+  m.roc_auc_macro = auc_sum / static_cast<double>(ranked);
+  m.average_precision_macro = ap_sum / static_cast<double>(ranked);
+  const BinaryRanking micro = binary_ranking(pooled_truth, pooled_score);
+  m.roc_auc_micro = micro.roc_auc;
+  m.average_precision_micro = micro.average_precision;
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 #include "fulcrum/metrics/ranking.hpp"
 
 #include <algorithm>
-#include <numeric>
+#include <cstdint>
+#include <cstring>
+#include <utility>
 #include <vector>
 
 #include "fulcrum/core/error.hpp"
@@ -17,22 +19,60 @@ struct ClassifierCurve {
   std::vector<double> false_positives;
 };
 
+// The bits of a double as an unsigned key that orders like the value, largest
+// first: flipped so that an ascending sort of keys is a descending sort of values.
+uint64_t descending_key(double value) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  const uint64_t ascending = bits >> 63 ? ~bits : bits | (uint64_t{1} << 63);
+  return ~ascending;
+}
+
+// Sorts (score, truth) pairs by descending score. Long inputs (the pooled
+// values of a micro average: samples x labels) go through an LSD radix sort on
+// 11-bit digits of the key, O(n); short ones through std::sort.
+void sort_by_descending_score(std::vector<std::pair<double, double>>& pairs) {
+  constexpr size_t kRadixFrom = size_t{1} << 16;
+  if (pairs.size() < kRadixFrom) {
+    std::sort(pairs.begin(), pairs.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    return;
+  }
+  std::vector<std::pair<double, double>> scratch(pairs.size());
+  constexpr int kDigit = 11;
+  constexpr uint64_t kMask = (uint64_t{1} << kDigit) - 1;
+  std::vector<size_t> count(size_t{1} << kDigit);
+  for (int shift = 0; shift < 64; shift += kDigit) {
+    std::fill(count.begin(), count.end(), 0);
+    for (const auto& p : pairs) ++count[(descending_key(p.first) >> shift) & kMask];
+    if (*std::max_element(count.begin(), count.end()) == pairs.size()) continue;  // one digit
+    size_t offset = 0;
+    for (size_t& c : count) offset += std::exchange(c, offset);
+    for (const auto& p : pairs) scratch[count[(descending_key(p.first) >> shift) & kMask]++] = p;
+    pairs.swap(scratch);
+  }
+}
+
 ClassifierCurve classifier_curve(std::span<const double> y_true, std::span<const double> y_score,
                                  const char* fn) {
   FULCRUM_CHECK_SHAPE(y_true.size() == y_score.size(),
                       "{}: y_true has {} values but y_score has {}", fn, y_true.size(),
                       y_score.size());
-  std::vector<size_t> order(y_score.size());
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return y_score[a] > y_score[b]; });
+  // (score, truth) pairs by descending score, sorted by value rather than
+  // through an index (cache-friendly); the order within a tie does not matter,
+  // as a curve point is taken only after a tie's last member.
+  std::vector<std::pair<double, double>> pairs(y_score.size());
+  for (size_t i = 0; i < pairs.size(); ++i) pairs[i] = {y_score[i], y_true[i]};
+  sort_by_descending_score(pairs);
   ClassifierCurve curve;
+  curve.true_positives.reserve(pairs.size());
+  curve.false_positives.reserve(pairs.size());
   double tp = 0, fp = 0;
-  for (size_t k = 0; k < order.size(); ++k) {
-    const double y = y_true[order[k]];
+  for (size_t k = 0; k < pairs.size(); ++k) {
+    const double y = pairs[k].second;
     tp += y;
     fp += 1.0 - y;
-    const bool last_of_tie = k + 1 == order.size() || y_score[order[k + 1]] != y_score[order[k]];
+    const bool last_of_tie = k + 1 == pairs.size() || pairs[k + 1].first != pairs[k].first;
     if (last_of_tie) {
       curve.true_positives.push_back(tp);
       curve.false_positives.push_back(fp);
@@ -41,16 +81,13 @@ ClassifierCurve classifier_curve(std::span<const double> y_true, std::span<const
   return curve;
 }
 
-}  // namespace
-
-std::optional<double> binary_roc_auc(std::span<const double> y_true,
-                                     std::span<const double> y_score) {
-  const ClassifierCurve curve = classifier_curve(y_true, y_score, "binary_roc_auc");
+// The area under the ROC curve: trapezoids between consecutive (fpr, tpr)
+// points, starting at (0, 0).
+std::optional<double> roc_auc_of(const ClassifierCurve& curve) {
   if (curve.true_positives.empty()) return std::nullopt;
   const double positives = curve.true_positives.back();
   const double negatives = curve.false_positives.back();
   if (positives == 0 || negatives == 0) return std::nullopt;
-  // Trapezoids between consecutive (fpr, tpr) points, starting at (0, 0).
   double area = 0, prev_fpr = 0, prev_tpr = 0;
   for (size_t k = 0; k < curve.true_positives.size(); ++k) {
     const double fpr = curve.false_positives[k] / negatives;
@@ -62,9 +99,7 @@ std::optional<double> binary_roc_auc(std::span<const double> y_true,
   return area;
 }
 
-std::optional<double> binary_average_precision(std::span<const double> y_true,
-                                               std::span<const double> y_score) {
-  const ClassifierCurve curve = classifier_curve(y_true, y_score, "binary_average_precision");
+std::optional<double> average_precision_of(const ClassifierCurve& curve) {
   if (curve.true_positives.empty() || curve.true_positives.back() == 0) return std::nullopt;
   const double positives = curve.true_positives.back();
   double ap = 0, prev_recall = 0;
@@ -76,6 +111,23 @@ std::optional<double> binary_average_precision(std::span<const double> y_true,
     prev_recall = recall;
   }
   return ap;
+}
+
+}  // namespace
+
+std::optional<double> binary_roc_auc(std::span<const double> y_true,
+                                     std::span<const double> y_score) {
+  return roc_auc_of(classifier_curve(y_true, y_score, "binary_roc_auc"));
+}
+
+std::optional<double> binary_average_precision(std::span<const double> y_true,
+                                               std::span<const double> y_score) {
+  return average_precision_of(classifier_curve(y_true, y_score, "binary_average_precision"));
+}
+
+BinaryRanking binary_ranking(std::span<const double> y_true, std::span<const double> y_score) {
+  const ClassifierCurve curve = classifier_curve(y_true, y_score, "binary_ranking");
+  return {roc_auc_of(curve), average_precision_of(curve)};
 }
 
 namespace {
@@ -112,14 +164,15 @@ double label_ranking_average_precision(std::span<const double> y_true,
     for (size_t j = 0; j < L; ++j) {
       if (truth[j] == 0) continue;
       // rank = labels scored >= s_j ("max" rank on ties); hits = relevant ones.
-      double rank = 0, hits = 0;
+      // Counted without a branch, so the scan over the labels vectorises.
+      const double s = score[j];
+      int64_t rank = 0, hits = 0;
       for (size_t k = 0; k < L; ++k) {
-        if (score[k] >= score[j]) {
-          rank += 1;
-          hits += truth[k] != 0 ? 1 : 0;
-        }
+        const bool at_least = score[k] >= s;
+        rank += at_least;
+        hits += at_least & (truth[k] != 0);
       }
-      sample += hits / rank;
+      sample += static_cast<double>(hits) / static_cast<double>(rank);
     }
     total += sample / static_cast<double>(relevant);
   }

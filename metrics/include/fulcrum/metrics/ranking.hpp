@@ -27,6 +27,13 @@ std::optional<double> binary_roc_auc(std::span<const double> y_true,
 std::optional<double> binary_average_precision(std::span<const double> y_true,
                                                std::span<const double> y_score);
 
+/// Both of the above from one sort of the scores, for callers that want both.
+struct BinaryRanking {
+  std::optional<double> roc_auc;
+  std::optional<double> average_precision;
+};
+BinaryRanking binary_ranking(std::span<const double> y_true, std::span<const double> y_score);
+
 /// sklearn's label_ranking_average_precision_score on a row-major
 /// [n_samples, n_labels] matrix: for each sample and each of its relevant
 /// labels j, (relevant labels scored >= s_j) / (labels scored >= s_j), averaged
