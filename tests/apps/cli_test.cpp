@@ -1,13 +1,12 @@
 // `fulcrum train / eval / predict` as a user runs them: exit codes, what is
 // printed, and the files a run leaves behind.
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +18,7 @@
 
 #include "fulcrum/train/run_outputs.hpp"
 #include "json_outputs.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -39,12 +39,7 @@ std::string read_file(const fs::path& path) {
 
 class Cli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / (std::string("fulcrum_cli_") + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = fulcrum::testing::test_dir("cli"); }
 
   /// Runs `fulcrum ARGS` in the test's directory, capturing stdout and stderr;
   /// `prefix` goes before the binary (VAR=value, or a command that execs it).
