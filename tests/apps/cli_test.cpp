@@ -374,6 +374,25 @@ TEST_F(Cli, AKillAtAnyStepOfASaveResumesToTheSameModel) {
   }
 }
 
+// A kill before the first file was written whole leaves only temporary files
+// (and run.lock): that is a run, which --resume starts again from the first
+// epoch, removing them, and which train without --resume does not silently replace.
+TEST_F(Cli, AKillBeforeTheFirstCheckpointLeavesARunThatResumeStartsAgain) {
+  write_tiny_config();
+  fs::create_directories(dir_ / "k");
+  write("k/config.yaml.tmp.0123456789abcdef", "seed: 3\n");
+  write("k/run.lock", "");
+  const CommandResult fresh = fulcrum("train tiny.yaml -q --output-dir k");
+  EXPECT_EQ(fresh.exit_code, 2);
+  EXPECT_CONTAINS(fresh.err, "already holds a run");
+
+  const CommandResult resumed = fulcrum("train tiny.yaml -q --output-dir k --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_CONTAINS(resumed.err, "has no complete checkpoint yet; starting it from the first epoch");
+  EXPECT_EQ(fulcrum::train::read_metrics_log(dir_ / "k" / "metrics.jsonl").size(), 4u);
+  EXPECT_TRUE(files_with("k", ".tmp.").empty());
+}
+
 TEST_F(Cli, SigtermAndSighupStopAfterTheEpochAndTheRunResumesExactly) {
   write_tiny_config();
   ASSERT_EQ(fulcrum("train tiny.yaml -q --output-dir s").exit_code, 0);
