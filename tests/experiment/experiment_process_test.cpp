@@ -14,6 +14,7 @@
 #include "fulcrum/experiment/process.hpp"
 #include "fulcrum/experiment/results.hpp"
 #include "fulcrum/experiment/runner.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::experiment {
 namespace {
@@ -136,7 +137,9 @@ TEST(SpawnProcess, StdinIsEmptyAndArgumentsNeedNoQuoting) {
 }
 
 TEST(SpawnProcess, UnwritableLogThrows) {
-  EXPECT_THROW(spawn_process({"/bin/true"}, "/nonexistent_dir/x/log.txt"), Error);
+  fulcrum::testing::expect_error<Error>(
+      [] { spawn_process({"/bin/true"}, "/nonexistent_dir/x/log.txt"); },
+      {"cannot create the run log /nonexistent_dir/x/log.txt"});
 }
 
 TEST(ExperimentProcessMode, RunsAtMostParallelAtOnceWithTheRunsCommandLine) {
