@@ -100,14 +100,14 @@ for ((trial = 1; trial <= trials; ++trial)); do
       cmp -s "$work/reference/$f" "$dir/$f" || { status="$f differs"; break; }
     done
   fi
-  leftovers=$(find "$dir" -name '*.tmp*' | wc -l)
+  leftovers=$(find "$dir" -name '*.tmp*' 2>/dev/null | wc -l)
   [[ $status != ok || $leftovers == 0 ]] || status="$leftovers temporary files left"
   if [[ $status == ok ]]; then
     passed=$((passed + 1))
     rm -rf "$dir" "$dir.log"
   else
     keep=1
-    mv "$dir" "$work/trial$trial"
+    mv "$dir" "$work/trial$trial" 2>/dev/null || true
     mv "$dir.log" "$work/trial$trial.log"
   fi
   echo "trial $trial: killed at ${when[*]:-never (runs ended first)}: $status"
