@@ -10,7 +10,6 @@
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <string_view>
 #include <system_error>
 
@@ -24,13 +23,19 @@ namespace keys = checkpoint_keys;
 
 const std::string kCheckpointVersion = "1";
 
-/// 64 random bits as hex. Drawn from std::random_device, not from a fulcrum
-/// Generator, so that saving a checkpoint does not change the training run.
-std::string random_token() {
-  std::random_device device;
-  const uint64_t high = device();
-  const uint64_t low = device();
-  return fmt::format("{:016x}", (high << 32) ^ low);
+/// The save token: 64 bits of a hash of everything the optimizer file holds
+/// (its tensors' checksum, the step, the optimizer and model file names). Two
+/// saves share it only when they would write the same optimizer file byte for
+/// byte, so reusing a name can never pair a model file with foreign state; and
+/// a run resumed after a kill writes the same files as one never interrupted.
+std::string save_token(const std::string& state_checksum, const std::string& step,
+                       const std::string& optimizer, const std::string& model_file) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (const std::string* part : {&state_checksum, &step, &optimizer, &model_file}) {
+    for (const unsigned char c : *part) hash = (hash ^ c) * 0x100000001b3ull;
+    hash = (hash ^ 0xffu) * 0x100000001b3ull;  // a separator no name holds: "ab"+"c" != "a"+"bc"
+  }
+  return fmt::format("{:016x}", hash);
 }
 
 std::string value_or(const Metadata& metadata, const char* key, std::string_view fallback) {
@@ -167,20 +172,23 @@ void save_checkpoint(const fs::path& model_file, const nn::Module& model,
 
   fs::path optimizer_file;
   if (optimizer != nullptr) {
-    const std::string token = random_token();
-    optimizer_file = optimizer_file_for(model_file, token);
     const std::string step = std::to_string(optimizer->step_count());
     const optim::OptimizerState state = optimizer->state();
+    const std::string state_checksum = data_checksum(state);
+    const std::string token =
+        save_token(state_checksum, step, optimizer->name(), model_file.filename().string());
+    optimizer_file = optimizer_file_for(model_file, token);
     const Metadata optimizer_metadata = {
         {keys::kVersion, kCheckpointVersion},
         {keys::kModelFile, model_file.filename().string()},
         {keys::kOptimizer, optimizer->name()},
         {keys::kSaveToken, token},
         {keys::kStep, step},
-        {keys::kDataChecksum, data_checksum(state)},
+        {keys::kDataChecksum, state_checksum},
     };
-    // A new name: the previous checkpoint's optimizer file stays as it is
-    // until the model file below commits the new pair.
+    // A new name unless this exact file is already there (a save repeated
+    // with the same state): the previous checkpoint's optimizer file stays as
+    // it is until the model file below commits the new pair.
     save_safetensors(optimizer_file, state, optimizer_metadata,
                      [] { test_abort_point("optimizer-written"); });
     test_abort_point("optimizer-renamed");

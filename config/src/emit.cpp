@@ -98,6 +98,11 @@ Tree data_tree(const DataConfig& data) {
     tree["labels_xml"] = data.labels_xml;
     tree["drop"] = data.drop;
     tree["missing"] = name(data.missing);
+    Tree limits = Tree::object();
+    limits["max_elements"] = data.limits.max_elements;
+    limits["max_line_bytes"] = data.limits.max_line_bytes;
+    limits["max_fields"] = data.limits.max_fields;
+    tree["limits"] = limits;
   }
   tree["validation_fraction"] = data.validation_fraction;
   tree["test_fraction"] = data.test_fraction;

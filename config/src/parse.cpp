@@ -79,6 +79,13 @@ TargetColumnsConfig read_target(MapReader reader) {
   return target;
 }
 
+void read_limits(MapReader reader, ReaderLimitsConfig& limits) {
+  reader.read("max_elements", limits.max_elements);
+  reader.read("max_line_bytes", limits.max_line_bytes);
+  reader.read("max_fields", limits.max_fields);
+  reader.finish();
+}
+
 void read_data(MapReader reader, DataConfig& data) {
   reader.read("source", data.source, "data source");
   read_synthetic(reader.section("synthetic"), data.synthetic);
@@ -95,6 +102,7 @@ void read_data(MapReader reader, DataConfig& data) {
   reader.read_path("labels_xml", data.labels_xml);
   reader.read("drop", data.drop);
   reader.read("missing", data.missing, "missing-value policy");
+  read_limits(reader.section("limits"), data.limits);
   reader.read("validation_fraction", data.validation_fraction);
   reader.read("test_fraction", data.test_fraction);
   reader.read("standardize", data.standardize);

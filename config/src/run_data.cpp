@@ -77,6 +77,8 @@ data::Dataset read_file(const RunConfig& config, const std::string& key, const s
       options.delimiter = dc.delimiter.empty() ? ',' : dc.delimiter[0];
       options.feature_columns = dc.features;
       options.targets = csv_targets(config);
+      options.max_line_bytes = dc.limits.max_line_bytes;
+      options.max_fields = dc.limits.max_fields;
       if (like != nullptr) {
         options.feature_columns = like->feature_names;
         for (size_t t = 0; t < options.targets.size(); ++t) {
@@ -91,6 +93,7 @@ data::Dataset read_file(const RunConfig& config, const std::string& key, const s
       options.target_name = head;
       options.drop = dc.drop;
       options.missing = dc.missing;
+      options.max_elements = dc.limits.max_elements;
       if (!dc.labels_xml.empty()) {
         require_file("data.labels_xml", dc.labels_xml);
         options.label_names = data::read_mulan_label_names(dc.labels_xml);
@@ -102,6 +105,7 @@ data::Dataset read_file(const RunConfig& config, const std::string& key, const s
       data::LibsvmOptions options;
       options.num_labels = dc.label_count;
       options.target_name = head;
+      options.max_elements = dc.limits.max_elements;
       if (like != nullptr) {
         options.num_features = like->num_features();
         options.num_labels = like->targets.front().num_classes();

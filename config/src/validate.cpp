@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <numeric>
 #include <tuple>
+#include <utility>
 
 #include "fulcrum/config/loader.hpp"
 #include "fulcrum/metrics/scalars.hpp"
@@ -334,6 +335,11 @@ class Validator {
                           "be left to train on), got {} + {}",
                           num(data.validation_fraction), num(data.test_fraction)));
     }
+    for (const auto& [key, value] :
+         {std::pair{"data.limits.max_elements", data.limits.max_elements},
+          std::pair{"data.limits.max_line_bytes", data.limits.max_line_bytes},
+          std::pair{"data.limits.max_fields", data.limits.max_fields}})
+      require(value >= 1, key, fmt::format("must be >= 1, got {}", value));
     known(data.sampling, "data.sampling", "sampling");
     if (data.sampling == data::Sampling::MLROS) {
       require(std::isfinite(data.ml_ros_percentage) && data.ml_ros_percentage >= 0.0,

@@ -1,13 +1,12 @@
 // `fulcrum train / eval / predict` as a user runs them: exit codes, what is
 // printed, and the files a run leaves behind.
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -17,8 +16,10 @@
 #include <utility>
 #include <vector>
 
+#include "fulcrum/train/predictor.hpp"
 #include "fulcrum/train/run_outputs.hpp"
 #include "json_outputs.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -39,12 +40,7 @@ std::string read_file(const fs::path& path) {
 
 class Cli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / (std::string("fulcrum_cli_") + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = fulcrum::testing::test_dir("cli"); }
 
   /// Runs `fulcrum ARGS` in the test's directory, capturing stdout and stderr;
   /// `prefix` goes before the binary (VAR=value, or a command that execs it).
@@ -174,6 +170,54 @@ TEST_F(Cli, EvalAndPredictWithTheCheckpoint) {
   EXPECT_CONTAINS(missing.err, "missing feature columns x2, x3");
 }
 
+// The numbers `fulcrum predict` writes are the in-process model's: the run's
+// checkpoint loaded with train::Predictor gives every probability, decision
+// and logit of the CSV, to the bit (fmt writes the shortest float that reads
+// back exactly).
+TEST_F(Cli, PredictWritesTheInProcessModelsNumbers) {
+  ASSERT_EQ(
+      fulcrum("train " + quickstart() + " -q --set training.epochs=2 --output-dir out").exit_code,
+      0);
+  const auto predictor = fulcrum::train::Predictor::load(dir_ / "out" / "best.safetensors");
+  const std::vector<std::string>& names = predictor.feature_names();
+  const auto rows = 4;
+  const auto features = static_cast<int64_t>(names.size());
+  fulcrum::Tensor x = fulcrum::Tensor::empty({rows, features});
+  // The columns in reverse order: predict finds them by name.
+  std::string csv;
+  for (int64_t f = features; f-- > 0;) csv += names[f] + (f ? "," : "\n");
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t f = features; f-- > 0;) {
+      const float value = 0.37f * static_cast<float>(r - 1) - 0.11f * static_cast<float>(f % 5);
+      x.data()[r * features + f] = value;
+      csv += fmt::format("{}{}", value, f ? "," : "\n");
+    }
+  write("rows.csv", csv);
+  const CommandResult predict = fulcrum(
+      "predict --checkpoint out/best.safetensors --input rows.csv --output preds.csv --logits");
+  ASSERT_EQ(predict.exit_code, 0) << predict.err;
+
+  const fulcrum::train::Predictions want = predictor.predict(x, {.logits = true});
+  const auto columns = static_cast<int64_t>(want.columns.size());
+  std::ifstream in(dir_ / "preds.csv");
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  std::string header;
+  for (int64_t c = 0; c < columns; ++c) header += want.columns[c] + (c + 1 < columns ? "," : "");
+  EXPECT_EQ(line, header);
+  for (int64_t r = 0; r < rows; ++r) {
+    ASSERT_TRUE(std::getline(in, line)) << "row " << r << " missing";
+    std::stringstream fields(line);
+    std::string field;
+    for (int64_t c = 0; c < columns; ++c) {
+      ASSERT_TRUE(std::getline(fields, field, ',')) << "row " << r << " is short";
+      EXPECT_EQ(std::strtof(field.c_str(), nullptr), want.values.data()[r * columns + c])
+          << "row " << r << ", column " << want.columns[c];
+    }
+  }
+  EXPECT_FALSE(std::getline(in, line)) << "extra row: " << line;
+}
+
 TEST_F(Cli, AConfigErrorExitsWithTwoNamingTheKey) {
   const CommandResult typo =
       fulcrum("train " + quickstart() + " --set training.epocs=2 --output-dir out");
@@ -290,10 +334,18 @@ TEST_F(Cli, EvalWithoutAConfigUsesTheStoredOneAndReproducesTheTestMetrics) {
   const auto trained = nlohmann::json::parse(read_file(dir_ / "out" / "test_metrics.json"));
   const auto evaluated = nlohmann::json::parse(read_file(dir_ / "t.json"));
   EXPECT_EQ(evaluated["samples"], trained["samples"]);
-  for (const char* metric : {"f1_micro", "f1_macro", "roc_auc_macro", "hamming_loss", "loss"}) {
-    EXPECT_EQ(evaluated["heads"]["labels"][metric], trained["heads"]["labels"][metric]) << metric;
-  }
   EXPECT_EQ(evaluated["loss"], trained["loss"]);
+  // Every number of every head, exactly: the same model on the same rows.
+  ASSERT_FALSE(trained.at("heads").empty());
+  ASSERT_EQ(evaluated.at("heads").size(), trained.at("heads").size());
+  for (const auto& [head, metrics] : trained.at("heads").items()) {
+    ASSERT_TRUE(evaluated.at("heads").contains(head)) << head;
+    const auto& got = evaluated.at("heads").at(head);
+    EXPECT_GT(metrics.size(), 10u) << head;
+    EXPECT_EQ(got.size(), metrics.size()) << head;
+    for (const auto& [metric, value] : metrics.items())
+      EXPECT_EQ(got.value(metric, nlohmann::json()), value) << head << "." << metric;
+  }
 }
 
 TEST_F(Cli, AKillAtAnyStepOfASaveResumesToTheSameModel) {
@@ -320,6 +372,25 @@ TEST_F(Cli, AKillAtAnyStepOfASaveResumesToTheSameModel) {
     EXPECT_EQ(fulcrum::train::read_metrics_log(dir_ / "k" / "metrics.jsonl").size(), 4u);
     fs::remove_all(dir_ / "k");
   }
+}
+
+// A kill before the first file was written whole leaves only temporary files
+// (and run.lock): that is a run, which --resume starts again from the first
+// epoch, removing them, and which train without --resume does not silently replace.
+TEST_F(Cli, AKillBeforeTheFirstCheckpointLeavesARunThatResumeStartsAgain) {
+  write_tiny_config();
+  fs::create_directories(dir_ / "k");
+  write("k/config.yaml.tmp.0123456789abcdef", "seed: 3\n");
+  write("k/run.lock", "");
+  const CommandResult fresh = fulcrum("train tiny.yaml -q --output-dir k");
+  EXPECT_EQ(fresh.exit_code, 2);
+  EXPECT_CONTAINS(fresh.err, "already holds a run");
+
+  const CommandResult resumed = fulcrum("train tiny.yaml -q --output-dir k --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_CONTAINS(resumed.err, "has no complete checkpoint yet; starting it from the first epoch");
+  EXPECT_EQ(fulcrum::train::read_metrics_log(dir_ / "k" / "metrics.jsonl").size(), 4u);
+  EXPECT_TRUE(files_with("k", ".tmp.").empty());
 }
 
 TEST_F(Cli, SigtermAndSighupStopAfterTheEpochAndTheRunResumesExactly) {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "fulcrum/config/loader.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -31,17 +32,13 @@ std::string read_file(const fs::path& path) {
 
 // Runs `fulcrum ARGS` in a directory of this test's own.
 Result fulcrum(const std::string& args) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir = fs::temp_directory_path() /
-                       (std::string("fulcrum_cli_usage_") + info->name() + "_" +
-                        std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
-  fs::create_directories(dir);
+  const fulcrum::testing::TempDir tmp("fulcrum_cli_usage");
+  const fs::path& dir = tmp.path();
   const std::string command =
       "cd '" + dir.string() + "' && '" FULCRUM_BIN "' " + args + " > out.txt 2> err.txt";
   const int status = std::system(command.c_str());
   Result result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(dir / "out.txt"),
                 read_file(dir / "err.txt")};
-  fs::remove_all(dir);
   return result;
 }
 
@@ -97,13 +94,10 @@ TEST(CliUsage, ExperimentTakesSetAndOutputDir) {
 
 TEST(CliUsage, ControlCharactersInAnErrorAreShownEscaped) {
   // A key that would turn the terminal red if echoed raw.
-  const fs::path config =
-      fs::temp_directory_path() /
-      ("fulcrum_cli_usage_escape_" +
-       std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".yaml");
+  const fulcrum::testing::TempDir tmp("fulcrum_cli_usage_escape");
+  const fs::path config = tmp / "config.yaml";
   std::ofstream(config) << "\x1b[31mred: 1\n";
   const Result run = fulcrum("config show '" + config.string() + "'");
-  fs::remove(config);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_CONTAINS(run.err, "\\x1b[31mred");
   EXPECT_EQ(run.err.find('\x1b'), std::string::npos) << run.err;

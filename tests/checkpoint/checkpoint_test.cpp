@@ -120,6 +120,33 @@ TEST_F(CheckpointTest, ModelFileHoldsExactlyTheStateDict) {
   EXPECT_EQ(listing(), (std::set<std::string>{"best.safetensors", optimizer_name}));
 }
 
+// The token is hashed from the optimizer file's content: saving the same state
+// twice writes the same pair (so a resumed run ends byte-identical to one never
+// interrupted), and any training step gives the optimizer file a new name.
+TEST_F(CheckpointTest, TheSaveTokenFollowsTheOptimizerState) {
+  Generator gen(6);
+  nn::MLP model(mlp_options(), gen);
+  optim::AdamW optimizer(model.parameters());
+  train_steps(model, optimizer, 2);
+  const fs::path file = path("ckpt.safetensors");
+  const auto token = [&] {
+    return load_checkpoint(file, false).metadata.at(checkpoint_keys::kSaveToken);
+  };
+  save_checkpoint(file, model, &optimizer, {});
+  const std::string first = token();
+  const test::Bytes bytes = test::read_bytes(file);
+  save_checkpoint(file, model, &optimizer, {});
+  EXPECT_EQ(token(), first);
+  EXPECT_EQ(test::read_bytes(file), bytes);
+  EXPECT_NO_THROW(load_checkpoint(file, true));
+  EXPECT_EQ(listing(),
+            (std::set<std::string>{"ckpt.safetensors", "ckpt.optim." + first + ".safetensors"}));
+  train_steps(model, optimizer, 1);
+  save_checkpoint(file, model, &optimizer, {});
+  EXPECT_NE(token(), first);
+  EXPECT_NO_THROW(load_checkpoint(file, true));
+}
+
 TEST_F(CheckpointTest, OptimizerFileFromAnotherSaveIsRefused) {
   Generator gen(5);
   nn::MLP model(mlp_options(), gen);
@@ -132,8 +159,9 @@ TEST_F(CheckpointTest, OptimizerFileFromAnotherSaveIsRefused) {
   save_checkpoint(file, model, &optimizer, {});
   fs::copy_file(named(), path("old.optim"));
 
-  // A later save at the same step (so only the token tells them apart),
-  // then the older optimizer file's contents put in place of the new one.
+  // A later save, then the older optimizer file's contents put in place of
+  // the new one.
+  train_steps(model, optimizer, 1);
   save_checkpoint(file, model, &optimizer, {});
   EXPECT_NO_THROW(load_checkpoint(file, true));
   const fs::path optimizer_file = named();

@@ -2,6 +2,7 @@
 // Helpers for the checkpoint tests: a scratch directory per test and raw file
 // bytes, so that tests can build and inspect files byte by byte.
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -13,9 +14,8 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "fulcrum/core/tensor.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fulcrum::checkpoint {
 namespace fs = std::filesystem;
@@ -28,13 +28,7 @@ using Bytes = std::vector<unsigned char>;
 /// A fresh directory for one test, removed (with its contents) afterwards.
 class ScratchDir : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / (std::string("fulcrum_ckpt_") + info->test_suite_name() +
-                                        "_" + info->name() + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = fulcrum::testing::test_dir("checkpoint"); }
   void TearDown() override {
     std::error_code ignored;
     fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::add, ignored);

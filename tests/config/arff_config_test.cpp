@@ -6,6 +6,7 @@
 
 #include "config_test_util.hpp"
 #include "fulcrum/config/run_data.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fulcrum::config {
 namespace {
@@ -73,19 +74,14 @@ TEST(ArffConfig, KeysAreCheckedWithFileLineAndKey) {
 // A directory of hand-made files, removed at the end.
 class Files {
  public:
-  Files() : dir_(std::filesystem::temp_directory_path() /
-                 ("fulcrum-arff-config-" + std::to_string(::getpid()))) {
-    std::filesystem::create_directories(dir_);
-  }
-  ~Files() { std::filesystem::remove_all(dir_); }
-  Files(const Files&) = delete;
-  Files& operator=(const Files&) = delete;
+  Files() : dir_(tmp_.path()) {}
   void write(const std::string& name, const std::string& text) const {
     std::ofstream(dir_ / name, std::ios::binary) << text;
   }
   std::string config() const { return (dir_ / "run.yaml").string(); }
 
  private:
+  fulcrum::testing::TempDir tmp_{"fulcrum_arff_config"};
   std::filesystem::path dir_;
 };
 

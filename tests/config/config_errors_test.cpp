@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "config_test_util.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fulcrum::config {
 namespace {
@@ -396,8 +397,8 @@ TEST(ConfigErrors, AYamlSyntaxErrorNamesItsLine) {
 }
 
 TEST(ConfigErrors, CheckFilesExistNamesTheKeyAndThePath) {
-  const auto dir = std::filesystem::temp_directory_path() / "fulcrum_config_test_files";
-  std::filesystem::create_directories(dir);
+  const fulcrum::testing::TempDir tmp;
+  const std::filesystem::path& dir = tmp.path();
   std::ofstream(dir / "train.csv") << "a,b\n1,0\n";
   const std::string yaml =
       "data: {source: csv, train: train.csv, test: missing.csv, targets: {labels: {last: 1}}}\n"
@@ -409,7 +410,6 @@ TEST(ConfigErrors, CheckFilesExistNamesTheKeyAndThePath) {
 
   const RunConfig good = parse_config(yaml, (dir / "exp.yaml").string(), {"data.test="});
   EXPECT_NO_THROW(check_files_exist(good));
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -3,36 +3,24 @@
 // the stored fixtures, and checks of DataError messages.
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <string>
 #include <string_view>
 
-#include <unistd.h>
-
 #include "fulcrum/data/dataset.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fulcrum::data::testing {
 
-/// A directory of its own under the system temp dir, removed with its files
-/// when the object goes away.
+/// A directory of its own (support/temp_dir.hpp), removed with its files when
+/// the object goes away.
 class TempDir {
  public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("fulcrum-data-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
+  TempDir() = default;
 
   /// Writes `content` byte for byte to <dir>/<name> and returns the path.
   std::filesystem::path write(const std::string& name, std::string_view content) const {
@@ -44,7 +32,8 @@ class TempDir {
   const std::filesystem::path& path() const { return path_; }
 
  private:
-  std::filesystem::path path_;
+  fulcrum::testing::TempDir dir_{"fulcrum_data_test"};
+  std::filesystem::path path_ = dir_.path();
 };
 
 /// tests/data/fixtures/<name>.

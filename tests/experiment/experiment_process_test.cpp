@@ -14,6 +14,7 @@
 #include "fulcrum/experiment/process.hpp"
 #include "fulcrum/experiment/results.hpp"
 #include "fulcrum/experiment/runner.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::experiment {
 namespace {
@@ -111,10 +112,16 @@ TEST(SpawnProcess, ExitCodesAndTheLogFile) {
 
 TEST(SpawnProcess, PollReportsRunningThenTheExitCode) {
   const auto dir = fresh_dir();
-  const pid_t pid = spawn_process({"/bin/sh", "-c", "sleep 0.2; exit 5"}, dir / "log");
+  // The child runs until the test lets it go, so "still running" is certain
+  // however loaded the machine is; the 60 s bound only keeps a bug from hanging.
+  const auto go = dir / "go";
+  const pid_t pid = spawn_process(
+      {"/bin/sh", "-c", "while [ ! -e '" + go.string() + "' ]; do sleep 0.01; done; exit 5"},
+      dir / "log");
   EXPECT_EQ(poll_process(pid), std::nullopt);
+  write_file(go, "");
   std::optional<int> code;
-  for (int i = 0; i < 200 && !code; ++i) {
+  for (int i = 0; i < 6000 && !code; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     code = poll_process(pid);
   }
@@ -130,7 +137,9 @@ TEST(SpawnProcess, StdinIsEmptyAndArgumentsNeedNoQuoting) {
 }
 
 TEST(SpawnProcess, UnwritableLogThrows) {
-  EXPECT_THROW(spawn_process({"/bin/true"}, "/nonexistent_dir/x/log.txt"), Error);
+  fulcrum::testing::expect_error<Error>(
+      [] { spawn_process({"/bin/true"}, "/nonexistent_dir/x/log.txt"); },
+      {"cannot create the run log /nonexistent_dir/x/log.txt"});
 }
 
 TEST(ExperimentProcessMode, RunsAtMostParallelAtOnceWithTheRunsCommandLine) {

@@ -7,6 +7,7 @@
 
 #include "experiment_test_util.hpp"
 #include "fulcrum/experiment/report.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::experiment {
 namespace {
@@ -165,7 +166,8 @@ TEST(ExperimentResults, HeadsFollowTheSummaryOrder) {
 TEST(ExperimentResults, MalformedFilesNameTheFile) {
   const auto dir = fresh_dir();
   const ExperimentRun run{"s", 0, dir, {}};
-  EXPECT_THROW(read_run_results(run), Error);  // no test_metrics.json
+  fulcrum::testing::expect_error<Error>([&] { read_run_results(run); },
+                                        {"cannot read", "test_metrics.json"});
   write_file(dir / "test_metrics.json", "{not json");
   try {
     read_run_results(run);

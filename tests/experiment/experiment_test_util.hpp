@@ -12,17 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.hpp"
+
 namespace fulcrum::experiment::testing {
 
-/// A fresh, empty directory under the system temp dir, named after the test.
+/// A fresh, empty directory of the running test (see support/temp_dir.hpp).
 inline std::filesystem::path fresh_dir(const std::string& tag = "dir") {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const auto dir = std::filesystem::temp_directory_path() /
-                   (std::string("fulcrum_experiment_") + info->test_suite_name() + "_" +
-                    info->name() + "_" + tag);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
+  return fulcrum::testing::test_dir(tag);
 }
 
 inline void write_file(const std::filesystem::path& path, const std::string& text) {

@@ -61,7 +61,11 @@ TEST(Activation, EachPassesGradcheck) {
     auto act = make_activation(parse_name<Activation>(c.name, "activation"));
     Tensor x = test_input(gen, {3, 4});
     x.requires_grad_();
-    testing::gradcheck([&](const std::vector<Tensor>& in) { return (*act)(in[0]); }, {x}, c.name);
+    testing::gradcheck([&](const std::vector<Tensor>& in) { return (*act)(in[0]); },
+                       [&](const std::vector<testing::ref::Array>& in) {
+                         return testing::ref::map(in[0], c.formula);
+                       },
+                       {x}, c.name);
   }
 }
 

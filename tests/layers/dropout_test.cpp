@@ -87,11 +87,17 @@ TEST(Dropout, Gradcheck) {
   Dropout dropout(0.4f, gen);
   Tensor x = uniform({5, 6}, -1.0f, 1.0f, gen);
   x.requires_grad_();
-  // Reseeding before each call makes every evaluation use the same mask.
+  // Reseeding before each call makes every evaluation use the same mask; the
+  // reference multiplies by that mask, scaled by 1 / (1 - p), read off ones.
+  gen.seed(99);
+  const Tensor scaled_mask = dropout(Tensor::ones(x.shape()));
   testing::gradcheck(
       [&](const std::vector<Tensor>& in) {
         gen.seed(99);
         return dropout(in[0]);
+      },
+      [&](const std::vector<testing::ref::Array>& in) {
+        return in[0] * testing::ref::from(scaled_mask);
       },
       {x}, "Dropout(0.4)");
 }

@@ -122,6 +122,9 @@ TEST(Linear, Gradcheck) {
   x.requires_grad_();
   // The check perturbs the parameters in place through these same handles.
   testing::gradcheck([&](const std::vector<Tensor>& in) { return fc(in[0]); },
+                     [](const std::vector<testing::ref::Array>& in) {
+                       return testing::ref::linear(in[0], in[1], in[2]);
+                     },
                      {x, fc.weight(), fc.bias()}, "Linear(4, 3)");
 }
 
@@ -130,8 +133,11 @@ TEST(Linear, GradcheckWithoutBiasAndWithLeadingDimensions) {
   Linear fc(4, 3, false, gen);
   Tensor x = uniform({2, 3, 4}, -1.0f, 1.0f, gen);
   x.requires_grad_();
-  testing::gradcheck([&](const std::vector<Tensor>& in) { return fc(in[0]); }, {x, fc.weight()},
-                     "Linear(4, 3, bias=false) on [2, 3, 4]");
+  testing::gradcheck([&](const std::vector<Tensor>& in) { return fc(in[0]); },
+                     [](const std::vector<testing::ref::Array>& in) {
+                       return testing::ref::linear(in[0], in[1], {});
+                     },
+                     {x, fc.weight()}, "Linear(4, 3, bias=false) on [2, 3, 4]");
 }
 
 }  // namespace

@@ -141,7 +141,17 @@ TEST(MLP, GradcheckWithTanh) {
   x.requires_grad_();
   std::vector<Tensor> inputs{x};
   for (const Tensor& p : mlp.parameters()) inputs.push_back(p);
-  testing::gradcheck([&](const std::vector<Tensor>& in) { return mlp(in[0]); }, inputs,
+  // Linear, tanh, Linear, tanh, Linear: parameters come weight, bias per layer.
+  const auto reference = [](const std::vector<testing::ref::Array>& in) {
+    testing::ref::Array h = in[0];
+    for (size_t layer = 0; layer < 3; ++layer) {
+      h = testing::ref::linear(h, in[1 + 2 * layer], in[2 + 2 * layer]);
+      if (layer < 2) h = testing::ref::map(h, [](double v) { return std::tanh(v); });
+    }
+    return h;
+  };
+  ASSERT_EQ(inputs.size(), 7u);
+  testing::gradcheck([&](const std::vector<Tensor>& in) { return mlp(in[0]); }, reference, inputs,
                      "MLP [4, 5, 5, 3] tanh");
 }
 

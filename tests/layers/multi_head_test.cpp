@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <functional>
 
 #include "fulcrum/core/error.hpp"
@@ -112,13 +113,23 @@ TEST(MultiHead, GradcheckThroughBackboneAndAllHeads) {
   std::vector<Tensor> inputs{x};
   for (const Tensor& p : model->parameters()) inputs.push_back(p);
   // All heads side by side, so one check covers every head and the shared backbone.
+  // Parameters in order: backbone.0.weight, backbone.0.bias, then each head's weight and bias.
+  const auto reference = [](const std::vector<testing::ref::Array>& in) {
+    const testing::ref::Array h = testing::ref::map(testing::ref::linear(in[0], in[1], in[2]),
+                                                    [](double v) { return std::tanh(v); });
+    std::vector<testing::ref::Array> logits;
+    for (size_t head = 0; head < 4; ++head)
+      logits.push_back(testing::ref::linear(h, in[3 + 2 * head], in[4 + 2 * head]));
+    return testing::ref::concat(logits, 1);
+  };
+  ASSERT_EQ(inputs.size(), 11u);
   testing::gradcheck(
       [&](const std::vector<Tensor>& in) {
         std::vector<Tensor> logits;
         for (const auto& [name, out] : model->forward_heads(in[0])) logits.push_back(out);
         return concat(logits, 1);
       },
-      inputs, "MultiHead tanh backbone, four heads");
+      reference, inputs, "MultiHead tanh backbone, four heads");
 }
 
 TEST(MakeBackbone, ActivationFollowsEveryLinear) {

@@ -19,6 +19,7 @@
 #include "fulcrum/core/random.hpp"
 #include "fulcrum/losses/bce_with_logits.hpp"
 #include "fulcrum/losses/focal_loss.hpp"
+#include "loss_reference.hpp"
 #include "support/errors.hpp"
 #include "support/gradcheck.hpp"
 
@@ -65,7 +66,11 @@ TEST(AsymmetricLoss, GradcheckForSeveralOptionsAndEveryReduction) {
         Tensor x = normal({5, 3}, 0.0f, 2.5f, gen);
         move_off_kinks(x, o);
         x.requires_grad_();
-        gradcheck([&](const std::vector<Tensor>& in) { return asymmetric_loss(in[0], t, o); }, {x},
+        gradcheck([&](const std::vector<Tensor>& in) { return asymmetric_loss(in[0], t, o); },
+                  [&](const std::vector<reference::Array>& in) {
+                    return reference::asymmetric_loss(in[0], testing::ref::from(t), o);
+                  },
+                  {x},
                   "asymmetric_loss gamma_pos=" + std::to_string(o.gamma_pos) + " gamma_neg=" +
                       std::to_string(o.gamma_neg) + " clip=" + std::to_string(o.clip) +
                       " reduction=" + std::string(to_string(r)));
@@ -82,8 +87,11 @@ TEST(AsymmetricLoss, GradcheckAcrossTheClampedRegions) {
   // None: a float32 sum of eight losses of up to 18.4 would round by ~2e-6,
   // too much for a central difference with step 1e-3.
   const AsymmetricLossOptions o = asl(0, 4, 0.05f, Reduction::None);
-  gradcheck([&](const std::vector<Tensor>& in) { return asymmetric_loss(in[0], t, o); }, {x},
-            "asymmetric_loss with clamped elements");
+  gradcheck([&](const std::vector<Tensor>& in) { return asymmetric_loss(in[0], t, o); },
+            [&](const std::vector<reference::Array>& in) {
+              return reference::asymmetric_loss(in[0], testing::ref::from(t), o);
+            },
+            {x}, "asymmetric_loss with clamped elements");
 }
 
 // gamma_pos = gamma_neg = 0 and no margin: plain binary cross-entropy summed,

@@ -4,12 +4,13 @@
 // The file is read when the test runs, from $FULCRUM_GOLDEN_DIR if set; each
 // failure names its case through SCOPED_TRACE.
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/losses/bce_with_logits.hpp"
+#include "support/failures.hpp"
 #include "support/golden.hpp"
 
 namespace fulcrum::nn {
@@ -21,6 +22,31 @@ using testing::kOpRtol;
 using testing::load_golden;
 using testing::tensor_from_json;
 
+enum class Outcome { Computed, Refused, Unchecked };
+
+Outcome check_case(const nlohmann::json& c, const std::string& name) {
+  Tensor input = tensor_from_json(c.at("input"));
+  const Tensor target = tensor_from_json(c.at("target"));
+  const BCEWithLogitsLossOptions options{
+      .weight = tensor_from_json(c.at("weight")),
+      .pos_weight = tensor_from_json(c.at("pos_weight")),
+      .reduction = parse_reduction(c.at("reduction").get<std::string>())};
+  if (c.at("expect").contains("error")) {
+    if (!testing::expected(c, {"error"})) return Outcome::Unchecked;
+    EXPECT_THROW(binary_cross_entropy_with_logits(input, target, options), ShapeError);
+    return Outcome::Refused;
+  }
+  const nlohmann::json* expect = testing::expected(c, {"output", "grad_input"});
+  if (!expect) return Outcome::Unchecked;
+  input.requires_grad_();
+  const Tensor output = binary_cross_entropy_with_logits(input, target, options);
+  // Sums and means are accumulated in double, so kOpRtol holds for them too.
+  expect_close(output, expect->at("output"), kOpRtol, kOpAtol, name + " output");
+  output.backward(Tensor::ones(output.shape()));  // d sum(output) / d input
+  expect_close(input.grad(), expect->at("grad_input"), kOpRtol, kOpAtol, name + " grad_input");
+  return Outcome::Computed;
+}
+
 TEST(BceWithLogitsGolden, EveryCaseMatchesPyTorch) {
   const nlohmann::json golden = load_golden("bce_with_logits.json");
   const nlohmann::json& cases = golden.at("cases");
@@ -31,30 +57,31 @@ TEST(BceWithLogitsGolden, EveryCaseMatchesPyTorch) {
     const std::string name = "case " + std::to_string(i) + " \"" +
                              c.at("name").get<std::string>() + "\"";
     SCOPED_TRACE(name);
-    Tensor input = tensor_from_json(c.at("input"));
-    const Tensor target = tensor_from_json(c.at("target"));
-    const BCEWithLogitsLossOptions options{
-        .weight = tensor_from_json(c.at("weight")),
-        .pos_weight = tensor_from_json(c.at("pos_weight")),
-        .reduction = parse_reduction(c.at("reduction").get<std::string>())};
-    const nlohmann::json& expect = c.at("expect");
-
-    if (expect.contains("error")) {
-      EXPECT_THROW(binary_cross_entropy_with_logits(input, target, options), ShapeError);
-      ++refused;
-      continue;
-    }
-    input.requires_grad_();
-    const Tensor output = binary_cross_entropy_with_logits(input, target, options);
-    // Sums and means are accumulated in double, so kOpRtol holds for them too.
-    expect_close(output, expect.at("output"), kOpRtol, kOpAtol, name + " output");
-    output.backward(Tensor::ones(output.shape()));  // d sum(output) / d input
-    expect_close(input.grad(), expect.at("grad_input"), kOpRtol, kOpAtol, name + " grad_input");
-    ++computed;
+    const Outcome outcome = check_case(c, name);
+    computed += outcome == Outcome::Computed;
+    refused += outcome == Outcome::Refused;
   }
-  // The file holds both kinds; a schema change that hid either would show here.
+  // Every case was checked, and the file holds both kinds; a schema change
+  // that hid either would show here.
+  EXPECT_EQ(computed + refused, cases.size());
   EXPECT_GT(computed, 0u);
   EXPECT_GT(refused, 0u);
+}
+
+TEST(BceWithLogitsGolden, ACaseWithEmptiedOrMissingExpectedValuesFails) {
+  const nlohmann::json golden = load_golden("bce_with_logits.json");
+  nlohmann::json emptied = golden.at("cases").at(0);
+  ASSERT_FALSE(emptied.at("expect").contains("error"));
+  emptied["expect"] = nlohmann::json::object();
+  auto failures = testing::failures_of([&] { check_case(emptied, "emptied"); });
+  ASSERT_EQ(failures.size(), 2u);
+  EXPECT_NE(failures[0].find("has no expected 'output'"), std::string::npos) << failures[0];
+
+  nlohmann::json hollow = golden.at("cases").at(0);
+  hollow["expect"]["output"] = nlohmann::json::object();
+  failures = testing::failures_of([&] { check_case(hollow, "hollow"); });
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_NE(failures[0].find("has an empty expected 'output'"), std::string::npos) << failures[0];
 }
 
 }  // namespace

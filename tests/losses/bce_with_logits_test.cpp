@@ -2,19 +2,21 @@
 // error messages, constants without gradients, determinism across thread
 // counts and no fresh buffers in steady state.
 
+#include "fulcrum/losses/bce_with_logits.hpp"
+
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "fulcrum/core/buffer_pool.hpp"
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/parallel.hpp"
 #include "fulcrum/core/random.hpp"
-#include "fulcrum/losses/bce_with_logits.hpp"
+#include "loss_reference.hpp"
 #include "support/errors.hpp"
 #include "support/gradcheck.hpp"
 
@@ -40,10 +42,18 @@ TEST(BceWithLogits, GradcheckWithWeightAndPosWeightForEveryReduction) {
             return binary_cross_entropy_with_logits(
                 in[0], t, {.weight = weight, .pos_weight = pos_weight, .reduction = r});
           },
+          [&](const std::vector<reference::Array>& in) {
+            return reference::bce_with_logits(in[0], testing::ref::from(t),
+                                              testing::ref::from(weight),
+                                              testing::ref::from(pos_weight), r);
+          },
           {x}, "bce_with_logits reduction=" + std::string(to_string(r)));
       gradcheck(
           [&](const std::vector<Tensor>& in) {
             return binary_cross_entropy_with_logits(in[0], t, {.reduction = r});
+          },
+          [&](const std::vector<reference::Array>& in) {
+            return reference::bce_with_logits(in[0], testing::ref::from(t), {}, {}, r);
           },
           {x}, "bce_with_logits without weights reduction=" + std::string(to_string(r)));
     }
@@ -61,6 +71,10 @@ TEST(BceWithLogits, GradcheckOnThreeDimensionalInput) {
       [&](const std::vector<Tensor>& in) {
         return binary_cross_entropy_with_logits(in[0], t,
                                                 {.weight = weight, .pos_weight = pos_weight});
+      },
+      [&](const std::vector<reference::Array>& in) {
+        return reference::bce_with_logits(in[0], testing::ref::from(t), testing::ref::from(weight),
+                                          testing::ref::from(pos_weight), Reduction::Mean);
       },
       {x}, "bce_with_logits [2, 3, 4]");
 }

@@ -2,17 +2,19 @@
 // kind, agreement between index and one-hot targets, extreme logits, error
 // messages, the all-ignored batch and determinism across thread counts.
 
+#include "fulcrum/losses/cross_entropy.hpp"
+
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/parallel.hpp"
 #include "fulcrum/core/random.hpp"
-#include "fulcrum/losses/cross_entropy.hpp"
+#include "loss_reference.hpp"
 #include "support/errors.hpp"
 #include "support/gradcheck.hpp"
 
@@ -57,6 +59,9 @@ void check_gradient(const Tensor& input_values, const Tensor& target,
   Tensor x = input_values.clone();
   x.requires_grad_();
   gradcheck([&](const std::vector<Tensor>& in) { return cross_entropy(in[0], target, options); },
+            [&](const std::vector<reference::Array>& in) {
+              return reference::cross_entropy(in[0], testing::ref::from(target), options);
+            },
             {x}, what);
 }
 

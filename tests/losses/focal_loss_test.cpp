@@ -16,6 +16,7 @@
 #include "fulcrum/core/parallel.hpp"
 #include "fulcrum/core/random.hpp"
 #include "fulcrum/losses/bce_with_logits.hpp"
+#include "loss_reference.hpp"
 #include "support/errors.hpp"
 #include "support/gradcheck.hpp"
 
@@ -47,6 +48,10 @@ TEST(SigmoidFocalLoss, GradcheckForEveryReductionAlphaAndGamma) {
           gradcheck(
               [&](const std::vector<Tensor>& in) {
                 return sigmoid_focal_loss(in[0], t, focal(alpha, gamma, r));
+              },
+              [&](const std::vector<reference::Array>& in) {
+                return reference::sigmoid_focal_loss(in[0], testing::ref::from(t),
+                                                     focal(alpha, gamma, r));
               },
               {x},
               "sigmoid_focal_loss alpha=" + std::to_string(alpha) +

@@ -17,6 +17,7 @@
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/ops.hpp"
 #include "fulcrum/core/random.hpp"
+#include "loss_reference.hpp"
 #include "support/errors.hpp"
 #include "support/gradcheck.hpp"
 
@@ -57,6 +58,10 @@ TEST(LogitAdjustedCrossEntropy, GradcheckForTargetKindsShapesAndReductions) {
             [&](const std::vector<Tensor>& in) {
               return logit_adjusted_cross_entropy(in[0], t, priors, tau, reduced(r));
             },
+            [&](const std::vector<reference::Array>& in) {
+              return reference::logit_adjusted_cross_entropy(
+                  in[0], testing::ref::from(t), testing::ref::from(priors), tau, reduced(r));
+            },
             {x},
             "logit_adjusted_cross_entropy tau=" + std::to_string(tau) +
                 " reduction=" + std::string(to_string(r)));
@@ -69,6 +74,10 @@ TEST(LogitAdjustedCrossEntropy, GradcheckForTargetKindsShapesAndReductions) {
   gradcheck(
       [&](const std::vector<Tensor>& in) {
         return logit_adjusted_cross_entropy(in[0], t3, class_priors({7, 2, 1}), 1.0f);
+      },
+      [&](const std::vector<reference::Array>& in) {
+        return reference::logit_adjusted_cross_entropy(
+            in[0], testing::ref::from(t3), testing::ref::from(class_priors({7, 2, 1})), 1.0, {});
       },
       {x3}, "logit_adjusted_cross_entropy [2, 3, 4]");
 }

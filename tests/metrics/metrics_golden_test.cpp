@@ -3,7 +3,6 @@
 // FORMAT.md's single-op tolerance applies. A key this test does not know fails
 // the test, so that new golden values cannot go unchecked.
 
-#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -12,12 +11,14 @@
 #include <string>
 
 #include "fulcrum/metrics/metrics.hpp"
+#include "support/failures.hpp"
 #include "support/golden.hpp"
 
 namespace fulcrum::metrics {
 namespace {
 
 using nlohmann::json;
+using testing::failures_of;
 using testing::kOpAtol;
 using testing::kOpRtol;
 
@@ -205,20 +206,6 @@ TEST(MetricsGolden, MultiClassCases) {
     SCOPED_TRACE(c.at("name").get<std::string>());
     check_multiclass_case(c);
   }
-}
-
-// The failures `check` reports, intercepted rather than failing this test.
-std::vector<std::string> failures_of(const std::function<void()>& check) {
-  ::testing::TestPartResultArray results;
-  {
-    const ::testing::ScopedFakeTestPartResultReporter reporter(
-        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &results);
-    check();
-  }
-  std::vector<std::string> messages;
-  for (int i = 0; i < results.size(); ++i)
-    messages.emplace_back(results.GetTestPartResult(i).message());
-  return messages;
 }
 
 TEST(MetricsGolden, ACaseWithMissingExpectedValuesFails) {

@@ -17,6 +17,7 @@
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/metrics/metrics.hpp"
 #include "hand_cases.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fulcrum::metrics {
 namespace {
@@ -136,17 +137,14 @@ TEST(MultiClassReport, Csv) {
 }
 
 TEST(Report, WritesFilesThatReadBack) {
-  const auto dir =
-      std::filesystem::temp_directory_path() /
-      ("fulcrum_report_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
-  std::filesystem::create_directories(dir);
+  const fulcrum::testing::TempDir tmp;
+  const std::filesystem::path& dir = tmp.path();
   const auto m = hand_multilabel();
   write_csv(dir / "eval.csv", m, kLabels);
   EXPECT_EQ(read_file(dir / "eval.csv"), to_csv(m, kLabels));
   const auto mc = hand_multiclass();
   write_csv(dir / "mc.csv", mc);
   EXPECT_EQ(read_file(dir / "mc.csv"), to_csv(mc));
-  std::filesystem::remove_all(dir);
   expect_error<Error>([&] { write_csv(dir / "missing" / "eval.csv", m); },
                       {"write_csv", "missing"});
 }

@@ -53,7 +53,9 @@ TEST(AdamGolden, EveryCaseMatchesTorchAfterEveryStep) {
     Tensor param = tensor_from_json(c.at("initial")).requires_grad_();
     const auto optimizer = make_optimizer(c, param);
     const auto& grads = c.at("grads");
-    const auto& expected = c.at("expect").at("params_after_each_step");
+    const nlohmann::json* expect = testing::expected(c, {"params_after_each_step"});
+    if (!expect) continue;
+    const auto& expected = expect->at("params_after_each_step");
     ASSERT_EQ(grads.size(), expected.size());
     ASSERT_FALSE(grads.empty());
     for (size_t k = 0; k < grads.size(); ++k) {

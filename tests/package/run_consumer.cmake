@@ -1,7 +1,8 @@
 # cmake -P run_consumer.cmake: the body of the package.consumer test.
 #
 # Requires: FULCRUM_BUILD_DIR (a fully built fulcrum build tree),
-#   CONSUMER_SOURCE_DIR, WORK_DIR (deleted and recreated on every run),
+#   CONSUMER_SOURCE_DIR, WORK_DIR (each run works in a new directory in it,
+#   removed when the run passes),
 #   optionally FULCRUM_CONFIG, CXX_COMPILER and GENERATOR.
 # Ensures: fails (non-zero exit, with the failing step's output) unless
 #   1. `cmake --install` of the build tree into WORK_DIR/prefix succeeds,
@@ -18,10 +19,16 @@ if(NOT DEFINED FULCRUM_CONFIG OR FULCRUM_CONFIG STREQUAL "")
   set(FULCRUM_CONFIG Release)
 endif()
 
+# Each run in a fresh directory of its own under WORK_DIR (mktemp), so that two
+# test runs of one build tree at once do not install over each other.
+file(MAKE_DIRECTORY "${WORK_DIR}")
+execute_process(COMMAND mktemp -d "${WORK_DIR}/run.XXXXXX" OUTPUT_VARIABLE WORK_DIR
+                OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE made)
+if(NOT made EQUAL 0)
+  message(FATAL_ERROR "run_consumer.cmake: mktemp -d under ${WORK_DIR} failed")
+endif()
 set(prefix "${WORK_DIR}/prefix")
 set(consumer_build "${WORK_DIR}/consumer-build")
-file(REMOVE_RECURSE "${WORK_DIR}")
-file(MAKE_DIRECTORY "${WORK_DIR}")
 
 # Runs one step; on failure prints its full output and stops the test.
 function(run_step name)
@@ -88,3 +95,4 @@ if(NOT EXISTS "${exe}")
 endif()
 run_step(run "${exe}")
 message(STATUS "[package] consumer output:\n${step_output}")
+file(REMOVE_RECURSE "${WORK_DIR}")

@@ -20,6 +20,33 @@ nlohmann::json load_golden(const std::string& name) {
   return nlohmann::json::parse(in);
 }
 
+const nlohmann::json* expected(const nlohmann::json& golden_case,
+                               std::initializer_list<const char*> keys) {
+  const std::string name = golden_case.value("name", std::string("(unnamed)"));
+  if (!golden_case.contains("expect") || !golden_case.at("expect").is_object()) {
+    ADD_FAILURE() << "golden case " << name << " has no expect object";
+    return nullptr;
+  }
+  const nlohmann::json& expect = golden_case.at("expect");
+  bool complete = true;
+  for (const char* key : keys) {
+    if (!expect.contains(key)) {
+      ADD_FAILURE() << "golden case " << name << " has no expected '" << key << "'";
+      complete = false;
+    } else if (expect.at(key).empty()) {
+      ADD_FAILURE() << "golden case " << name << " has an empty expected '" << key << "'";
+      complete = false;
+    }
+  }
+  for (const auto& [key, value] : expect.items()) {
+    bool known = false;
+    for (const char* k : keys) known = known || key == k;
+    if (!known)
+      ADD_FAILURE() << "golden case " << name << ": expected '" << key << "' is not checked";
+  }
+  return complete ? &expect : nullptr;
+}
+
 std::vector<double> values_from_json(const nlohmann::json& j) {
   return j.at("data").get<std::vector<double>>();
 }

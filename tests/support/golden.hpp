@@ -2,10 +2,10 @@
 // Reading the golden reference files (tests/data/golden/FORMAT.md).
 
 #include <filesystem>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "fulcrum/core/tensor.hpp"
 
@@ -16,6 +16,13 @@ std::filesystem::path golden_dir();
 
 /// Parses golden_dir()/name; fails the test (throws) with the path if absent.
 nlohmann::json load_golden(const std::string& name);
+
+/// The case's "expect" object, or nullptr (the case cannot be checked) when it
+/// lacks one of `keys` or holds it empty (null, [], {}). Fails the test for
+/// each such key and for each key it has beyond them, so that a case whose
+/// expected values were lost cannot pass on what is left.
+const nlohmann::json* expected(const nlohmann::json& golden_case,
+                               std::initializer_list<const char*> keys);
 
 /// {"shape": [...], "data": [...]} as a Tensor; null gives an undefined tensor.
 Tensor tensor_from_json(const nlohmann::json& j);

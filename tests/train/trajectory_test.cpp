@@ -11,6 +11,7 @@
 #include "fulcrum/losses/bce_with_logits.hpp"
 #include "fulcrum/losses/cross_entropy.hpp"
 #include "fulcrum/optim/adam.hpp"
+#include "support/failures.hpp"
 #include "support/golden.hpp"
 
 namespace fulcrum {
@@ -74,7 +75,9 @@ void check_mlp_case(const json& c) {
   const Tensor input = tensor_from_json(c.at("input"));
   const Tensor target = tensor_from_json(c.at("target"));
 
-  const auto want_losses = c.at("expect").at("loss_before_each_step").get<std::vector<double>>();
+  const json* expect = testing::expected(c, {"loss_before_each_step", "final_state"});
+  if (!expect) return;
+  const auto want_losses = expect->at("loss_before_each_step").get<std::vector<double>>();
   std::vector<float> losses;
   for (size_t step = 0; step < want_losses.size(); ++step) {
     optimizer.zero_grad();
@@ -84,7 +87,7 @@ void check_mlp_case(const json& c) {
     optimizer.step();
   }
   expect_close(losses, want_losses, kTrajectoryRtol, kTrajectoryAtol, "loss_before_each_step");
-  expect_final_state(model, c.at("expect").at("final_state"));
+  expect_final_state(model, expect->at("final_state"));
 }
 
 // A shared backbone with weighted cross-entropy heads and a BCE head, Adam
@@ -125,7 +128,9 @@ void check_multihead_case(const json& c) {
     return total;
   };
 
-  const auto want_losses = c.at("expect").at("loss_before_each_step").get<std::vector<double>>();
+  const json* expect = testing::expected(c, {"loss_before_each_step", "final_state"});
+  if (!expect) return;
+  const auto want_losses = expect->at("loss_before_each_step").get<std::vector<double>>();
   std::vector<float> losses;
   for (size_t step = 0; step < want_losses.size(); ++step) {
     optimizer.zero_grad();
@@ -135,7 +140,7 @@ void check_multihead_case(const json& c) {
     optimizer.step();
   }
   expect_close(losses, want_losses, kTrajectoryRtol, kTrajectoryAtol, "loss_before_each_step");
-  expect_final_state(model, c.at("expect").at("final_state"));
+  expect_final_state(model, expect->at("final_state"));
 }
 
 // Every case of the file is run, by its model kind: a case of a kind this test
@@ -159,6 +164,24 @@ TEST(TrainTrajectory, EveryCaseMatchesPyTorch) {
   }
   EXPECT_GE(mlp, 1);
   EXPECT_GE(multihead, 1);
+}
+
+// A case whose expected losses were emptied (which would run zero steps) or
+// whose final state is gone fails instead of passing on what is left.
+TEST(TrainTrajectory, ACaseWithEmptiedExpectedValuesFails) {
+  json emptied = trajectory_cases().at(0);
+  ASSERT_EQ(emptied.at("model").at("kind"), "mlp");
+  emptied["expect"]["loss_before_each_step"] = json::array();
+  auto failures = testing::failures_of([&] { check_mlp_case(emptied); });
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_NE(failures[0].find("empty expected 'loss_before_each_step'"), std::string::npos)
+      << failures[0];
+
+  json missing = trajectory_cases().at(0);
+  missing["expect"].erase("final_state");
+  failures = testing::failures_of([&] { check_mlp_case(missing); });
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_NE(failures[0].find("no expected 'final_state'"), std::string::npos) << failures[0];
 }
 
 }  // namespace

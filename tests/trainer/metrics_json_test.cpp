@@ -17,6 +17,7 @@
 #include "json_outputs.hpp"
 #include "metrics/expect_error.hpp"
 #include "metrics/hand_cases.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fulcrum::train {
 namespace {
@@ -95,17 +96,14 @@ TEST(MetricsJson, StringFormIsTheSameObject) {
 }
 
 TEST(MetricsJson, WritesFilesThatReadBack) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("fulcrum_metrics_json_test_" +
-                    std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
-  std::filesystem::create_directories(dir);
+  const fulcrum::testing::TempDir tmp;
+  const std::filesystem::path& dir = tmp.path();
   const auto m = hand_multilabel();
   write_json(dir / "eval.json", m, kLabels);
   EXPECT_EQ(nlohmann::json::parse(read_file(dir / "eval.json")), to_json(m, kLabels));
   const auto mc = hand_multiclass();
   write_json(dir / "mc.json", mc);
   EXPECT_EQ(nlohmann::json::parse(read_file(dir / "mc.json")), to_json(mc));
-  std::filesystem::remove_all(dir);
   expect_error<Error>([&] { write_json(dir / "missing" / "eval.json", m); },
                       {"cannot write", "missing"});
 }

@@ -10,6 +10,7 @@
 
 #include "fulcrum/config/run_config.hpp"
 #include "support/errors.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fulcrum::train::testing {
 
@@ -37,15 +38,9 @@ inline config::RunConfig tiny_config(const std::filesystem::path& output_dir) {
   return config;
 }
 
-/// A fresh, empty directory under the system temp dir, named after the test.
+/// A fresh, empty directory of the running test (see support/temp_dir.hpp).
 inline std::filesystem::path fresh_dir(const std::string& tag) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const auto dir =
-      std::filesystem::temp_directory_path() /
-      (std::string("fulcrum_trainer_") + info->test_suite_name() + "_" + info->name() + "_" + tag);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
+  return fulcrum::testing::test_dir(tag);
 }
 
 using fulcrum::testing::expect_error;

@@ -224,6 +224,20 @@ bool holds_run(const RunPaths& paths) {
   for (const fs::path& file : run_files(paths)) {
     if (fs::exists(fs::symlink_status(file, error))) return true;
   }
+  // A run killed before it wrote any file whole leaves only temporary files
+  // (or an optimizer file): still a run, which --resume starts again.
+  std::vector<std::string> prefixes;
+  for (const fs::path& file : run_files(paths))
+    prefixes.push_back(file.filename().string() + ".tmp.");
+  for (const fs::path& model : {paths.last_checkpoint(), paths.best_checkpoint()})
+    prefixes.push_back(model.stem().string() + ".optim.");
+  for (const fs::directory_entry& entry : fs::directory_iterator(paths.dir, error)) {
+    // Only files fulcrum wrote count: a symlink planted at a temporary name is no run.
+    if (!fs::is_regular_file(entry.symlink_status(error))) continue;
+    const std::string name = entry.path().filename().string();
+    for (const std::string& prefix : prefixes)
+      if (name.starts_with(prefix)) return true;
+  }
   return false;
 }
 

@@ -13,9 +13,10 @@
 //                                     so that the model file holds nothing
 //                                     load_state_dict would reject as unexpected.
 //
-// Crash safety: one rename commits a checkpoint. A save draws a fresh random
-// token and writes the optimizer file under its own new name (which no earlier
-// checkpoint uses), then the model file, whose metadata names that optimizer
+// Crash safety: one rename commits a checkpoint. A save names the optimizer
+// file after a token hashed from its content (step, state, names), so a name
+// no earlier checkpoint uses unless it holds the very same bytes, and writes
+// it first; then the model file, whose metadata names that optimizer
 // file and carries the token and step count; renaming the model file into
 // place is the commit. Until then <name>.safetensors is the previous
 // checkpoint and names the previous optimizer file, which is still there:

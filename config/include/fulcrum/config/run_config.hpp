@@ -18,6 +18,8 @@
 #include "fulcrum/core/names.hpp"
 #include "fulcrum/core/task_kind.hpp"
 #include "fulcrum/data/arff.hpp"
+#include "fulcrum/data/csv.hpp"
+#include "fulcrum/data/libsvm.hpp"
 #include "fulcrum/data/sampling.hpp"
 #include "fulcrum/data/source.hpp"
 #include "fulcrum/layers/activation.hpp"
@@ -63,6 +65,16 @@ struct TargetColumnsConfig {
   friend bool operator==(const TargetColumnsConfig&, const TargetColumnsConfig&) = default;
 };
 
+/// The readers' bounds on what one file may make them hold (data/csv.hpp,
+/// arff.hpp, libsvm.hpp), each >= 1; the defaults are the readers'.
+struct ReaderLimitsConfig {
+  int64_t max_elements = data::ArffOptions{}.max_elements;     ///< arff, libsvm: of N x F and N x L
+  int64_t max_line_bytes = data::CsvOptions{}.max_line_bytes;  ///< csv: one record
+  int64_t max_fields = data::CsvOptions{}.max_fields;          ///< csv: fields of one record
+
+  friend bool operator==(const ReaderLimitsConfig&, const ReaderLimitsConfig&) = default;
+};
+
 struct DataConfig {
   data::DataSource source = data::DataSource::Synthetic;
   SyntheticConfig synthetic;
@@ -79,6 +91,7 @@ struct DataConfig {
   std::vector<std::string> drop;  ///< arff: attributes left out (any type, e.g. string, date)
   /// arff: what a '?' in a feature becomes (imputed from the file it is in).
   data::MissingPolicy missing = data::MissingPolicy::Error;
+  ReaderLimitsConfig limits;  ///< file sources
   double validation_fraction = 0.2;
   double test_fraction = 0.2;  ///< only when `test` is not given
   bool standardize = true;     ///< fit mean/std on the training split only

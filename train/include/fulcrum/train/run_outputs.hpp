@@ -40,7 +40,8 @@ struct RunPaths {
 };
 
 /// Whether `paths.dir` holds the outputs of a run, finished or not (any of the
-/// files above but run.lock).
+/// files above but run.lock), or what an interrupted one left (their temporary
+/// files, an optimizer file).
 bool holds_run(const RunPaths& paths);
 
 /// Removes the outputs of a run from `paths.dir` (the files above but
