@@ -37,6 +37,15 @@ train() {  # train DIR [--resume]: one run into DIR, its output appended to DIR.
   "$fulcrum" train "$config" --set "output_dir=$dir" "${extra[@]}" "$@" >>"$dir.log" 2>&1
 }
 
+# What a user does after a crash: --resume, or, when the kill came before the
+# run had written anything (--resume then refuses: nothing to resume), train again.
+resume_or_restart() {
+  local dir=$1
+  train "$dir" --resume && return 0
+  grep -q "train without --resume first" "$dir.log" || return 1
+  train "$dir"
+}
+
 outputs=(last.safetensors best.safetensors test_metrics.json)
 
 # Every run trains into the same path, $work/run, because the checkpoints
@@ -94,7 +103,7 @@ for ((trial = 1; trial <= trials; ++trial)); do
   done
   status=ok
   ((killed)) || status="no kill landed before the run ended"
-  train "$dir" --resume || status="final resume failed (exit $?)"
+  resume_or_restart "$dir" || status="final resume failed (exit $?)"
   if [[ $status == ok ]]; then
     for f in "${outputs[@]}"; do
       cmp -s "$work/reference/$f" "$dir/$f" || { status="$f differs"; break; }
