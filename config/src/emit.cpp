@@ -98,6 +98,7 @@ Tree data_tree(const DataConfig& data) {
     tree["labels_xml"] = data.labels_xml;
     tree["drop"] = data.drop;
     tree["missing"] = name(data.missing);
+    tree["sparse"] = name(data.sparse);
   }
   tree["validation_fraction"] = data.validation_fraction;
   tree["test_fraction"] = data.test_fraction;

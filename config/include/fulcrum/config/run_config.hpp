@@ -79,6 +79,9 @@ struct DataConfig {
   std::vector<std::string> drop;  ///< arff: attributes left out (any type, e.g. string, date)
   /// arff: what a '?' in a feature becomes (imputed from the file it is in).
   data::MissingPolicy missing = data::MissingPolicy::Error;
+  /// arff / libsvm: sparse (CSR) features for files with sparse rows; see
+  /// data::FeatureStorage (auto: when at most 15% of the values are non-zero).
+  data::FeatureStorage sparse = data::FeatureStorage::Auto;
   double validation_fraction = 0.2;
   double test_fraction = 0.2;  ///< only when `test` is not given
   bool standardize = true;     ///< fit mean/std on the training split only
