@@ -71,8 +71,9 @@ TEST(SparseRead, AutoGoesByRowsAndDensity) {
   ArffOptions options;
   options.label_count = 1;
   options.storage = FeatureStorage::Auto;
-  const std::string header = "@relation r\n@attribute a numeric\n@attribute b numeric\n"
-                             "@attribute c numeric\n@attribute y {0,1}\n@data\n";
+  const std::string header =
+      "@relation r\n@attribute a numeric\n@attribute b numeric\n"
+      "@attribute c numeric\n@attribute y {0,1}\n@data\n";
   // Dense rows: dense whatever the density.
   EXPECT_FALSE(read_arff(dir.write("d.arff", header + "0,0,0,1\n0,0,0,0\n"), options).is_sparse());
   // Sparse rows, 1 of 9 values non-zero (11%): sparse; 3 of 6 (50%): dense.
