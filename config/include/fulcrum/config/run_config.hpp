@@ -81,7 +81,9 @@ struct DataConfig {
   data::MissingPolicy missing = data::MissingPolicy::Error;
   /// arff / libsvm: sparse (CSR) features for files with sparse rows; see
   /// data::FeatureStorage (auto: when at most 15% of the values are non-zero).
-  data::FeatureStorage sparse = data::FeatureStorage::Auto;
+  /// Dense by default while the sparse first layer is not yet faster than
+  /// the dense GEMM (bench/README.md).
+  data::FeatureStorage sparse = data::FeatureStorage::Dense;
   double validation_fraction = 0.2;
   double test_fraction = 0.2;  ///< only when `test` is not given
   bool standardize = true;     ///< fit mean/std on the training split only
