@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <tuple>
 #include <vector>
 
 #include "expect.hpp"
@@ -106,6 +107,34 @@ TEST(SparseLinear, ParallelMatchesSerialBitForBit) {
   set_num_threads(before);
   EXPECT_EQ(one.first, two.first);
   EXPECT_EQ(one.second, two.second);
+}
+
+TEST(SparseLinear, OneTwoAndThreeThreadsGiveTheSameBits) {
+  // Odd sizes: the last tile of columns is partial, the rows split unevenly,
+  // and a row of W^T is not a whole number of vectors.
+  Generator gen(10);
+  for (const bool shifted : {false, true}) {
+    auto x = std::make_shared<CsrMatrix>(random_csr(97, 1203, 0.04f, gen));
+    if (shifted) x->shift = uniform({1203}, -1.0f, 1.0f, gen);
+    Tensor w = uniform({131, 1203}, -0.1f, 0.1f, gen).requires_grad_();
+    Tensor b = uniform({131}, -0.1f, 0.1f, gen).requires_grad_();
+    const Tensor r = uniform({97, 131}, -1.0f, 1.0f, gen);
+    const auto run = [&](int threads) {
+      set_num_threads(threads);
+      w.zero_grad();
+      b.zero_grad();
+      const Tensor y = sparse_linear(x, w, b);
+      sum(y * r).backward();
+      return std::make_tuple(y.to_vector(), w.grad().to_vector(), b.grad().to_vector());
+    };
+    const int before = num_threads();
+    const auto one = run(1);
+    const auto two = run(2);
+    const auto three = run(3);
+    set_num_threads(before);
+    EXPECT_EQ(one, two) << "shifted = " << shifted;
+    EXPECT_EQ(one, three) << "shifted = " << shifted;
+  }
 }
 
 TEST(SparseLinear, RefusesAWrongWidth) {
