@@ -220,8 +220,11 @@ Tensor sparse_linear(const std::shared_ptr<const CsrMatrix>& x_ptr, const Tensor
                     parallel_for(
                         tiles,
                         [&](int64_t begin, int64_t end) {
-                          thread_local std::vector<float> tile;
-                          tile.resize(static_cast<size_t>(kTile * out_features));
+                          // Aligned alike on every thread (Eigen aligns to its widest
+                          // vector), so each tile is split into the same vector and
+                          // scalar parts whichever thread runs it.
+                          thread_local Eigen::VectorXf tile;
+                          tile.resize(kTile * out_features);
                           for (int64_t t = begin; t < end; ++t) {
                             const int64_t k0 = t * kTile;
                             weight_grad_tile(csc, g.data(), db.data(), s, k0,
