@@ -19,16 +19,16 @@
 // order), so results repeat bit for bit for any thread count.
 
 #include <Eigen/Core>
-
-#if defined(__AVX__)
-#include <immintrin.h>
-#endif
 #include <algorithm>
 #include <vector>
 
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/parallel.hpp"
 #include "fulcrum/core/sparse.hpp"
+
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
 
 namespace fulcrum {
 namespace {
