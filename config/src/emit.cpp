@@ -103,6 +103,7 @@ Tree data_tree(const DataConfig& data) {
     limits["max_line_bytes"] = data.limits.max_line_bytes;
     limits["max_fields"] = data.limits.max_fields;
     tree["limits"] = limits;
+    tree["sparse"] = name(data.sparse);
   }
   tree["validation_fraction"] = data.validation_fraction;
   tree["test_fraction"] = data.test_fraction;

@@ -103,6 +103,7 @@ void read_data(MapReader reader, DataConfig& data) {
   reader.read("drop", data.drop);
   reader.read("missing", data.missing, "missing-value policy");
   read_limits(reader.section("limits"), data.limits);
+  reader.read("sparse", data.sparse, "sparse setting");
   reader.read("validation_fraction", data.validation_fraction);
   reader.read("test_fraction", data.test_fraction);
   reader.read("standardize", data.standardize);

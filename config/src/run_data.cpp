@@ -61,6 +61,13 @@ std::vector<data::TargetSpec> csv_targets(const RunConfig& config) {
   return specs;
 }
 
+// How to hold the features of a file: as the config says, or, for the test
+// file, as the training file was held.
+data::FeatureStorage storage_for(const DataConfig& dc, const data::Dataset* like) {
+  if (like == nullptr) return dc.sparse;
+  return like->is_sparse() ? data::FeatureStorage::Sparse : data::FeatureStorage::Dense;
+}
+
 // Reads one file of a file source. `like`, when given, is the training file:
 // the test file is then read with its feature columns and label order.
 data::Dataset read_file(const RunConfig& config, const std::string& key, const std::string& path,
@@ -94,6 +101,7 @@ data::Dataset read_file(const RunConfig& config, const std::string& key, const s
       options.drop = dc.drop;
       options.missing = dc.missing;
       options.max_elements = dc.limits.max_elements;
+      options.storage = storage_for(dc, like);
       if (!dc.labels_xml.empty()) {
         require_file("data.labels_xml", dc.labels_xml);
         options.label_names = data::read_mulan_label_names(dc.labels_xml);
@@ -106,6 +114,7 @@ data::Dataset read_file(const RunConfig& config, const std::string& key, const s
       options.num_labels = dc.label_count;
       options.target_name = head;
       options.max_elements = dc.limits.max_elements;
+      options.storage = storage_for(dc, like);
       if (like != nullptr) {
         options.num_features = like->num_features();
         options.num_labels = like->targets.front().num_classes();
@@ -194,7 +203,7 @@ RunData load_run_data(const RunConfig& config) {
   run.train = rows_of(all, split.train);
   run.validation = rows_of(all, split.validation);
   run.test = has_test_file ? std::move(test_file) : rows_of(all, split.test);
-  if (dc.standardize) run.scaler.fit(run.train.features);
+  if (dc.standardize) run.scaler.fit(run.train);
   return run;
 }
 
@@ -202,10 +211,9 @@ RunData standardized(const RunData& raw, const data::StandardScaler& scaler) {
   RunData out;
   out.scaler = scaler;
   const auto copy = [&](const data::Dataset& split) {
+    if (scaler.fitted()) return scaler.transformed(split);
     data::Dataset d = split;
-    if (d.size() > 0) {
-      d.features = scaler.fitted() ? scaler.transformed(split.features) : split.features.clone();
-    }
+    if (d.size() > 0 && !d.is_sparse()) d.features = split.features.clone();
     return d;
   };
   out.train = copy(raw.train);

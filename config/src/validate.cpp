@@ -463,6 +463,10 @@ class Validator {
         require(!data.drop[i].empty(), fmt::format("data.drop[{}]", i), "must not be empty");
       }
     }
+    known(data.sparse, "data.sparse", "sparse setting");
+    require(data.source != data::DataSource::CSV || data.sparse != data::FeatureStorage::Sparse,
+            "data.sparse",
+            "applies to data.source arff and libsvm (files with sparse rows), not csv");
     if (data.source != data::DataSource::CSV) {
       // ARFF (MULAN) and LIBSVM files hold one set of labels: one multilabel head.
       require(model.heads.size() == 1 && model.heads[0].kind == TaskKind::MultiLabel, "model.heads",

@@ -99,32 +99,56 @@ void check_label_type(const ArffAttribute& a, const std::filesystem::path& file)
             a.name, a.type_text);
 }
 
+// Thrown by a sparse read that meets a '?': imputing needs the dense path.
+struct MissingInSparseRead {
+  int64_t line = 0;
+  std::string attribute{};
+};
+
 class ArffRows {
  public:
-  ArffRows(const std::vector<ArffAttribute>& attributes, std::vector<Slot> slots,
-           int64_t features, int64_t labels, const ArffOptions& options,
-           const std::filesystem::path& file)
-      : attributes_(attributes), slots_(std::move(slots)), features_(features),
-        labels_(labels), policy_(options.missing), max_elements_(options.max_elements),
-        file_(file), has_missing_(attributes.size(), false) {}
+  /// sparse: the features go into a CsrMatrix row by row (one dense row
+  /// buffer, never the dense matrix); else into the dense values.
+  ArffRows(const std::vector<ArffAttribute>& attributes, std::vector<Slot> slots, int64_t features,
+           int64_t labels, const ArffOptions& options, const std::filesystem::path& file,
+           bool sparse)
+      : attributes_(attributes),
+        slots_(std::move(slots)),
+        features_(features),
+        labels_(labels),
+        policy_(options.missing),
+        max_elements_(options.max_elements),
+        file_(file),
+        has_missing_(attributes.size(), false),
+        sparse_(sparse),
+        csr_(sparse ? features : 0) {
+    if (sparse_) row_.resize(static_cast<size_t>(features_));
+  }
 
   void read(std::string_view line, int64_t line_number) {
     line_ = line_number;
-    check_size(features_, "features");
+    if (!sparse_) check_size(features_, "features");
     check_size(labels_, "labels");
     const size_t row_features = feature_values_.size();
     const size_t row_labels = label_values_.size();
-    feature_values_.resize(row_features + static_cast<size_t>(features_));
+    if (!sparse_) feature_values_.resize(row_features + static_cast<size_t>(features_));
     label_values_.resize(row_labels + static_cast<size_t>(labels_));
-    float* features = feature_values_.data() + row_features;
+    float* features = sparse_ ? row_.data() : feature_values_.data() + row_features;
     float* labels = label_values_.data() + row_labels;
     if (line.front() == '{') {
       read_sparse(line, features, labels);
     } else {
       read_dense(line, features, labels);
     }
+    if (sparse_) {
+      for (int64_t j = 0; j < features_; ++j)
+        if (row_[static_cast<size_t>(j)] != 0.0f) csr_.push_back(j, row_[static_cast<size_t>(j)]);
+      csr_.end_row();
+    }
     ++rows_;
   }
+
+  CsrMatrix& sparse_features() { return csr_; }
 
   /// Replaces every '?' that was read with the policy's value.
   void impute() {
@@ -195,6 +219,7 @@ class ArffRows {
     if (policy_ == MissingPolicy::Error)
       fail_at(file_, line_, "attribute '{}': missing value '?' (missing: error; set it to mean or "
               "most_frequent to impute)", a.name);
+    if (sparse_) throw MissingInSparseRead{line_, a.name};
     const size_t width = slot.kind == Slot::OneHot ? a.values.size() : 1;
     std::fill_n(features + slot.column, width, kMissing);
     has_missing_[attribute] = true;
@@ -360,6 +385,9 @@ class ArffRows {
   const std::filesystem::path& file_;
   std::vector<bool> has_missing_;
   std::string buffer_;  ///< decoded quoted values
+  bool sparse_;
+  std::vector<float> row_;  ///< the row being read, when sparse_
+  CsrMatrix csr_;
   int64_t line_ = 0;
   int64_t rows_ = 0;
   std::vector<float> feature_values_;
@@ -380,6 +408,16 @@ void mark_dropped(const std::vector<ArffAttribute>& attributes, const std::vecto
       fail_at(file, attributes[*i].line, "drop: '{}' is a label attribute", name);
     slots[*i].kind = Slot::Dropped;
   }
+}
+
+// Whether any data row is written sparse ("{index value, ...}").
+bool has_sparse_rows(detail::LineReader lines) {
+  std::string_view raw;
+  while (lines.next(raw)) {
+    const std::string_view line = detail::trim(raw);
+    if (!line.empty() && line[0] == '{') return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -423,14 +461,45 @@ Dataset read_arff(const std::filesystem::path& file, const ArffOptions& options)
   const int64_t label_count = static_cast<int64_t>(labels.size());
   if (features == 0) fail_at(file, 0, "no feature attributes are left (all labels or dropped)");
 
-  ArffRows rows(attributes, std::move(slots), features, label_count, options, file);
-  std::string_view raw;
-  while (lines.next(raw)) {
-    const std::string_view line = detail::trim(raw);
-    if (line.empty() || line[0] == '%') continue;
-    rows.read(line, lines.line_number());
+  const auto read_rows = [&](bool sparse) {
+    ArffRows rows(attributes, slots, features, label_count, options, file, sparse);
+    detail::LineReader data_lines = lines;
+    std::string_view raw;
+    while (data_lines.next(raw)) {
+      const std::string_view line = detail::trim(raw);
+      if (line.empty() || line[0] == '%') continue;
+      rows.read(line, data_lines.line_number());
+    }
+    if (rows.rows() == 0) fail_at(file, 0, "no data rows after @data");
+    return rows;
+  };
+  const bool sparse_rows = options.storage != FeatureStorage::Dense && has_sparse_rows(lines);
+  if (options.storage == FeatureStorage::Sparse || sparse_rows) {
+    try {
+      ArffRows rows = read_rows(true);
+      CsrMatrix& x = rows.sparse_features();
+      target.values = Tensor::from({rows.rows(), label_count}, rows.label_values());
+      dataset.targets.push_back(std::move(target));
+      if (hold_sparse(options.storage, sparse_rows, x.density())) {
+        dataset.sparse_features = std::make_shared<const CsrMatrix>(std::move(x));
+        return dataset;
+      }
+      if (detail::exceeds_elements(x.rows, features - 1, options.max_elements))
+        fail_at(file, 0,
+                "{} data rows would make the features {}; fulcrum reads ARFF into dense "
+                "features, at most {} elements (ArffOptions::max_elements)",
+                x.rows, detail::dense_matrix(x.rows, features - 1), options.max_elements);
+      dataset.features = x.to_dense();
+      return dataset;
+    } catch (const MissingInSparseRead& missing) {
+      if (options.storage == FeatureStorage::Sparse)
+        fail_at(file, missing.line,
+                "attribute '{}': a missing value '?' is imputed in dense "
+                "features only; read this file densely (data.sparse: false or auto)",
+                missing.attribute);
+    }
   }
-  if (rows.rows() == 0) fail_at(file, 0, "no data rows after @data");
+  ArffRows rows = read_rows(false);
   rows.impute();
   dataset.features = Tensor::from({rows.rows(), features}, rows.feature_values());
   target.values = Tensor::from({rows.rows(), label_count}, rows.label_values());

@@ -12,9 +12,13 @@ const char* to_string(TaskKind kind) {
   return kind == TaskKind::MultiLabel ? "multi-label" : "multi-class";
 }
 
-int64_t Dataset::size() const { return features.defined() ? features.size(0) : 0; }
+int64_t Dataset::size() const {
+  if (is_sparse()) return sparse_features->rows;
+  return features.defined() ? features.size(0) : 0;
+}
 
 int64_t Dataset::num_features() const {
+  if (is_sparse()) return sparse_features->cols;
   return features.defined() && features.dim() == 2 ? features.size(1) : 0;
 }
 
@@ -51,7 +55,16 @@ Tensor gather_rows(const Tensor& source, std::span<const int64_t> rows) {
 Dataset Dataset::subset(std::span<const int64_t> rows) const {
   Dataset out;
   out.feature_names = feature_names;
-  out.features = gather_rows(features, rows);
+  if (is_sparse()) {
+    for (const int64_t r : rows)
+      if (r < 0 || r >= size())
+        throw DataError(fmt::format("row {} is out of range for {} examples", r, size()));
+    auto sparse = std::make_shared<CsrMatrix>();
+    sparse->assign_rows(*sparse_features, rows);
+    out.sparse_features = std::move(sparse);
+  } else {
+    out.features = gather_rows(features, rows);
+  }
   out.targets.reserve(targets.size());
   for (const Target& t : targets)
     out.targets.push_back({t.name, t.kind, gather_rows(t.values, rows), t.classes});
@@ -86,11 +99,20 @@ void check_target(const Target& t, int64_t n, std::string_view what) {
 }  // namespace
 
 void Dataset::validate(std::string_view what) const {
-  if (!features.defined() || features.dim() != 2)
+  if (is_sparse()) {
+    if (features.defined())
+      throw DataError(fmt::format("{}: both dense and sparse features are set", what));
+    try {
+      sparse_features->validate(fmt::format("{}: sparse features", what));
+    } catch (const ValueError& e) {
+      throw DataError(e.what());
+    }
+  } else if (!features.defined() || features.dim() != 2) {
     throw DataError(fmt::format("{}: features must be a 2-d tensor [N, F]", what));
-  if (static_cast<int64_t>(feature_names.size()) != features.size(1))
+  }
+  if (static_cast<int64_t>(feature_names.size()) != num_features())
     throw DataError(fmt::format("{}: {} feature names for {} feature columns", what,
-                                feature_names.size(), features.size(1)));
+                                feature_names.size(), num_features()));
   for (const Target& t : targets) check_target(t, size(), what);
 }
 

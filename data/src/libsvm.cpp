@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
+#include <memory>
 
 #include "text_input.hpp"
 
@@ -49,7 +51,10 @@ class LibsvmRows {
     const int64_t l = options_.num_labels > 0 ? options_.num_labels : largest_label_ + 1;
     if (f <= 0) fail_at(file_, 0, "no example has a feature; set num_features");
     if (l <= 0) fail_at(file_, 0, "no example has a label; set num_labels");
-    if (detail::exceeds_elements(rows_, f - 1, options_.max_elements)) {
+    const double density = static_cast<double>(features_.size()) /
+                           (static_cast<double>(rows_) * static_cast<double>(f));
+    const bool sparse = hold_sparse(options_.storage, true, density);
+    if (!sparse && detail::exceeds_elements(rows_, f - 1, options_.max_elements)) {
       if (options_.num_features > 0)
         fail_at(file_, 0, "{} examples with num_features = {} would make {}; {}", rows_, f,
                 detail::dense_matrix(rows_, f - 1), dense_limit());
@@ -61,8 +66,12 @@ class LibsvmRows {
       fail_at(file_, 0, "{} examples x {} labels would make {}; {}", rows_, l,
               detail::dense_matrix(rows_, l - 1), dense_limit());
     Dataset dataset;
-    dataset.features = Tensor::zeros({rows_, f});
-    for (const Entry& e : features_) dataset.features.data()[e.row * f + e.column] = e.value;
+    if (sparse) {
+      dataset.sparse_features = std::make_shared<const CsrMatrix>(sparse_features(f));
+    } else {
+      dataset.features = Tensor::zeros({rows_, f});
+      for (const Entry& e : features_) dataset.features.data()[e.row * f + e.column] = e.value;
+    }
     for (int64_t j = 0; j < f; ++j)
       dataset.feature_names.push_back(fmt::format("f{}", j + base()));
     Target target{options_.target_name, TaskKind::MultiLabel, Tensor::zeros({rows_, l}), {}};
@@ -109,7 +118,8 @@ class LibsvmRows {
               options_.num_features);
     // Checked before anything is allocated for it: the rows so far, this one
     // included, at this width.
-    if (detail::exceeds_elements(rows_ + 1, column, options_.max_elements))
+    if (options_.storage == FeatureStorage::Dense &&
+        detail::exceeds_elements(rows_ + 1, column, options_.max_elements))
       fail_at(file_, line_, "feature index {} on line {} would make {}; {}", *index, line_,
               detail::dense_matrix(rows_ + 1, column), dense_limit());
     float value = 0.0f;
@@ -123,6 +133,24 @@ class LibsvmRows {
   }
 
   int64_t base() const { return options_.zero_based ? 0 : 1; }
+
+  // The entries as CSR: they are in row order, sorted by column within a row.
+  CsrMatrix sparse_features(int64_t f) const {
+    if (f > std::numeric_limits<int32_t>::max())
+      fail_at(file_, widest_line_, "feature index {} does not fit sparse features' int32 indices",
+              largest_feature_ + base());
+    CsrMatrix x(f);
+    x.columns.reserve(features_.size());
+    x.values.reserve(features_.size());
+    x.row_offsets.reserve(static_cast<size_t>(rows_) + 1);
+    size_t k = 0;
+    for (int64_t row = 0; row < rows_; ++row) {
+      for (; k < features_.size() && features_[k].row == row; ++k)
+        if (features_[k].value != 0.0f) x.push_back(features_[k].column, features_[k].value);
+      x.end_row();
+    }
+    return x;
+  }
 
   std::string dense_limit() const {
     return fmt::format("fulcrum reads libsvm into dense features and labels, at most {} elements "

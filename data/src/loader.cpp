@@ -68,7 +68,15 @@ bool DataLoader::next(Batch& batch) {
   if (size <= 0 || (options_.drop_last && size < options_.batch_size)) return false;
   batch.rows.assign(order_.begin() + cursor_, order_.begin() + cursor_ + size);
   cursor_ += size;
-  gather_into(batch.features, dataset_.features, batch.rows);
+  if (dataset_.is_sparse()) {
+    // A graph built on the last batch (a step without backward) may still
+    // read it: then the batch gets a matrix of its own.
+    if (batch.sparse_features == nullptr || batch.sparse_features.use_count() > 1)
+      batch.sparse_features = std::make_shared<CsrMatrix>();
+    batch.sparse_features->assign_rows(*dataset_.sparse_features, batch.rows);
+  } else {
+    gather_into(batch.features, dataset_.features, batch.rows);
+  }
   batch.targets.resize(dataset_.targets.size());
   for (size_t t = 0; t < dataset_.targets.size(); ++t)
     gather_into(batch.targets[t], dataset_.targets[t].values, batch.rows);

@@ -22,27 +22,6 @@ namespace fulcrum::experiment {
 
 namespace {
 
-// Every head's logits for `features`, in eval mode and without a graph, in
-// batches (as train::evaluate computes them).
-std::vector<Tensor> head_logits(nn::MultiHead& model, const Tensor& features, size_t heads) {
-  constexpr int64_t kBatch = 1024;
-  const bool was_training = model.is_training();
-  model.eval();
-  NoGradGuard no_grad;
-  std::vector<std::vector<Tensor>> parts(heads);
-  const int64_t n = features.size(0);
-  for (int64_t start = 0; start < n; start += kBatch) {
-    const int64_t end = std::min(n, start + kBatch);
-    const Tensor batch = start == 0 && end == n ? features : slice(features, 0, start, end);
-    const nn::HeadOutputs outputs = model.forward_heads(batch);
-    for (size_t h = 0; h < heads; ++h) parts[h].push_back(outputs[h].second);
-  }
-  model.train(was_training);
-  std::vector<Tensor> logits;
-  for (auto& part : parts) logits.push_back(part.size() == 1 ? part[0] : concat(part, 0));
-  return logits;
-}
-
 nlohmann::json bins_json(const char* variant, const std::string& head,
                          const ReliabilityBins& bins) {
   return {{"variant", variant},
@@ -112,11 +91,9 @@ nlohmann::json evaluate_variants(train::Trainer& trainer) {
   const std::vector<nn::HeadLoss>& losses = trainer.losses();
   const std::vector<double>& thresholds = trainer.options().head_thresholds;
   const bool has_validation = data.validation.size() > 0;
-  const std::vector<Tensor> test_logits =
-      head_logits(trainer.model(), data.test.features, losses.size());
+  const std::vector<Tensor> test_logits = train::head_logits(trainer.model(), data.test);
   const std::vector<Tensor> validation_logits =
-      has_validation ? head_logits(trainer.model(), data.validation.features, losses.size())
-                     : std::vector<Tensor>{};
+      has_validation ? train::head_logits(trainer.model(), data.validation) : std::vector<Tensor>{};
 
   nlohmann::json recalibrated = nlohmann::json::object();
   nlohmann::json tuned = nlohmann::json::object();

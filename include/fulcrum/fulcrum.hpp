@@ -14,6 +14,7 @@
 #include <fulcrum/core/parallel.hpp>
 #include <fulcrum/core/random.hpp>
 #include <fulcrum/core/shape.hpp>
+#include <fulcrum/core/sparse.hpp>
 #include <fulcrum/core/task_kind.hpp>
 #include <fulcrum/core/tensor.hpp>
 
@@ -52,6 +53,7 @@
 #include <fulcrum/data/csv.hpp>
 #include <fulcrum/data/data.hpp>
 #include <fulcrum/data/dataset.hpp>
+#include <fulcrum/data/feature_storage.hpp>
 #include <fulcrum/data/libsvm.hpp>
 #include <fulcrum/data/loader.hpp>
 #include <fulcrum/data/sampling.hpp>

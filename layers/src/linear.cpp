@@ -6,6 +6,7 @@
 
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/ops.hpp"
+#include "fulcrum/core/sparse.hpp"
 
 namespace fulcrum::nn {
 
@@ -26,6 +27,14 @@ Tensor Linear::forward(const Tensor& input) {
                       "Linear({} -> {}): input of shape {} must end in {} features", in_features_,
                       out_features_, fulcrum::to_string(input.shape()), in_features_);
   return fulcrum::linear(input, weight_, bias_);
+}
+
+Tensor Linear::forward_sparse(const std::shared_ptr<const CsrMatrix>& input) {
+  FULCRUM_CHECK(input != nullptr, "Linear: the sparse input is null");
+  FULCRUM_CHECK_SHAPE(input->cols == in_features_,
+                      "Linear({} -> {}): sparse input of shape [{}, {}] must end in {} features",
+                      in_features_, out_features_, input->rows, input->cols, in_features_);
+  return fulcrum::sparse_linear(input, weight_, bias_);
 }
 
 std::string Linear::extra_repr() const {

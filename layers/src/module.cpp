@@ -34,6 +34,12 @@ Tensor Module::forward(const Tensor& /*input*/) {
       type_name()));
 }
 
+Tensor Module::forward_sparse(const std::shared_ptr<const CsrMatrix>& /*input*/) {
+  throw ValueError(fmt::format(
+      "{} does not take sparse input: a model on sparse features must start with a Linear layer",
+      type_name()));
+}
+
 std::string Module::to_string() const {
   // Same layout as torch.nn.Module.__repr__.
   std::vector<std::string> lines;

@@ -34,6 +34,22 @@ HeadOutputs MultiHead::forward_heads(const Tensor& input) {
   return result;
 }
 
+HeadOutputs MultiHead::forward_heads(const std::shared_ptr<const CsrMatrix>& input) {
+  HeadOutputs result;
+  result.outputs.reserve(heads_->size());
+  const auto* sequential = dynamic_cast<const Sequential*>(backbone_.get());
+  const bool identity = dynamic_cast<const Identity*>(backbone_.get()) != nullptr ||
+                        (sequential != nullptr && sequential->size() == 0);
+  if (identity) {  // no hidden layer: each head reads the input
+    for (const auto& [name, head] : *heads_)
+      result.outputs.emplace_back(name, head->forward_sparse(input));
+    return result;
+  }
+  const Tensor hidden = backbone_->forward_sparse(input);
+  for (const auto& [name, head] : *heads_) result.outputs.emplace_back(name, head->forward(hidden));
+  return result;
+}
+
 Tensor MultiHead::forward(const Tensor& /*input*/) {
   throw ValueError(fmt::format("MultiHead has one output per head ({}): call forward_heads(x)",
                                fmt::join(head_names(), ", ")));

@@ -21,6 +21,15 @@ Tensor Sequential::forward(const Tensor& input) {
   return x;
 }
 
+Tensor Sequential::forward_sparse(const std::shared_ptr<const CsrMatrix>& input) {
+  FULCRUM_CHECK(!modules_.empty(),
+                "an empty Sequential would return its sparse input: a model on sparse features "
+                "needs a Linear layer first");
+  Tensor x = modules_.front()->forward_sparse(input);
+  for (size_t i = 1; i < modules_.size(); ++i) x = modules_[i]->forward(x);
+  return x;
+}
+
 const std::shared_ptr<Module>& Sequential::operator[](size_t index) const {
   FULCRUM_CHECK(index < modules_.size(), "Sequential: index {} is out of range for {} modules",
                 index, modules_.size());

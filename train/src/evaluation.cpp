@@ -26,14 +26,22 @@ nlohmann::json json_value(const std::optional<double>& value) {
 }
 
 // The logits of every head for the whole dataset, computed batch by batch.
-std::vector<Tensor> all_logits(nn::MultiHead& model, const Tensor& features, size_t heads,
+std::vector<Tensor> all_logits(nn::MultiHead& model, const data::Dataset& dataset, size_t heads,
                                int64_t batch_size) {
-  const int64_t n = features.size(0);
+  const int64_t n = dataset.size();
   std::vector<std::vector<Tensor>> parts(heads);
   for (int64_t start = 0; start < n; start += batch_size) {
     const int64_t end = std::min(n, start + batch_size);
-    const Tensor batch = start == 0 && end == n ? features : slice(features, 0, start, end);
-    const nn::HeadOutputs outputs = model.forward_heads(batch);
+    const bool whole = start == 0 && end == n;
+    nn::HeadOutputs outputs;
+    if (dataset.is_sparse()) {
+      outputs = model.forward_heads(whole ? dataset.sparse_features
+                                          : std::make_shared<const CsrMatrix>(
+                                                dataset.sparse_features->slice_rows(start, end)));
+    } else {
+      outputs =
+          model.forward_heads(whole ? dataset.features : slice(dataset.features, 0, start, end));
+    }
     for (size_t h = 0; h < heads; ++h) parts[h].push_back(outputs[h].second);
   }
   std::vector<Tensor> logits;
@@ -52,6 +60,23 @@ Tensor positive_weights(const Tensor& weight) {
 }
 
 }  // namespace
+
+std::vector<Tensor> head_logits(nn::MultiHead& model, const data::Dataset& dataset,
+                                int64_t batch_size) {
+  FULCRUM_CHECK(batch_size >= 1, "head_logits: batch_size = {} must be >= 1", batch_size);
+  const bool was_training = model.is_training();
+  model.eval();
+  NoGradGuard no_grad;
+  std::vector<Tensor> logits;
+  try {
+    logits = all_logits(model, dataset, model.head_names().size(), batch_size);
+  } catch (...) {
+    model.train(was_training);
+    throw;
+  }
+  model.train(was_training);
+  return logits;
+}
 
 Tensor recalibrated_logits(const Tensor& logits, nn::LossKind kind, const Tensor& weight,
                            const Tensor& pos_weight) {
@@ -214,7 +239,7 @@ EvaluationResult evaluate(nn::MultiHead& model, const data::Dataset& dataset,
   result.samples = dataset.size();
   std::vector<Tensor> logits;
   try {
-    logits = all_logits(model, dataset.features, losses.size(), options.batch_size);
+    logits = all_logits(model, dataset, losses.size(), options.batch_size);
   } catch (...) {
     model.train(was_training);
     throw;

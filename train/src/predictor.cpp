@@ -330,9 +330,8 @@ EvaluationResult evaluate_checkpoint(const Predictor& predictor, const config::R
         card.feature_names.size(), card.feature_names.empty() ? "" : card.feature_names[0], split,
         raw.feature_names.size(), raw.feature_names.empty() ? "" : raw.feature_names[0]));
   }
-  data::Dataset dataset = raw;
   const data::StandardScaler scaler = scaler_of(card);
-  if (scaler.fitted()) dataset.features = scaler.transformed(raw.features);
+  const data::Dataset dataset = scaler.fitted() ? scaler.transformed(raw) : raw;
   const config::ModelConfig& model = predictor.model_config();
   EvaluateOptions options;
   options.recalibrate = true;

@@ -216,15 +216,8 @@ data::EpochOrderFn Trainer::training_order() const {
 
 void Trainer::tune_thresholds_on_validation() {
   const metrics::ThresholdObjective& objective = *options_.threshold_tuning;
-  std::vector<Tensor> logits;
-  {
-    const bool was_training = model_->is_training();
-    model_->eval();
-    NoGradGuard no_grad;
-    const nn::HeadOutputs outputs = model_->forward_heads(data_.validation.features);
-    for (const auto& output : outputs) logits.push_back(output.second);
-    model_->train(was_training);
-  }
+  const std::vector<Tensor> logits =
+      head_logits(*model_, data_.validation, std::max<int64_t>(1, data_.validation.size()));
   label_thresholds_.assign(losses_.size(), {});
   for (size_t h = 0; h < losses_.size(); ++h) {
     const nn::HeadLoss& head = losses_[h];

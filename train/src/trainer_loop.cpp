@@ -79,7 +79,8 @@ double Trainer::train_epoch(data::DataLoader& loader, int64_t epoch, double& sec
           epoch + 1, progress.batch, where, what, optimizer_->lr()));
     };
     optimizer_->zero_grad();
-    const nn::HeadOutputs outputs = model_->forward_heads(batch.features);
+    const nn::HeadOutputs outputs = batch.is_sparse() ? model_->forward_heads(batch.sparse_features)
+                                                      : model_->forward_heads(batch.features);
     Tensor total;
     for (size_t h = 0; h < losses_.size(); ++h) {
       const nn::HeadLoss& head = losses_[h];

@@ -92,6 +92,12 @@ struct DataConfig {
   /// arff: what a '?' in a feature becomes (imputed from the file it is in).
   data::MissingPolicy missing = data::MissingPolicy::Error;
   ReaderLimitsConfig limits;  ///< file sources
+  /// arff / libsvm: sparse (CSR) features for files with sparse rows; see
+  /// data::FeatureStorage (auto: when at most 15% of the values are non-zero).
+  /// Dense by default: a sparse epoch is only 1.0-1.4x faster on the MULAN
+  /// sets, as the optimizer step and the other weight-sized terms cost the
+  /// same either way (bench/README.md).
+  data::FeatureStorage sparse = data::FeatureStorage::Dense;
   double validation_fraction = 0.2;
   double test_fraction = 0.2;  ///< only when `test` is not given
   bool standardize = true;     ///< fit mean/std on the training split only

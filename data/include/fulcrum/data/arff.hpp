@@ -10,6 +10,7 @@
 
 #include "fulcrum/core/names.hpp"
 #include "fulcrum/data/dataset.hpp"
+#include "fulcrum/data/feature_storage.hpp"
 
 namespace fulcrum::data {
 
@@ -55,6 +56,11 @@ struct ArffOptions {
   /// have (default 2^28: 1 GiB of float32). Sparse rows ("{}") cost a few
   /// bytes of file each but a full row of memory.
   int64_t max_elements = int64_t{1} << 28;
+  /// Dense features, or sparse ones (Dataset::sparse_features), read row by
+  /// row without the dense matrix and not bounded by max_elements. Auto
+  /// reads sparse only a file with sparse rows. A '?' in a feature cannot be
+  /// imputed in sparse features: Sparse refuses it, Auto reads densely.
+  FeatureStorage storage = FeatureStorage::Dense;
 };
 
 /// Reads `file` as the ARFF format defines it:

@@ -5,6 +5,7 @@
 #include "fulcrum/data/arff.hpp"
 #include "fulcrum/data/csv.hpp"
 #include "fulcrum/data/dataset.hpp"
+#include "fulcrum/data/feature_storage.hpp"
 #include "fulcrum/data/libsvm.hpp"
 #include "fulcrum/data/loader.hpp"
 #include "fulcrum/data/sampling.hpp"

@@ -2,12 +2,14 @@
 // Dataset: the features and the targets of N examples, in memory.
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "fulcrum/core/error.hpp"
+#include "fulcrum/core/sparse.hpp"
 #include "fulcrum/core/task_kind.hpp"
 #include "fulcrum/core/tensor.hpp"
 
@@ -40,13 +42,18 @@ struct Target {
 };
 
 /// Represents: N examples with F features and any number of targets.
-/// Requires: features is [N, F]; feature_names has F names; every target has N
-/// rows. Readers and generators ensure this; validate() checks it.
+/// The features are dense (`features` [N, F]) or, for sparse data, a CSR
+/// matrix (`sparse_features` [N, F], `features` undefined): exactly one of
+/// the two is set. Like a Tensor, copies of a Dataset share the sparse matrix.
+/// Requires: feature_names has F names; every target has N rows. Readers and
+/// generators ensure this; validate() checks it.
 struct Dataset {
   Tensor features;
+  std::shared_ptr<const CsrMatrix> sparse_features{};
   std::vector<std::string> feature_names;
   std::vector<Target> targets;
 
+  bool is_sparse() const { return sparse_features != nullptr; }
   /// N, the number of examples (0 for a dataset without features).
   int64_t size() const;
   /// F, the number of features.

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "fulcrum/data/dataset.hpp"
+#include "fulcrum/data/feature_storage.hpp"
 
 namespace fulcrum::data {
 
@@ -22,13 +23,17 @@ namespace fulcrum::data {
 /// max_elements: the most elements the dense features [N, F] and the dense
 ///   labels [N, L] may each have (default 2^28: 1 GiB of float32). The file is
 ///   sparse but fulcrum holds it densely, so one stray large index in a small
-///   file would otherwise ask for gigabytes.
+///   file would otherwise ask for gigabytes. Sparse features are not bounded by it.
+/// storage: dense features, or sparse (Dataset::sparse_features, built from
+///   the entries without a dense matrix); every line of a libsvm file is a
+///   sparse row, so Auto goes by the density alone.
 struct LibsvmOptions {
   int64_t num_features = 0;
   int64_t num_labels = 0;
   bool zero_based = false;
   std::string target_name = "labels";
   int64_t max_elements = int64_t{1} << 28;
+  FeatureStorage storage = FeatureStorage::Dense;
 };
 
 /// Reads `file`.

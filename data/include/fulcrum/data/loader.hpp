@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "fulcrum/core/tensor.hpp"
@@ -34,14 +35,17 @@ struct LoaderOptions {
 /// and the samplers use it, so every per-epoch order depends on (seed, epoch) only.
 uint64_t epoch_seed(uint64_t seed, int64_t epoch);
 
-/// One mini-batch: features [B, F], one tensor per target in the order of
+/// One mini-batch: features [B, F] (dense, or sparse_features for a sparse
+/// dataset, the other left empty), one tensor per target in the order of
 /// Dataset::targets ([B, L] labels or [B] class indices), and the dataset rows
 /// the batch holds.
 struct Batch {
   Tensor features;
+  std::shared_ptr<CsrMatrix> sparse_features{};
   std::vector<Tensor> targets;
   std::vector<int64_t> rows;
   int64_t size() const { return static_cast<int64_t>(rows.size()); }
+  bool is_sparse() const { return sparse_features != nullptr; }
 };
 
 /// Represents: an iterator over the batches of a dataset, epoch by epoch:
@@ -51,7 +55,9 @@ struct Batch {
 /// drop_last), or the rows of order_fn(epoch) when that is set; the order
 /// depends only on (seed, epoch), so a run can resume at
 /// any epoch; batch tensors come from the buffer pool (Tensor::empty), so
-/// steady-state epochs allocate no new tensor buffers.
+/// steady-state epochs allocate no new tensor buffers, and a sparse batch
+/// refills the same CsrMatrix (unless a graph still holds it), so its vectors
+/// stop growing once they fit the largest batch.
 /// The loader keeps its own handle to the dataset's tensors.
 class DataLoader {
  public:

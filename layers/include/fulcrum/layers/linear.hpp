@@ -25,6 +25,8 @@ class Linear : public Module {
       : Linear(in_features, out_features, true, gen) {}
 
   Tensor forward(const Tensor& input) override;
+  /// The same map on sparse input, without densifying it (sparse_linear).
+  Tensor forward_sparse(const std::shared_ptr<const CsrMatrix>& input) override;
 
   const Tensor& weight() const { return weight_; }
   /// Undefined when the layer was built with bias = false.

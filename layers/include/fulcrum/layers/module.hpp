@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "fulcrum/core/sparse.hpp"
 #include "fulcrum/core/tensor.hpp"
 
 namespace fulcrum::nn {
@@ -46,6 +47,11 @@ class Module {
   /// since containers such as ModuleList have no single forward.
   virtual Tensor forward(const Tensor& input);
   Tensor operator()(const Tensor& input) { return forward(input); }
+  /// The computation on sparse input [B, in] (its shift included), for a
+  /// model whose first layer is Linear; the output is dense. The base version
+  /// throws naming type_name(): only Linear and the containers that start
+  /// with one (Sequential) take sparse input.
+  virtual Tensor forward_sparse(const std::shared_ptr<const CsrMatrix>& input);
 
   /// "Linear", "MLP", ...: used in messages and in to_string().
   virtual std::string type_name() const { return "Module"; }

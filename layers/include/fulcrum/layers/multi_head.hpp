@@ -42,6 +42,9 @@ class MultiHead : public Module {
 
   /// Runs the backbone once and every head on its output.
   HeadOutputs forward_heads(const Tensor& input);
+  /// The same on sparse input: the backbone (or, with an empty backbone,
+  /// each head) must start with a Linear layer.
+  HeadOutputs forward_heads(const std::shared_ptr<const CsrMatrix>& input);
   /// Throws: a multi-head model has one output per head; use forward_heads.
   Tensor forward(const Tensor& input) override;
 

@@ -20,6 +20,9 @@ class Sequential : public Module {
   /// Appends `module` under the name std::to_string(size()).
   void push_back(std::shared_ptr<Module> module);
   Tensor forward(const Tensor& input) override;
+  /// The first module on the sparse input, the rest on its dense output.
+  /// An empty Sequential cannot return sparse input and throws.
+  Tensor forward_sparse(const std::shared_ptr<const CsrMatrix>& input) override;
 
   size_t size() const { return modules_.size(); }
   /// The index-th module; an index past the end throws naming both numbers.

@@ -94,6 +94,12 @@ EvaluationResult evaluate(nn::MultiHead& model, const data::Dataset& dataset,
                           const std::vector<nn::HeadLoss>& losses, std::string split,
                           const EvaluateOptions& options = {});
 
+/// Every head's logits for the whole dataset (dense or sparse features), in
+/// head order, computed `batch_size` rows at a time in eval mode without a
+/// graph (the model's training flag is restored afterwards).
+std::vector<Tensor> head_logits(nn::MultiHead& model, const data::Dataset& dataset,
+                                int64_t batch_size = 1024);
+
 /// Logits whose sigmoid / softmax are calibrated probabilities again for a
 /// head trained with pos_weight (bce: z - log(pos_weight)) or class weights
 /// (cross_entropy: z - log(weight)); undefined for every other head (nothing
