@@ -82,7 +82,12 @@ TEST(SparseLinear, FiniteDifferenceGradient) {
   Generator gen(6);
   auto x = std::make_shared<CsrMatrix>(random_csr(4, 6, 0.4f, gen));
   x->shift = uniform({6}, -1.0f, 1.0f, gen);
+  // The reference: the dense, shifted input through a float64 linear layer.
+  const testing::ref::Array dense = testing::ref::from(x->to_dense());
   testing::gradcheck([x](const std::vector<Tensor>& in) { return sparse_linear(x, in[0], in[1]); },
+                     [dense](const std::vector<testing::ref::Array>& in) {
+                       return testing::ref::linear(dense, in[0], in[1]);
+                     },
                      {uniform({3, 6}, -1.0f, 1.0f, gen).requires_grad_(),
                       uniform({3}, -1.0f, 1.0f, gen).requires_grad_()},
                      "sparse_linear");
