@@ -153,10 +153,6 @@ class LibsvmRows {
   std::vector<std::pair<int64_t, int64_t>> labels_;
 };
 
-}  // namespace
-
-namespace {
-
 // Checked before the file is read, so that bad options name no file problem.
 void check_options(const std::filesystem::path& file, const LibsvmOptions& options) {
   if (options.num_features < 0 || options.num_labels < 0)
