@@ -31,8 +31,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// Reverses the bytes of a 32-bit word (std::byteswap is C++23).
-uint32_t swap_bytes(uint32_t word) {
+/// Reverses the bytes of a 32-bit word (std::byteswap is C++23); only
+/// big-endian machines call it.
+[[maybe_unused]] uint32_t swap_bytes(uint32_t word) {
   return (word >> 24) | ((word >> 8) & 0xff00u) | ((word << 8) & 0xff0000u) | (word << 24);
 }
 

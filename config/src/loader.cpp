@@ -3,11 +3,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "reader.hpp"
+#include "text.hpp"
 
 namespace fulcrum::config {
 
@@ -23,6 +26,20 @@ std::filesystem::path base_dir_of(const std::string& source_name) {
 namespace detail {
 
 YAML::Node load_yaml(const std::string& yaml_text, const std::string& source_name) {
+  // YAML is Unicode text. yaml-cpp passes stray bytes of a plain scalar
+  // through but turns those of a quoted one into U+FFFD, so such a config
+  // would not read back as written, and the checkpoint metadata that stores
+  // it (JSON) refuses it at the end of the training.
+  if (const auto bad = first_invalid_utf8(yaml_text)) {
+    const std::string_view before = std::string_view(yaml_text).substr(0, *bad);
+    const auto line = static_cast<int>(std::count(before.begin(), before.end(), '\n') + 1);
+    const auto column = static_cast<int>(*bad - (before.rfind('\n') + 1) + 1);
+    throw ConfigError(
+        fmt::format("{}:{}:{}: the text is not valid UTF-8 (byte 0x{:02X}); a config must be "
+                    "UTF-8",
+                    source_name, line, column, static_cast<unsigned char>(yaml_text[*bad])),
+        source_name, line, column, "");
+  }
   try {
     return YAML::Load(yaml_text);
   } catch (const YAML::Exception& error) {

@@ -3,6 +3,7 @@
 
 #include "fulcrum/config/config_error.hpp"
 #include "reader.hpp"
+#include "text.hpp"
 
 namespace fulcrum::config::detail {
 
@@ -46,6 +47,9 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
     // The text messages show; it starts with the trimmed key (SourceMap::fail relies on it).
     const std::string text = key + "=" + raw.substr(equals + 1);
 
+    if (const auto bad = first_invalid_utf8(raw))
+      fail(fmt::format("not valid UTF-8 (byte 0x{:02X} at offset {}); a config must be UTF-8",
+                       static_cast<unsigned char>(raw[*bad]), *bad));
     YAML::Node value;
     try {
       value = YAML::Load(raw.substr(equals + 1));

@@ -52,6 +52,9 @@ std::string expand_env(std::string_view text) {
                   inside, text);
     const char* value = std::getenv(std::string(name).c_str());
     if (value != nullptr && *value != '\0') {
+      FULCRUM_CHECK(!first_invalid_utf8(value),
+                    "environment variable {} (in '{}') is not valid UTF-8; a config must be UTF-8",
+                    name, text);
       out.append(value);
     } else {
       FULCRUM_CHECK(colon != std::string_view::npos,
@@ -63,6 +66,41 @@ std::string expand_env(std::string_view text) {
     pos = end + 1;
   }
   return out;
+}
+
+std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char lead = byte(i);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    // The sequence length and the range of the second byte (which excludes
+    // overlong forms, UTF-16 surrogates and code points beyond U+10FFFF).
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + length > text.size()) return i;
+    if (byte(i + 1) < low || byte(i + 1) > high) return i;
+    for (std::size_t k = 2; k < length; ++k)
+      if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return i;
+    i += length;
+  }
+  return std::nullopt;
 }
 
 std::string format_number(double value) { return fmt::format("{}", value); }

@@ -28,7 +28,12 @@ Tensor record(const char* name, Tensor output, std::vector<Tensor> inputs, Backw
                                [](const Tensor& t) { return t.defined() && t.requires_grad(); });
   if (!any) return output;
   output.impl_->requires_grad = true;
-  output.impl_->grad_fn = std::make_shared<Node>(name, std::move(inputs), std::move(fn));
+  // Member by member: clang (up to 15) lacks C++20's make_shared of an aggregate.
+  auto node = std::make_shared<Node>();
+  node->name = name;
+  node->inputs = std::move(inputs);
+  node->backward = std::move(fn);
+  output.impl_->grad_fn = std::move(node);
   return output;
 }
 

@@ -425,7 +425,14 @@ bool has_sparse_rows(detail::LineReader lines) {
 Dataset read_arff(const std::filesystem::path& file, const ArffOptions& options) {
   if (options.max_elements < 1)
     fail_at(file, 0, "max_elements must be >= 1, got {}", options.max_elements);
-  const std::string text = detail::read_text_file(file);
+  return parse_arff(detail::read_text_file(file), file.string(), options);
+}
+
+Dataset parse_arff(std::string_view text, const std::string& source_name,
+                   const ArffOptions& options) {
+  const std::filesystem::path file(source_name);
+  if (options.max_elements < 1)
+    fail_at(file, 0, "max_elements must be >= 1, got {}", options.max_elements);
   detail::LineReader lines(text);
   const detail::ArffHeader header = detail::read_arff_header(lines, file);
   const auto& attributes = header.attributes;

@@ -65,7 +65,12 @@ std::vector<size_t> feature_columns(const CsvOptions& options,
 }  // namespace
 
 Dataset read_csv(const std::filesystem::path& file, const CsvOptions& options) {
-  const std::string text = detail::read_text_file(file);
+  return parse_csv(detail::read_text_file(file), file.string(), options);
+}
+
+Dataset parse_csv(std::string_view text, const std::string& source_name,
+                  const CsvOptions& options) {
+  const std::filesystem::path file(source_name);
   detail::CsvRecords records(text, options.delimiter, file, options.max_line_bytes,
                              options.max_fields);
   std::vector<std::string_view> fields;

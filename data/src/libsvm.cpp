@@ -181,15 +181,26 @@ class LibsvmRows {
   std::vector<std::pair<int64_t, int64_t>> labels_;
 };
 
-}  // namespace
-
-Dataset read_libsvm(const std::filesystem::path& file, const LibsvmOptions& options) {
+// Checked before the file is read, so that bad options name no file problem.
+void check_options(const std::filesystem::path& file, const LibsvmOptions& options) {
   if (options.num_features < 0 || options.num_labels < 0)
     fail_at(file, 0, "num_features ({}) and num_labels ({}) must not be negative",
             options.num_features, options.num_labels);
   if (options.max_elements < 1)
     fail_at(file, 0, "max_elements must be >= 1, got {}", options.max_elements);
-  const std::string text = detail::read_text_file(file);
+}
+
+}  // namespace
+
+Dataset read_libsvm(const std::filesystem::path& file, const LibsvmOptions& options) {
+  check_options(file, options);
+  return parse_libsvm(detail::read_text_file(file), file.string(), options);
+}
+
+Dataset parse_libsvm(std::string_view text, const std::string& source_name,
+                     const LibsvmOptions& options) {
+  const std::filesystem::path file(source_name);
+  check_options(file, options);
   detail::LineReader lines(text);
   LibsvmRows rows(options, file);
   std::string_view line;

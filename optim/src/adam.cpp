@@ -104,7 +104,10 @@ void amsgrad_range(int64_t begin, int64_t end, float* __restrict p, const float*
 
 void Adam::update(Tensor& param, const Tensor& grad, ParamState& s) const {
   // Scalars in double, as PyTorch computes them in Python floats.
-  const auto [beta1, beta2] = options_.betas;
+  // Plain variables, not a structured binding: clang (up to 15) cannot
+  // capture one in the lambda below.
+  const double beta1 = options_.betas.first;
+  const double beta2 = options_.betas.second;
   const double lr = this->lr();
   const double t = static_cast<double>(s.step);
   const double bias_correction1 = 1 - std::pow(beta1, t);

@@ -396,6 +396,29 @@ TEST(ConfigErrors, AYamlSyntaxErrorNamesItsLine) {
   EXPECT_GE(error.line(), 2);
 }
 
+TEST(ConfigErrors, TextThatIsNotUtf8NamesItsPosition) {
+  // yaml-cpp would keep these bytes in a plain scalar but not in a quoted one,
+  // so the config would not read back as to_yaml writes it.
+  const ConfigError error = parse_error("name: x\ndata:\n  train: ab\xd1\xd1.csv\n");
+  EXPECT_STREQ(error.what(),
+               "test.yaml:3:12: the text is not valid UTF-8 (byte 0xD1); a config must be UTF-8");
+  EXPECT_EQ(error.line(), 3);
+  EXPECT_EQ(error.column(), 12);
+}
+
+TEST(ConfigErrors, AnOverrideThatIsNotUtf8IsRefused) {
+  const ConfigError error =
+      config_error([] { parse_config(kMinimal, "test.yaml", {"name=a\xff"}); });
+  EXPECT_CONTAINS(error.what(), "--set name=a\xff: not valid UTF-8 (byte 0xFF at offset 6)");
+}
+
+TEST(ConfigErrors, AnEnvironmentVariableThatIsNotUtf8IsRefused) {
+  testing::ScopedEnv env("FULCRUM_TEST_NOT_UTF8", "a\xc0\xaf");  // an overlong '/'
+  const ConfigError error = parse_error(kMinimal + "output_dir: ${FULCRUM_TEST_NOT_UTF8}/runs\n");
+  EXPECT_CONTAINS(error.what(), "environment variable FULCRUM_TEST_NOT_UTF8");
+  EXPECT_CONTAINS(error.what(), "is not valid UTF-8");
+}
+
 TEST(ConfigErrors, CheckFilesExistNamesTheKeyAndThePath) {
   const fulcrum::testing::TempDir tmp;
   const std::filesystem::path& dir = tmp.path();

@@ -106,7 +106,8 @@ TEST(Dropout, ProbabilityOutsideZeroToOneIsAnError) {
   EXPECT_THROW(Dropout(-0.1f), ValueError);
   EXPECT_THROW(Dropout(1.0f), ValueError);
   EXPECT_THROW(Dropout(1.5f), ValueError);
-  EXPECT_THROW(Dropout(std::numeric_limits<float>::quiet_NaN()), ValueError);
+  // Braces: clang reads Dropout(std::numeric_limits<float>::quiet_NaN()) as a declaration.
+  EXPECT_THROW(Dropout{std::numeric_limits<float>::quiet_NaN()}, ValueError);
   try {
     Dropout bad(2.0f);
     FAIL() << "p = 2 was accepted";

@@ -3,7 +3,8 @@
 # Requires: FULCRUM_BUILD_DIR (a fully built fulcrum build tree),
 #   CONSUMER_SOURCE_DIR, WORK_DIR (each run works in a new directory in it,
 #   removed when the run passes),
-#   optionally FULCRUM_CONFIG, CXX_COMPILER and GENERATOR.
+#   optionally FULCRUM_CONFIG, CXX_COMPILER, CXX_FLAGS, EXE_LINKER_FLAGS (the
+#   build tree's, e.g. sanitizer flags its libraries need) and GENERATOR.
 # Ensures: fails (non-zero exit, with the failing step's output) unless
 #   1. `cmake --install` of the build tree into WORK_DIR/prefix succeeds,
 #   2. the consumer project configures against that prefix alone, finding
@@ -70,6 +71,12 @@ if(GENERATOR)
 endif()
 if(CXX_COMPILER)
   list(APPEND configure_args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
+endif()
+if(CXX_FLAGS)
+  list(APPEND configure_args "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}")
+endif()
+if(EXE_LINKER_FLAGS)
+  list(APPEND configure_args "-DCMAKE_EXE_LINKER_FLAGS=${EXE_LINKER_FLAGS}")
 endif()
 run_step(configure "${CMAKE_COMMAND}" ${configure_args})
 

@@ -128,6 +128,29 @@ void check_finite_logits(const Tensor& logits, const std::string& head) {
   }
 }
 
+// The parameters build_model would allocate for `model` with `features`
+// inputs, counted without allocating; capped just above kMaxParameters (a
+// model beyond it is build_model's error to report).
+int64_t parameter_count(const config::ModelConfig& model, int64_t features) {
+  const auto layer = [](int64_t in, int64_t out) {
+    return out > 0 && in > (config::kMaxParameters - out) / out ? config::kMaxParameters + 1
+                                                                : in * out + out;
+  };
+  int64_t total = 0;
+  int64_t in = features;
+  const auto add = [&](int64_t out) {
+    total = std::min(total + layer(in, out), config::kMaxParameters + 1);
+    in = out;
+  };
+  for (const int64_t size : model.backbone.sizes) add(size);
+  const int64_t last = in;
+  for (const config::HeadConfig& head : model.heads) {
+    in = last;
+    add(head.outputs);
+  }
+  return total;
+}
+
 }  // namespace
 
 Predictor Predictor::load(const std::filesystem::path& model_file) {
@@ -166,6 +189,19 @@ Predictor Predictor::load(const std::filesystem::path& model_file) {
   }
   const auto features = static_cast<int64_t>(p.card_.feature_names.size());
   p.scaler_ = scaler_of(p.card_);
+  // The metadata is text anyone can edit: a model it describes as larger than
+  // the tensors in the file cannot load, and building it first could take
+  // gigabytes and minutes for a file of a few kilobytes.
+  int64_t values = 0;
+  for (const auto& [name, tensor] : checkpoint.model) values += tensor.numel();
+  const int64_t needed = parameter_count(model, features);
+  FULCRUM_CHECK(needed <= values,
+                "{}: the stored model ({} features, backbone sizes [{}], {} heads) has {}{} "
+                "parameters, but the file's tensors hold only {} values: its metadata does not "
+                "describe its tensors",
+                model_file.string(), features, fmt::join(model.backbone.sizes, ", "),
+                model.heads.size(), needed > config::kMaxParameters ? "more than " : "",
+                std::min(needed, config::kMaxParameters), values);
   p.gen_ = std::make_unique<Generator>(0);
   p.model_ = config::build_model(model, features, *p.gen_);
   p.model_config_ = model;

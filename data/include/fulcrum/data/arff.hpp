@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fulcrum/core/names.hpp"
@@ -83,6 +84,11 @@ struct ArffOptions {
 ///   matrix's size and the limit.
 /// Throws DataError "file:line: problem" naming the attribute where there is one.
 Dataset read_arff(const std::filesystem::path& file, const ArffOptions& options = {});
+
+/// As read_arff, from ARFF text already in memory; `source_name` stands for
+/// the file in error messages.
+Dataset parse_arff(std::string_view text, const std::string& source_name,
+                   const ArffOptions& options = {});
 
 /// The label attribute names of a MULAN XML label file,
 /// `<labels xmlns="..."><label name="a"></label><label name="b"/>...</labels>`,

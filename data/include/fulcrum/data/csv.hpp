@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fulcrum/data/dataset.hpp"
@@ -42,5 +43,9 @@ struct CsvOptions {
 ///   ragged row, a field that is not a number, an unknown column (listing the
 ///   columns there are), a class index out of range or an unknown label.
 Dataset read_csv(const std::filesystem::path& file, const CsvOptions& options);
+
+/// As read_csv, from CSV text already in memory; `source_name` stands for the
+/// file in error messages.
+Dataset parse_csv(std::string_view text, const std::string& source_name, const CsvOptions& options);
 
 }  // namespace fulcrum::data

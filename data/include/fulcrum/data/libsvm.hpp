@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "fulcrum/data/dataset.hpp"
 #include "fulcrum/data/feature_storage.hpp"
@@ -46,5 +47,10 @@ struct LibsvmOptions {
 /// Throws DataError "file:line: problem" for a malformed pair, an index or
 /// label out of range, a value that is not a number, or a matrix over the limit.
 Dataset read_libsvm(const std::filesystem::path& file, const LibsvmOptions& options = {});
+
+/// As read_libsvm, from text already in memory; `source_name` stands for the
+/// file in error messages.
+Dataset parse_libsvm(std::string_view text, const std::string& source_name,
+                     const LibsvmOptions& options = {});
 
 }  // namespace fulcrum::data
