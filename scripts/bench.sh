@@ -74,7 +74,8 @@ if [[ -f "$yeast_dir/yeast-train.csv" ]]; then
   FULCRUM_YEAST_DIR="$yeast_dir" build/apps/fulcrum train configs/yeast.yaml \
     --output-dir "$out/yeast" -q >/dev/null
   end=$(date +%s.%N)
-  echo "{\"impl\": \"fulcrum\", \"yeast_seconds\": $(echo "$end - $start" | bc)}" >>"$out/yeast.jsonl"
+  awk -v s="$start" -v e="$end" 'BEGIN { printf "{\"impl\": \"fulcrum\", \"yeast_seconds\": %.3f}\n", e - s }' \
+    >>"$out/yeast.jsonl"
   "$python" bench/torch_yeast_time.py "$yeast_dir" >>"$out/yeast.jsonl"
 else
   echo "==> no yeast data at $yeast_dir: the yeast line is left out" >&2

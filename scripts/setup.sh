@@ -27,7 +27,7 @@ packages=(cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
 test_packages=(python3-numpy python3-torch)
 # Only the benchmarks need these: the GEMM libraries compared with oneDNN, and
 # PyTorch to compare with.
-bench_packages=(python3-numpy python3-torch bc libopenblas-openmp-dev libblis-openmp-dev
+bench_packages=(python3-numpy python3-torch libopenblas-openmp-dev libblis-openmp-dev
                 libxsmm-dev)
 
 usage() {
