@@ -48,25 +48,46 @@ std::string outcome(void (*read)(Input), const std::string& input) {
   }
 }
 
-void replay(const std::string& target, void (*read)(Input)) {
-  const fs::path dir = fs::path(FULCRUM_FUZZ_REGRESSIONS_DIR) / target;
-  if (!fs::exists(dir)) GTEST_SKIP() << "no stored findings for " << target;
-  std::vector<fs::path> inputs;
+using Reader = void (*)(Input);
+
+struct Target {
+  const char* name;
+  Reader read;
+};
+
+const Target kTargets[] = {{"csv", read_csv_input},
+                           {"arff", read_arff_input},
+                           {"libsvm", read_libsvm_input},
+                           {"config", read_config_input},
+                           {"checkpoint", read_checkpoint_input}};
+
+std::vector<fs::path> files_in(const fs::path& dir) {
+  std::vector<fs::path> files;
+  if (!fs::exists(dir)) return files;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir))
-    if (entry.path().extension() != ".expect") inputs.push_back(entry.path());
-  ASSERT_FALSE(inputs.empty()) << dir;
-  for (const fs::path& input : inputs) {
-    SCOPED_TRACE(input.string());
-    fs::path expect_file = input;
-    expect_file += ".expect";
-    ASSERT_TRUE(fs::exists(expect_file)) << "no " << expect_file << " saying what to expect";
-    std::string expected = read_file(expect_file);
-    while (!expected.empty() && (expected.back() == '\n' || expected.back() == ' '))
-      expected.pop_back();
-    const std::string got = outcome(read, read_file(input));
-    if (expected == "ok") {
-      EXPECT_EQ(got, "ok");
-    } else {
+    if (entry.path().extension() != ".expect") files.push_back(entry.path());
+  return files;
+}
+
+// Every stored finding gives what its .expect file says. A target without
+// findings (none of its fuzz runs found anything) has nothing to replay.
+TEST(FuzzRegression, EveryStoredFindingGivesItsExpectedOutcome) {
+  size_t replayed = 0;
+  for (const Target& target : kTargets) {
+    for (const fs::path& input : files_in(fs::path(FULCRUM_FUZZ_REGRESSIONS_DIR) / target.name)) {
+      SCOPED_TRACE(input.string());
+      ++replayed;
+      fs::path expect_file = input;
+      expect_file += ".expect";
+      ASSERT_TRUE(fs::exists(expect_file)) << "no " << expect_file << " saying what to expect";
+      std::string expected = read_file(expect_file);
+      while (!expected.empty() && (expected.back() == '\n' || expected.back() == ' '))
+        expected.pop_back();
+      const std::string got = outcome(target.read, read_file(input));
+      if (expected == "ok") {
+        EXPECT_EQ(got, "ok");
+        continue;
+      }
       // The kind must match exactly; the message must contain the rest.
       const size_t colon = expected.find(": ");
       ASSERT_NE(colon, std::string::npos) << "bad .expect line: " << expected;
@@ -75,13 +96,23 @@ void replay(const std::string& target, void (*read)(Input)) {
           << "expected \"" << expected << "\", got \"" << got << "\"";
     }
   }
+  EXPECT_GT(replayed, 0u) << "no stored findings under " << FULCRUM_FUZZ_REGRESSIONS_DIR;
 }
 
-TEST(FuzzRegression, Csv) { replay("csv", read_csv_input); }
-TEST(FuzzRegression, Arff) { replay("arff", read_arff_input); }
-TEST(FuzzRegression, Libsvm) { replay("libsvm", read_libsvm_input); }
-TEST(FuzzRegression, Config) { replay("config", read_config_input); }
-TEST(FuzzRegression, Checkpoint) { replay("checkpoint", read_checkpoint_input); }
+// Every seed of every fuzz corpus is read, or refused with a fulcrum::Error;
+// the seeds of the readers include valid files, which must be read.
+TEST(FuzzRegression, EverySeedIsReadOrRefusedWithAnError) {
+  for (const Target& target : kTargets) {
+    const std::vector<fs::path> seeds = files_in(fs::path(FULCRUM_FUZZ_CORPUS_DIR) / target.name);
+    EXPECT_FALSE(seeds.empty()) << "no seeds for " << target.name;
+    size_t read = 0;
+    for (const fs::path& seed : seeds) {
+      SCOPED_TRACE(seed.string());
+      read += outcome(target.read, read_file(seed)) == "ok" ? 1 : 0;
+    }
+    EXPECT_GT(read, 0u) << "no seed of " << target.name << " was read";
+  }
+}
 
 }  // namespace
 }  // namespace fulcrum::fuzz
