@@ -15,6 +15,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <exception>
 #include <map>
@@ -93,7 +94,15 @@ void add_threads(CLI::App* command, std::optional<int>& threads) {
       ->add_option("--threads", threads,
                    "Threads for the kernels; 0 (the default) uses the cores that no other "
                    "process keeps busy, re-checked as the run goes")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Validator(
+          [](const std::string& word) {
+            int n = 0;
+            const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), n);
+            return error == std::errc{} && end == word.data() + word.size() && n >= 0
+                       ? std::string{}
+                       : "takes a whole number >= 0 (0: adaptive), got '" + word + "'";
+          },
+          "N >= 0"));
 }
 
 // A first word that names no subcommand: suggest the nearest one, as config

@@ -109,4 +109,14 @@ TEST(CliUsage, SetRefusesAWordWithoutAnEqualsSign) {
   EXPECT_CONTAINS(run.err, "--set takes KEY=VALUE, got 'training.epochs'");
 }
 
+TEST(CliUsage, ThreadsMustBeAWholeNumberAtLeastZero) {
+  for (const char* bad : {"-1", "x2", "1.5"}) {
+    const Result run = fulcrum("train " + quickstart() + " --threads " + bad);
+    EXPECT_EQ(run.exit_code, 2) << bad;
+    EXPECT_CONTAINS(
+        run.err,
+        std::string("--threads: takes a whole number >= 0 (0: adaptive), got '") + bad + "'");
+  }
+}
+
 }  // namespace
