@@ -51,7 +51,7 @@ class Validator {
                         "runs/<name>): no absolute path, no '..'",
                         config.name));
     require(config.threads >= 0, "threads",
-            fmt::format("must be >= 0 (0: all cores), got {}", config.threads));
+            fmt::format("must be >= 0 (0: adapt to the cores no other process keeps busy), got {}", config.threads));
     require(!config.output_dir.empty(), "output_dir", "must not be empty");
     check_model(config.model);
     check_data(config.data, config.model);

@@ -143,7 +143,7 @@ TEST(ConfigErrors, EachRangeIsChecked) {
   const std::vector<RangeCase> cases = {
       {{"training.epochs=0"}, "training.epochs", "must be >= 1, got 0"},
       {{"training.batch_size=0"}, "training.batch_size", "must be >= 1, got 0"},
-      {{"threads=-1"}, "threads", "must be >= 0 (0: all cores), got -1"},
+      {{"threads=-1"}, "threads", "must be >= 0 (0: adapt to the cores no other process keeps busy), got -1"},
       {{"model.backbone.dropout=1"}, "model.backbone.dropout", "must be in [0, 1), got 1"},
       {{"model.backbone.dropout=-0.1"}, "model.backbone.dropout", "must be in [0, 1), got -0.1"},
       {{"model.backbone.sizes=[64,0]"}, "model.backbone.sizes[1]", "must be >= 1, got 0"},

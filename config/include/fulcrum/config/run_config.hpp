@@ -304,7 +304,7 @@ struct EvaluationConfig {
 struct RunConfig {
   std::string name = "run";  ///< the loader defaults it to the config file's stem
   uint64_t seed = 0;
-  int64_t threads = 0;                  ///< OpenMP threads; 0: all cores
+  int64_t threads = 0;                  ///< kernel threads; 0: the adaptive policy (core/parallel.hpp)
   std::string output_dir = "runs/run";  ///< the loader defaults it to runs/<name>
   DataConfig data;
   ModelConfig model;
