@@ -1,12 +1,17 @@
 #include "fulcrum/metrics/multilabel.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <span>
+#include <vector>
 
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/parallel.hpp"
 #include "fulcrum/metrics/calibration.hpp"
 #include "fulcrum/metrics/input.hpp"
 #include "fulcrum/metrics/ranking.hpp"
+#include "ranking_keys.hpp"
 
 namespace fulcrum::metrics {
 namespace {
@@ -116,10 +121,9 @@ void decision_metrics(const std::vector<double>& truth, const std::vector<double
 }
 
 /// Fills ROC-AUC and average precision, per ranked label, macro and micro:
-/// one sort per label (in parallel: labels are independent) and one of the
-/// pooled values, each giving both metrics.
-void ranking_metrics(const std::vector<double>& truth, const std::vector<double>& score,
-                     MultiLabelMetrics& m) {
+/// one sort of each label's keys (in parallel: labels are independent) and
+/// one of all of them pooled, each giving both metrics.
+void ranking_metrics(const Tensor& y_true, const Tensor& y_score, MultiLabelMetrics& m) {
   const auto n = static_cast<size_t>(m.n_samples), L = static_cast<size_t>(m.n_labels);
   m.roc_auc.assign(L, std::nullopt);
   m.average_precision.assign(L, std::nullopt);
@@ -130,21 +134,30 @@ void ranking_metrics(const std::vector<double>& truth, const std::vector<double>
   }
   if (m.ranked_labels.empty()) return;
   const size_t ranked = m.ranked_labels.size();
-  // The [n, ranked] columns, flattened label after label: the pooled values
-  // of the micro averages, and each label's own slice.
-  std::vector<double> pooled_truth(n * ranked), pooled_score(n * ranked);
+  const auto truth = y_true.values(), score = y_score.values();
+  // The keys of the [n, ranked] columns, label after label: each label's own
+  // slice, and together the pooled values of the micro averages.
+  std::vector<uint64_t> keys(n * ranked);
   parallel_for(
       static_cast<int64_t>(ranked),
       [&](int64_t first, int64_t last) {
+        // Gathered a few columns at a time, so that each row's cache line
+        // serves them all.
+        constexpr int64_t kColumns = 16;
+        for (int64_t block = first; block < last; block += kColumns) {
+          const int64_t block_end = std::min(block + kColumns, last);
+          for (size_t i = 0; i < n; ++i)
+            for (auto r = static_cast<size_t>(block); r < static_cast<size_t>(block_end); ++r) {
+              const size_t at = i * L + static_cast<size_t>(m.ranked_labels[r]);
+              keys[r * n + i] = detail::ranking_key(score[at], truth[at] != 0.0f);
+            }
+        }
+        std::vector<uint64_t> scratch;
         for (auto r = static_cast<size_t>(first); r < static_cast<size_t>(last); ++r) {
+          const std::span<uint64_t> column{keys.data() + r * n, n};
+          detail::sort_ranking_keys(column, scratch);
+          const BinaryRanking label = detail::ranking_of_sorted_keys(column);
           const auto j = static_cast<size_t>(m.ranked_labels[r]);
-          double* column_truth = pooled_truth.data() + r * n;
-          double* column_score = pooled_score.data() + r * n;
-          for (size_t i = 0; i < n; ++i) {
-            column_truth[i] = truth[i * L + j];
-            column_score[i] = score[i * L + j];
-          }
-          const BinaryRanking label = binary_ranking({column_truth, n}, {column_score, n});
           m.roc_auc[j] = label.roc_auc;
           m.average_precision[j] = label.average_precision;
         }
@@ -157,9 +170,31 @@ void ranking_metrics(const std::vector<double>& truth, const std::vector<double>
   }
   m.roc_auc_macro = auc_sum / static_cast<double>(ranked);
   m.average_precision_macro = ap_sum / static_cast<double>(ranked);
-  const BinaryRanking micro = binary_ranking(pooled_truth, pooled_score);
+  std::vector<uint64_t> scratch;
+  detail::sort_ranking_keys(keys, scratch);
+  const BinaryRanking micro = detail::ranking_of_sorted_keys(keys);
   m.roc_auc_micro = micro.roc_auc;
   m.average_precision_micro = micro.average_precision;
+}
+
+/// Each label's Brier score, summed row after row so that the matrix is read
+/// in its own order (the same sums, term by term, as brier_score per column).
+void brier_scores(const std::vector<double>& truth, const std::vector<double>& score,
+                  MultiLabelMetrics& m) {
+  const auto n = static_cast<size_t>(m.n_samples), L = static_cast<size_t>(m.n_labels);
+  std::vector<double> sums(L, 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < L; ++j) {
+      const double d = score[i * L + j] - truth[i * L + j];
+      sums[j] += d * d;
+    }
+  m.brier.resize(L);
+  double brier_sum = 0;
+  for (size_t j = 0; j < L; ++j) {
+    m.brier[j] = sums[j] / static_cast<double>(n);
+    brier_sum += m.brier[j];
+  }
+  m.brier_per_label_mean = brier_sum / static_cast<double>(L);
 }
 
 }  // namespace
@@ -184,23 +219,11 @@ MultiLabelMetrics multilabel_metrics(const Tensor& y_true, const Tensor& y_score
       predicted[i * L + j] = scores32[i * L + j] >= m.thresholds[j] ? 1.0 : 0.0;
 
   decision_metrics(truth, predicted, m);
-  ranking_metrics(truth, score, m);
+  ranking_metrics(y_true, y_score, m);
   m.label_ranking_average_precision =
       label_ranking_average_precision(truth, score, m.n_samples, m.n_labels);
   m.coverage_error = coverage_error(truth, score, m.n_samples, m.n_labels);
-
-  m.brier.resize(L);
-  std::vector<double> column_truth(n), column_score(n);
-  double brier_sum = 0;
-  for (size_t j = 0; j < L; ++j) {
-    for (size_t i = 0; i < n; ++i) {
-      column_truth[i] = truth[i * L + j];
-      column_score[i] = score[i * L + j];
-    }
-    m.brier[j] = brier_score(column_truth, column_score);
-    brier_sum += m.brier[j];
-  }
-  m.brier_per_label_mean = brier_sum / static_cast<double>(L);
+  brier_scores(truth, score, m);
   m.expected_calibration_error = expected_calibration_error(truth, score, kCalibrationBins);
   return m;
 }

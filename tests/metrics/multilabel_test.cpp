@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -93,6 +94,41 @@ TEST(MultiLabelMetrics, SampleRankingAndCalibration) {
   EXPECT_NEAR(m.brier[1], 0.7 / 4, kTol);
   EXPECT_NEAR(m.brier[2], 0.66 / 4, kTol);
   EXPECT_NEAR(m.brier_per_label_mean, (0.9 + 0.7 + 0.66) / 12, kTol);
+}
+
+// The per-label and pooled ranking metrics are computed from packed sort keys;
+// they must be exactly binary_ranking of each column and of all values pooled,
+// with ties (scores on a 1/20 grid), both signs of zero, and enough values
+// (700 x 100) that the pooled sort takes its radix path.
+TEST(MultiLabelMetrics, RankingMetricsAreTheBinaryOnesBitForBit) {
+  const int64_t n = 700, L = 100;
+  std::vector<float> truth(n * L), score(n * L);
+  uint32_t state = 12345;  // a small LCG: the values only need to vary
+  const auto next = [&state] { return (state = state * 1664525u + 1013904223u) >> 8; };
+  for (size_t k = 0; k < truth.size(); ++k) {
+    truth[k] = next() % 7 == 0 ? 1.0f : 0.0f;
+    const auto step = static_cast<float>(next() % 21);
+    score[k] = step == 0 && next() % 2 == 0 ? -0.0f : step / 20.0f;
+  }
+  const auto m = multilabel_metrics(Tensor::from({n, L}, truth), Tensor::from({n, L}, score), 0.5f);
+  std::vector<double> pooled_truth, pooled_score;
+  for (int64_t j = 0; j < L; ++j) {
+    std::vector<double> column_truth, column_score;
+    for (int64_t i = 0; i < n; ++i) {
+      column_truth.push_back(truth[static_cast<size_t>(i * L + j)]);
+      column_score.push_back(score[static_cast<size_t>(i * L + j)]);
+    }
+    const BinaryRanking expected = binary_ranking(column_truth, column_score);
+    ASSERT_TRUE(expected.roc_auc.has_value()) << "label " << j;
+    EXPECT_EQ(m.roc_auc[static_cast<size_t>(j)], expected.roc_auc) << "label " << j;
+    EXPECT_EQ(m.average_precision[static_cast<size_t>(j)], expected.average_precision)
+        << "label " << j;
+    pooled_truth.insert(pooled_truth.end(), column_truth.begin(), column_truth.end());
+    pooled_score.insert(pooled_score.end(), column_score.begin(), column_score.end());
+  }
+  const BinaryRanking micro = binary_ranking(pooled_truth, pooled_score);
+  EXPECT_EQ(m.roc_auc_micro, micro.roc_auc);
+  EXPECT_EQ(m.average_precision_micro, micro.average_precision);
 }
 
 TEST(MultiLabelMetrics, EceIsOverAllLabelProbabilities) {
