@@ -62,81 +62,85 @@ void Adam::step() {
 
 namespace {
 
-// The per-step constants of the update, in double.
+// The per-step constants of the update: computed in double, as PyTorch
+// computes them in Python floats, then rounded to float, as its kernels take
+// a Python scalar for a float32 tensor.
 struct StepConstants {
-  double beta1, beta2, l2, decay, step_size, bias_correction2_sqrt, eps;
+  float beta1, one_minus_beta1, beta2, one_minus_beta2, l2, decay, minus_step_size,
+      bias_correction2_sqrt, eps;
 };
 
-// Adam (or AdamW) over elements [begin, end). The parameter, its gradient and
-// its state are distinct buffers (__restrict) and the loop has no branch, so
-// it compiles to vector instructions; double sqrt and division round exactly,
-// so vector and scalar code give the same bits.
+// Adam (or AdamW) over elements [begin, end), in float32, one rounding per
+// operation of PyTorch's single-tensor Adam (torch.optim.Adam, foreach=False):
+//   param.mul_(decay)                               AdamW (decay 1 for Adam)
+//   grad = grad.add(param, alpha=l2)                kL2: Adam's weight decay, an fma
+//   exp_avg.mul_(beta1).add_(grad, alpha=1-beta1)   mul, then fma
+//   exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1-beta2)
+//                                                   mul, then fma((1-beta2)*g, g, .)
+//   [kAmsgrad: max_exp_avg_sq = maximum(max_exp_avg_sq, exp_avg_sq), used below]
+//   denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+//   param.addcdiv_(exp_avg, denom, value=-step_size) param + (-step_size*m)/denom
+// This file is compiled without floating-point contraction, so the fused
+// multiply-adds are the std::fma calls and nothing else; on the same gradients
+// the result is PyTorch's to the bit. The buffers are distinct (__restrict)
+// and the loop has no branch, so it compiles to vector instructions.
+template <bool kL2, bool kAmsgrad>
 void adam_range(int64_t begin, int64_t end, float* __restrict p, const float* __restrict g,
-                float* __restrict m, float* __restrict v, const StepConstants c) {
+                float* __restrict m, float* __restrict v, float* __restrict v_max,
+                const StepConstants c) {
   for (int64_t j = begin; j < end; ++j) {
-    const double pj = p[j];
-    const double gj = c.l2 != 0 ? g[j] + c.l2 * pj : g[j];
-    m[j] = static_cast<float>(c.beta1 * m[j] + (1 - c.beta1) * gj);
-    v[j] = static_cast<float>(c.beta2 * v[j] + (1 - c.beta2) * gj * gj);
-    const double denom = std::sqrt(static_cast<double>(v[j])) / c.bias_correction2_sqrt + c.eps;
-    p[j] = static_cast<float>(pj * c.decay - c.step_size * (static_cast<double>(m[j]) / denom));
-  }
-}
-
-// The same with amsgrad: the denominator from the running maximum of v.
-void amsgrad_range(int64_t begin, int64_t end, float* __restrict p, const float* __restrict g,
-                   float* __restrict m, float* __restrict v, float* __restrict v_max,
-                   const StepConstants c) {
-  for (int64_t j = begin; j < end; ++j) {
-    const double pj = p[j];
-    const double gj = c.l2 != 0 ? g[j] + c.l2 * pj : g[j];
-    m[j] = static_cast<float>(c.beta1 * m[j] + (1 - c.beta1) * gj);
-    v[j] = static_cast<float>(c.beta2 * v[j] + (1 - c.beta2) * gj * gj);
-    // torch.maximum: NaN wins, so a broken state stays visible.
-    const float seen = v_max[j], now = v[j];
-    v_max[j] = (seen > now || std::isnan(seen)) ? seen : now;
-    const double denom = std::sqrt(static_cast<double>(v_max[j])) / c.bias_correction2_sqrt + c.eps;
-    p[j] = static_cast<float>(pj * c.decay - c.step_size * (static_cast<double>(m[j]) / denom));
+    const float pj = p[j] * c.decay;
+    const float gj = kL2 ? std::fma(pj, c.l2, g[j]) : g[j];
+    m[j] = std::fma(gj, c.one_minus_beta1, m[j] * c.beta1);
+    v[j] = std::fma(c.one_minus_beta2 * gj, gj, v[j] * c.beta2);
+    float second_moment = v[j];
+    if constexpr (kAmsgrad) {
+      // torch.maximum: NaN wins, so a broken state stays visible.
+      const float seen = v_max[j];
+      v_max[j] = (seen > second_moment || std::isnan(seen)) ? seen : second_moment;
+      second_moment = v_max[j];
+    }
+    const float denom = std::sqrt(second_moment) / c.bias_correction2_sqrt + c.eps;
+    p[j] = pj + c.minus_step_size * m[j] / denom;
   }
 }
 
 }  // namespace
 
 void Adam::update(Tensor& param, const Tensor& grad, ParamState& s) const {
-  // Scalars in double, as PyTorch computes them in Python floats.
-  // Plain variables, not a structured binding: clang (up to 15) cannot
-  // capture one in the lambda below.
   const double beta1 = options_.betas.first;
   const double beta2 = options_.betas.second;
   const double lr = this->lr();
   const double t = static_cast<double>(s.step);
   const double bias_correction1 = 1 - std::pow(beta1, t);
   const double bias_correction2_sqrt = std::sqrt(1 - std::pow(beta2, t));
-  const double step_size = lr / bias_correction1;
-  const double eps = options_.eps;
-  const double l2 = mode_ == WeightDecay::kL2 ? options_.weight_decay : 0.0;
-  const double decay = mode_ == WeightDecay::kDecoupled ? 1 - lr * options_.weight_decay : 1.0;
+  const bool decoupled = mode_ == WeightDecay::kDecoupled;
+  const StepConstants c{
+      .beta1 = static_cast<float>(beta1),
+      .one_minus_beta1 = static_cast<float>(1 - beta1),
+      .beta2 = static_cast<float>(beta2),
+      .one_minus_beta2 = static_cast<float>(1 - beta2),
+      .l2 = static_cast<float>(options_.weight_decay),
+      .decay = decoupled ? static_cast<float>(1 - lr * options_.weight_decay) : 1.0f,
+      .minus_step_size = static_cast<float>(-(lr / bias_correction1)),
+      .bias_correction2_sqrt = static_cast<float>(bias_correction2_sqrt),
+      .eps = static_cast<float>(options_.eps)};
   const bool amsgrad = options_.amsgrad;
+  // PyTorch adds weight_decay * param to the gradient only when it is not 0.
+  const bool l2 = !decoupled && options_.weight_decay != 0;
 
   float* p = param.data();
   const float* g = grad.data();
   float* m = s.exp_avg.data();
   float* v = s.exp_avg_sq.data();
   float* v_max = amsgrad ? s.max_exp_avg_sq.data() : nullptr;
-
-  // One fused pass per element. The arithmetic runs in double and each stored
-  // value is rounded to float once; the update reads m and v back as stored,
-  // so it depends only on the state a checkpoint records.
   parallel_for(
       param.numel(),
       [=](int64_t begin, int64_t end) {
-        if (amsgrad) {
-          amsgrad_range(begin, end, p, g, m, v, v_max,
-                        {beta1, beta2, l2, decay, step_size, bias_correction2_sqrt, eps});
-          return;
-        }
-        adam_range(begin, end, p, g, m, v,
-                   {beta1, beta2, l2, decay, step_size, bias_correction2_sqrt, eps});
+        if (l2 && amsgrad) adam_range<true, true>(begin, end, p, g, m, v, v_max, c);
+        if (l2 && !amsgrad) adam_range<true, false>(begin, end, p, g, m, v, v_max, c);
+        if (!l2 && amsgrad) adam_range<false, true>(begin, end, p, g, m, v, v_max, c);
+        if (!l2 && !amsgrad) adam_range<false, false>(begin, end, p, g, m, v, v_max, c);
       },
       kAdamCostPerElement);
 }

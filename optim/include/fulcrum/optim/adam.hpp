@@ -9,6 +9,9 @@
 //   v_max = max(v_max, v)                     (amsgrad)
 //   denom = sqrt(v or v_max) / sqrt(1 - beta2^t) + eps
 //   p -= lr / (1 - beta1^t) * m / denom
+// in float32 with PyTorch's rounding: the scalars in double, then each tensor
+// operation rounded as its CPU kernels round (fused multiply-adds where they
+// fuse), so the same gradients give PyTorch's parameters to the bit.
 
 #include <utility>
 #include <vector>
