@@ -4,8 +4,8 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <cmath>
 #include <nlohmann/json.hpp>
+#include <numbers>
 
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/layers/activation.hpp"
@@ -64,7 +64,8 @@ class GraphBuilder {
   // GELU's exact form as fulcrum computes it: 0.5 x (1 + erf(x / sqrt(2))).
   void gelu(const std::string& path) {
     const std::string x = current;
-    apply("Mul", path + ".scaled", {scalar("gelu.inv_sqrt2", static_cast<float>(M_SQRT1_2))});
+    apply("Mul", path + ".scaled",
+          {scalar("gelu.inv_sqrt2", static_cast<float>(1.0 / std::numbers::sqrt2))});
     apply("Erf", path + ".erf");
     apply("Add", path + ".one_plus", {scalar("gelu.one", 1.0f)});
     apply("Mul", path + ".times_x", {x});

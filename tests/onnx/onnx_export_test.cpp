@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "fulcrum/checkpoint/safetensors.hpp"
 #include "fulcrum/core/random.hpp"
 #include "fulcrum/train/predictor.hpp"
 #include "support/temp_dir.hpp"
@@ -358,6 +359,27 @@ TEST_F(OnnxExport, AnOutputInAMissingDirectoryIsNamed) {
             std::string::npos)
       << run.err;
   EXPECT_FALSE(fs::exists(dir_ / "no"));
+}
+
+// Every activation a checkpoint can name exports (the graph tests build one
+// that cannot: a module of the user's own); a checkpoint naming one this
+// fulcrum does not have is refused with the choices, before any file is written.
+TEST_F(OnnxExport, ACheckpointWithAnUnsupportedActivationIsRefused) {
+  train(two_head_config("gelu"));
+  const fs::path checkpoint = dir_ / "run" / "best.safetensors";
+  fulcrum::checkpoint::SafetensorsFile file = fulcrum::checkpoint::load_safetensors(checkpoint);
+  for (const char* key : {"model", "config"}) {
+    std::string& yaml = file.metadata.at(key);
+    const size_t at = yaml.find("activation: gelu");
+    ASSERT_NE(at, std::string::npos) << yaml;
+    yaml.replace(at, std::string("activation: gelu").size(), "activation: swish");
+  }
+  fulcrum::checkpoint::save_safetensors(dir_ / "swish.safetensors", file.tensors, file.metadata);
+  const CommandResult run = fulcrum("export --checkpoint swish.safetensors --output m.onnx");
+  EXPECT_EQ(run.exit_code, 1);
+  for (const char* part : {"swish.safetensors", "swish", "gelu", "relu"})
+    EXPECT_NE(run.err.find(part), std::string::npos) << part << " not in: " << run.err;
+  EXPECT_FALSE(fs::exists(dir_ / "m.onnx"));
 }
 
 TEST_F(OnnxExport, AnUnknownOutputListsTheChoices) {
