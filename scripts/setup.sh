@@ -20,11 +20,16 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="build"
 # libdnnl-dev: oneDNN, the GEMM behind every product (bench/README.md); without
-# it fulcrum builds on Eigen's, slower on most shapes.
+# it fulcrum builds on Eigen's, slower on most shapes. libonnx-dev and
+# libprotobuf-dev: `fulcrum export` writes ONNX files with them; without them
+# it says that this build cannot.
 packages=(cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
-          libgtest-dev nlohmann-json3-dev libcli11-dev libdnnl-dev)
-# Only the tests need these: the Python interop tests load checkpoints into PyTorch.
-test_packages=(python3-numpy python3-torch)
+          libgtest-dev nlohmann-json3-dev libcli11-dev libdnnl-dev libonnx-dev
+          libprotobuf-dev)
+# Only the tests need these: the Python interop tests load checkpoints into
+# PyTorch; python3-onnx checks exported ONNX files, and Node.js with npm
+# installs and runs ONNX Runtime (onnxruntime-node) on them.
+test_packages=(python3-numpy python3-torch python3-onnx nodejs)
 # Only the benchmarks need these: the GEMM libraries compared with oneDNN, and
 # PyTorch to compare with.
 bench_packages=(python3-numpy python3-torch libopenblas-openmp-dev libblis-openmp-dev
@@ -91,6 +96,9 @@ case "$mode" in
     ;;
   test)
     packages+=("${test_packages[@]}")
+    # Debian's nodejs comes without npm; a Node.js that brings its own (as
+    # NodeSource's does) conflicts with Debian's npm package.
+    command -v npm >/dev/null 2>&1 || packages+=(npm)
     install_packages
     configure_and_build ON
     log "running the tests"

@@ -3,6 +3,7 @@
 //   fulcrum train configs/quickstart.yaml [--set training.epochs=30] [--resume]
 //   fulcrum eval --checkpoint runs/quickstart/best.safetensors [CONFIG]
 //   fulcrum predict --checkpoint runs/quickstart/best.safetensors --input x.csv --output p.csv
+//   fulcrum export --checkpoint runs/quickstart/best.safetensors --output model.onnx
 //   fulcrum experiment configs/experiments/yeast.yaml
 //   fulcrum config show configs/quickstart.yaml [--set training.epochs=30]
 //
@@ -25,6 +26,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "export_command.hpp"
 #include "fulcrum/config/config_error.hpp"
 #include "fulcrum/core/names.hpp"
 #include "fulcrum/core/parallel.hpp"
@@ -195,6 +197,9 @@ int main(int argc, char** argv) {
   std::optional<int> predict_threads;
   add_threads(predict_cmd, predict_threads);
 
+  ExportCommandOptions export_options;
+  CLI::App* export_cmd = add_export_command(app, export_options);
+
   ExperimentOptions experiment;
   CLI::App* experiment_cmd = app.add_subcommand(
       "experiment",
@@ -243,6 +248,10 @@ int main(int argc, char** argv) {
       return run_experiment(experiment);
     }
     if (show_cmd->parsed()) return run_config_show(config_show);
+    if (export_cmd->parsed()) {
+      setup_logging(export_options.quiet);
+      return run_export(export_options);
+    }
     if (eval_cmd->parsed()) {
       if (eval_threads) fulcrum::set_num_threads(*eval_threads);
       setup_logging(eval_quiet);

@@ -105,3 +105,8 @@
 #include <fulcrum/experiment/svg_document.hpp>
 #include <fulcrum/experiment/svg_plot.hpp>
 #include <fulcrum/experiment/variants.hpp>
+
+// onnx
+#include <fulcrum/onnx/export_model.hpp>
+#include <fulcrum/onnx/inference_graph.hpp>
+#include <fulcrum/onnx/onnx_file.hpp>

@@ -234,9 +234,7 @@ Predictions Predictor::predict(const Tensor& features, const PredictOptions& opt
     check_finite_logits(logits, head.name);
     const bool multiclass = head.kind == TaskKind::MultiClass;
     const Tensor probs = multiclass ? softmax(logits, 1) : sigmoid(logits);
-    const Recalibration& r = recalibrations_[h];
-    const Tensor shifted =
-        options.raw ? Tensor() : recalibrated_logits(logits, r.kind, r.weight, r.pos_weight);
+    const Tensor shifted = options.raw ? Tensor() : recalibrated_logits(h, logits);
     const Tensor reported =
         !shifted.defined() ? probs : multiclass ? softmax(shifted, 1) : sigmoid(shifted);
     const auto k = static_cast<int64_t>(head.labels.size());
@@ -278,6 +276,13 @@ Predictions Predictor::predict(const Tensor& features, const PredictOptions& opt
       v[i * total + c] = columns[static_cast<size_t>(c)][static_cast<size_t>(i)];
   }
   return out;
+}
+
+Tensor Predictor::recalibrated_logits(size_t head, const Tensor& logits) const {
+  FULCRUM_CHECK(head < recalibrations_.size(), "recalibrated_logits: head {} of {}", head,
+                recalibrations_.size());
+  const Recalibration& r = recalibrations_[head];
+  return train::recalibrated_logits(logits, r.kind, r.weight, r.pos_weight);
 }
 
 int64_t Predictor::predict_csv(const std::filesystem::path& input,

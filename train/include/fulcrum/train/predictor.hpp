@@ -98,6 +98,11 @@ class Predictor {
   /// The architecture, with each head's outputs, and the resolved losses.
   const config::ModelConfig& model_config() const { return model_config_; }
   const ModelCard& card() const { return card_; }
+  /// The logits [N, C] of head `head` (card() order) shifted as the calibrated
+  /// probabilities of PredictOptions are (z - log(pos_weight), or
+  /// z - log(weight) for class weights), or an undefined tensor when the head
+  /// was trained with nothing to undo.
+  Tensor recalibrated_logits(size_t head, const Tensor& logits) const;
   /// The run's config, when the model was trained from one (nullptr otherwise).
   const config::RunConfig* config() const { return config_ ? &*config_ : nullptr; }
   nn::MultiHead& model() const { return *model_; }
