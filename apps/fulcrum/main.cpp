@@ -11,6 +11,7 @@
 // exit_codes.hpp.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -19,7 +20,6 @@
 #include <charconv>
 #include <cstdio>
 #include <exception>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,12 +62,19 @@ int fail(int code, const std::string& message) {
   return code;
 }
 
-// An enum's name table as the map CLI11 reads choices with.
+// An enum option read by its name. An unknown word gets the message a config
+// key gets ("unknown split 'dev' (valid: train, validation, test)") rather
+// than CLI11's dump of the name-to-number table.
 template <typename E>
-std::map<std::string, E> name_map() {
-  std::map<std::string, E> map;
-  for (const fulcrum::Named<E>& row : fulcrum::names_table<E>()) map.emplace(row.name, row.value);
-  return map;
+CLI::Validator choice_of(const char* what) {
+  return CLI::Validator(
+      [what](std::string& word) {
+        const std::optional<E> value = fulcrum::find_name<E>(word);
+        if (!value) return fulcrum::unknown_name_message(what, word, fulcrum::names_of<E>());
+        word = std::to_string(static_cast<int>(*value));
+        return std::string{};
+      },
+      fmt::format("{{{}}}", fmt::join(fulcrum::names_of<E>(), ",")));
 }
 
 // --set takes one or more KEY=VALUE words ("--set a=1 b=2" and "--set a=1
@@ -160,7 +167,7 @@ int main(int argc, char** argv) {
       ->add_option("--checkpoint", eval.checkpoint, "Model file, e.g. runs/NAME/best.safetensors")
       ->required();
   eval_cmd->add_option("--split", eval.split, "Which split to evaluate")
-      ->transform(CLI::CheckedTransformer(name_map<fulcrum::data::Split>()))
+      ->transform(choice_of<fulcrum::data::Split>("split"))
       ->default_str("test");
   add_overrides(eval_cmd, eval.overrides);
   eval_cmd->add_option("--json", eval.json, "Also write the metrics to this JSON file");
@@ -190,7 +197,7 @@ int main(int argc, char** argv) {
       ->add_option("--header", predict.header,
                    "Whether the input has a header row (auto: if a field of the first "
                    "row is not a number)")
-      ->transform(CLI::CheckedTransformer(name_map<fulcrum::train::HeaderMode>()))
+      ->transform(choice_of<fulcrum::train::HeaderMode>("header mode"))
       ->default_str("auto");
   bool predict_quiet = false;
   predict_cmd->add_flag("-q,--quiet", predict_quiet, "Only warnings");

@@ -43,7 +43,8 @@ std::string errno_text(int error) { return std::strerror(error); }
 /// compact): "__metadata__" first when there is any, then the tensors in file
 /// order, each {"dtype","shape","data_offsets"}; then spaces up to a multiple of
 /// 8 bytes so that the buffer (and every F32 in it) starts aligned.
-std::string header_json(const std::vector<std::pair<std::string, Tensor>>& tensors,
+std::string header_json(const fs::path& path,
+                        const std::vector<std::pair<std::string, Tensor>>& tensors,
                         const Metadata& metadata) {
   nlohmann::ordered_json header = nlohmann::ordered_json::object();
   if (!metadata.empty()) {
@@ -66,22 +67,29 @@ std::string header_json(const std::vector<std::pair<std::string, Tensor>>& tenso
     text = header.dump();  // throws on a name or value that is not valid UTF-8
   } catch (const nlohmann::json::exception& e) {
     throw_value_error(
-        fmt::format("save_safetensors: a tensor name or metadata string is "
+        fmt::format("save_safetensors: cannot save '{}': a tensor name or metadata string is "
                     "not valid UTF-8 ({})",
-                    e.what()));
+                    path.string(), e.what()));
   }
   text.append((8 - text.size() % 8) % 8, ' ');
   return text;
 }
 
-void check_entries(const std::vector<std::pair<std::string, Tensor>>& tensors) {
+void check_entries(const fs::path& path,
+                   const std::vector<std::pair<std::string, Tensor>>& tensors) {
   std::set<std::string_view> seen;
+  const std::string file = path.string();
   for (const auto& [name, tensor] : tensors) {
-    FULCRUM_CHECK(!name.empty(), "save_safetensors: a tensor has an empty name");
+    FULCRUM_CHECK(!name.empty(), "save_safetensors: cannot save '{}': a tensor has an empty name",
+                  file);
     FULCRUM_CHECK(name != "__metadata__",
-                  "save_safetensors: '__metadata__' is reserved and cannot name a tensor");
-    FULCRUM_CHECK(seen.insert(name).second, "save_safetensors: duplicate tensor name '{}'", name);
-    FULCRUM_CHECK(tensor.defined(), "save_safetensors: tensor '{}' is undefined", name);
+                  "save_safetensors: cannot save '{}': '__metadata__' is reserved and cannot "
+                  "name a tensor",
+                  file);
+    FULCRUM_CHECK(seen.insert(name).second,
+                  "save_safetensors: cannot save '{}': duplicate tensor name '{}'", file, name);
+    FULCRUM_CHECK(tensor.defined(), "save_safetensors: cannot save '{}': tensor '{}' is undefined",
+                  file, name);
   }
 }
 
@@ -200,8 +208,8 @@ void save_safetensors(const std::filesystem::path& path,
 void save_safetensors(const std::filesystem::path& path,
                       const std::vector<std::pair<std::string, Tensor>>& tensors,
                       const Metadata& metadata, const std::function<void()>& before_rename) {
-  check_entries(tensors);
-  const std::string header = header_json(tensors, metadata);
+  check_entries(path, tensors);
+  const std::string header = header_json(path, tensors, metadata);
 
   std::array<unsigned char, 8> size_bytes{};
   for (size_t i = 0; i < 8; ++i) {

@@ -59,8 +59,8 @@ ReliabilityBins reliability_bins(const Tensor& y_true, const Tensor& y_prob, int
   FULCRUM_CHECK_SHAPE(y_true.defined() && y_prob.defined() && y_true.shape() == y_prob.shape(),
                       "reliability_bins: y_true and y_prob must have the same shape, got {} "
                       "and {}",
-                      y_true.defined() ? y_true.to_string() : "undefined",
-                      y_prob.defined() ? y_prob.to_string() : "undefined");
+                      y_true.defined() ? fulcrum::to_string(y_true.shape()) : "undefined",
+                      y_prob.defined() ? fulcrum::to_string(y_prob.shape()) : "undefined");
   const auto n_bins = static_cast<size_t>(bins);
   ReliabilityBins out;
   out.bins = bins;

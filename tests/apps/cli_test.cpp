@@ -249,13 +249,27 @@ TEST_F(Cli, AMissingDataFileExitsWithThree) {
 }
 
 TEST_F(Cli, UsageErrorsExitWithTwo) {
-  EXPECT_EQ(fulcrum("").exit_code, 2);
-  EXPECT_EQ(fulcrum("fly").exit_code, 2);
+  // Each refusal says what is wrong, not only that something is.
+  const CommandResult none = fulcrum("");
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_CONTAINS(none.err, "fulcrum: error: A subcommand is required");
+  const CommandResult fly = fulcrum("fly");
+  EXPECT_EQ(fly.exit_code, 2);
+  EXPECT_CONTAINS(fly.err, "unknown command 'fly'");
   const CommandResult run = fulcrum("train " + quickstart() + " --epochs 3");
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_CONTAINS(run.err, "fulcrum: error: ");
-  EXPECT_EQ(fulcrum("predict --input x.csv --output y.csv").exit_code, 2);  // no --checkpoint
-  EXPECT_EQ(fulcrum("eval " + quickstart() + " --checkpoint c --split dev").exit_code, 2);
+  EXPECT_CONTAINS(run.err, "--epochs");
+  const CommandResult no_checkpoint = fulcrum("predict --input x.csv --output y.csv");
+  EXPECT_EQ(no_checkpoint.exit_code, 2);
+  EXPECT_CONTAINS(no_checkpoint.err, "--checkpoint is required");
+  const CommandResult split = fulcrum("eval " + quickstart() + " --checkpoint c --split dev");
+  EXPECT_EQ(split.exit_code, 2);
+  EXPECT_CONTAINS(split.err, "--split: unknown split 'dev' (valid: train, validation, test)");
+  const CommandResult header =
+      fulcrum("predict --checkpoint c --input x.csv --output y.csv --header maybe");
+  EXPECT_EQ(header.exit_code, 2);
+  EXPECT_CONTAINS(header.err, "--header: unknown header mode 'maybe' (valid: auto, yes, no)");
   const CommandResult resume = fulcrum("train " + quickstart() + " --resume --output-dir empty");
   EXPECT_EQ(resume.exit_code, 2);
   EXPECT_CONTAINS(resume.err, "last.safetensors");

@@ -23,6 +23,7 @@ namespace fulcrum::checkpoint {
 namespace {
 
 using test::expect_bitwise_equal;
+using test::expect_error;
 
 class CheckpointTest : public test::ScratchDir {};
 
@@ -166,14 +167,15 @@ TEST_F(CheckpointTest, OptimizerFileFromAnotherSaveIsRefused) {
   EXPECT_NO_THROW(load_checkpoint(file, true));
   const fs::path optimizer_file = named();
   fs::copy_file(path("old.optim"), optimizer_file, fs::copy_options::overwrite_existing);
-  EXPECT_THROW_WITH(load_checkpoint(file, true), CheckpointError, "does not belong",
-                    optimizer_file.string(), file.string(), "fulcrum.save_token");
+  expect_error<CheckpointError>(
+      [&] { load_checkpoint(file, true); },
+      {"does not belong", optimizer_file.string(), file.string(), "fulcrum.save_token"});
   // Loading the model alone still works.
   EXPECT_EQ(load_checkpoint(file, false).model.size(), 4u);
 
   fs::remove(optimizer_file);
-  EXPECT_THROW_WITH(load_checkpoint(file, true), CheckpointError, "does not exist",
-                    optimizer_file.string());
+  expect_error<CheckpointError>([&] { load_checkpoint(file, true); },
+                                {"does not exist", optimizer_file.string()});
 }
 
 TEST_F(CheckpointTest, OptimizerFileOfAnotherStepIsRefused) {
@@ -194,7 +196,7 @@ TEST_F(CheckpointTest, OptimizerFileOfAnotherStepIsRefused) {
   };
   fs::copy_file(path(named(load_safetensors(file).metadata)), path(named(model_file.metadata)));
   save_safetensors(file, model_file.tensors, model_file.metadata);
-  EXPECT_THROW_WITH(load_checkpoint(file, true), CheckpointError, "does not belong");
+  expect_error<CheckpointError>([&] { load_checkpoint(file, true); }, {"does not belong"});
 }
 
 TEST_F(CheckpointTest, WithoutOptimizer) {
@@ -208,8 +210,8 @@ TEST_F(CheckpointTest, WithoutOptimizer) {
   EXPECT_TRUE(checkpoint.optimizer.empty());
   EXPECT_EQ(checkpoint.metadata.at("format"), "custom");  // the caller's value wins
   EXPECT_EQ(checkpoint.metadata.count(checkpoint_keys::kOptimizerFile), 0u);
-  EXPECT_THROW_WITH(load_checkpoint(file, true), CheckpointError, "saved without optimizer state",
-                    file.string());
+  expect_error<CheckpointError>([&] { load_checkpoint(file, true); },
+                                {"saved without optimizer state", file.string()});
 }
 
 TEST_F(CheckpointTest, PlainSafetensorsFileLoadsAsModel) {
@@ -230,17 +232,24 @@ TEST_F(CheckpointTest, ReservedKeysAndVersions) {
   Generator gen(10);
   nn::MLP model(mlp_options(), gen);
   const fs::path file = path("m.safetensors");
-  EXPECT_THROW_WITH(save_checkpoint(file, model, nullptr, {{"fulcrum.save_token", "x"}}),
-                    ValueError, "'fulcrum.save_token' is reserved");
+  expect_error<ValueError>(
+      [&] {
+        save_checkpoint(file, model, nullptr, {{"fulcrum.save_token", "x"}});
+      },
+      {"'fulcrum.save_token' is reserved"});
   optim::AdamW optimizer(model.parameters());
-  EXPECT_THROW_WITH(save_checkpoint(file, model, &optimizer, {{"labels", "bad \xff utf8"}}),
-                    ValueError, "not valid UTF-8");
+  expect_error<ValueError>(
+      [&] {
+        save_checkpoint(file, model, &optimizer, {{"labels", "bad \xff utf8"}});
+      },
+      {"not valid UTF-8"});
   EXPECT_TRUE(listing().empty());  // not even the optimizer file was written
 
   save_safetensors(file, {}, {{checkpoint_keys::kVersion, "7"}});
-  EXPECT_THROW_WITH(load_checkpoint(file, false), CheckpointError, "version 7");
+  expect_error<CheckpointError>([&] { load_checkpoint(file, false); },
+                                {file.string(), "has version 7"});
   save_safetensors(file, {}, {{checkpoint_keys::kOptimizerFile, "../elsewhere.safetensors"}});
-  EXPECT_THROW_WITH(load_checkpoint(file, true), CheckpointError, "not a plain file name");
+  expect_error<CheckpointError>([&] { load_checkpoint(file, true); }, {"not a plain file name"});
 }
 
 TEST(CheckpointPaths, OptimizerFileIsTheSiblingNamedByTheToken) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "fulcrum/core/tensor.hpp"
+#include "support/errors.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fulcrum::checkpoint {
@@ -22,6 +23,8 @@ namespace fs = std::filesystem;
 }  // namespace fulcrum::checkpoint
 
 namespace fulcrum::checkpoint::test {
+
+using fulcrum::testing::expect_error;
 
 using Bytes = std::vector<unsigned char>;
 
@@ -82,17 +85,3 @@ inline void expect_bitwise_equal(const Tensor& got, const Tensor& want, const st
 }
 
 }  // namespace fulcrum::checkpoint::test
-
-/// Expects `statement` to throw `type` whose message contains every listed piece.
-#define EXPECT_THROW_WITH(statement, type, ...)                                \
-  do {                                                                         \
-    try {                                                                      \
-      statement;                                                               \
-      ADD_FAILURE() << "expected " #type " from: " #statement;                 \
-    } catch (const type& e) {                                                  \
-      for (const std::string& piece : std::vector<std::string>{__VA_ARGS__}) { \
-        EXPECT_NE(std::string(e.what()).find(piece), std::string::npos)        \
-            << "message lacks \"" << piece << "\": " << e.what();              \
-      }                                                                        \
-    }                                                                          \
-  } while (false)

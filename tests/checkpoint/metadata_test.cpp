@@ -19,6 +19,8 @@
 namespace fulcrum::checkpoint {
 namespace {
 
+using test::expect_error;
+
 void expect_same_bits(const std::vector<float>& got, const std::vector<float>& want) {
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < want.size(); ++i) {
@@ -58,10 +60,14 @@ TEST(EncodeFloats, RoundTripKeepsEveryBit) {
 }
 
 TEST(EncodeFloats, RefusesNonFinite) {
-  EXPECT_THROW_WITH(encode_floats(std::vector<float>{1.0f, std::nanf("")}), ValueError, "index 1",
-                    "not finite");
-  EXPECT_THROW_WITH(encode_floats(std::vector<float>{std::numeric_limits<float>::infinity()}),
-                    ValueError, "index 0");
+  expect_error<ValueError>(
+      [&] {
+        encode_floats(std::vector<float>{1.0f, std::nanf("")});
+      },
+      {"index 1", "not finite"});
+  expect_error<ValueError>(
+      [&] { encode_floats(std::vector<float>{std::numeric_limits<float>::infinity()}); },
+      {"index 0"});
 }
 
 TEST(DecodeFloats, AcceptsAnyJsonNumbers) {
@@ -70,10 +76,11 @@ TEST(DecodeFloats, AcceptsAnyJsonNumbers) {
 }
 
 TEST(DecodeFloats, RefusesWhatIsNotAFloatArray) {
-  EXPECT_THROW_WITH(decode_floats("[1, 2"), ValueError, "is not JSON");
-  EXPECT_THROW_WITH(decode_floats("{\"a\": 1}"), ValueError, "not a JSON array");
-  EXPECT_THROW_WITH(decode_floats("[1, \"2\"]"), ValueError, "element 1", "not a number");
-  EXPECT_THROW_WITH(decode_floats("[1e39]"), ValueError, "element 0", "outside float32's range");
+  expect_error<ValueError>([&] { decode_floats("[1, 2"); }, {"is not JSON"});
+  expect_error<ValueError>([&] { decode_floats("{\"a\": 1}"); }, {"not a JSON array"});
+  expect_error<ValueError>([&] { decode_floats("[1, \"2\"]"); }, {"element 1", "not a number"});
+  expect_error<ValueError>([&] { decode_floats("[1e39]"); },
+                           {"element 0", "outside float32's range"});
 }
 
 class CheckpointMetadata : public test::ScratchDir {};

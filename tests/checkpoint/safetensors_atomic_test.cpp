@@ -16,6 +16,7 @@ namespace fulcrum::checkpoint {
 namespace {
 
 using test::Bytes;
+using test::expect_error;
 using test::read_bytes;
 
 class SafetensorsAtomic : public test::ScratchDir {};
@@ -65,9 +66,12 @@ TEST_F(SafetensorsAtomic, FailedWriteKeepsTheOldFile) {
     FileSizeLimit limit(4096);
     ASSERT_TRUE(limit.ok());
     // 40 kB of data: the write of the temporary file fails midway.
-    EXPECT_THROW_WITH(save_safetensors(file, {{"w", Tensor::zeros({10000})}}, {{"epoch", "2"}}),
-                      SafetensorsError, "cannot save '" + file.string() + "'",
-                      "cannot write the temporary file", ".tmp.", "File too large");
+    expect_error<SafetensorsError>(
+        [&] {
+          save_safetensors(file, {{"w", Tensor::zeros({10000})}}, {{"epoch", "2"}});
+        },
+        {"cannot save '" + file.string() + "'", "cannot write the temporary file", ".tmp.",
+         "File too large"});
   }
   EXPECT_EQ(read_bytes(file), before);
   EXPECT_EQ(load_safetensors(file).metadata.at("epoch"), "1");
@@ -78,8 +82,11 @@ TEST_F(SafetensorsAtomic, TargetThatIsADirectoryIsLeftAlone) {
   const fs::path target = path("model.safetensors");
   fs::create_directory(target);
   save_safetensors(target / "inside.safetensors", {{"w", Tensor::scalar(1)}});
-  EXPECT_THROW_WITH(save_safetensors(target, {{"w", Tensor::scalar(2)}}), SafetensorsError,
-                    "cannot save '" + target.string() + "'", "cannot rename", "Is a directory");
+  expect_error<SafetensorsError>(
+      [&] {
+        save_safetensors(target, {{"w", Tensor::scalar(2)}});
+      },
+      {"cannot save '" + target.string() + "'", "cannot rename", "Is a directory"});
   EXPECT_TRUE(fs::is_directory(target));
   EXPECT_EQ(load_safetensors(target / "inside.safetensors").tensors.at(0).second.item(), 1.0f);
   EXPECT_EQ(listing(), (std::set<std::string>{"model.safetensors"}));
@@ -87,9 +94,12 @@ TEST_F(SafetensorsAtomic, TargetThatIsADirectoryIsLeftAlone) {
 
 TEST_F(SafetensorsAtomic, MissingDirectoryIsNamed) {
   const fs::path file = path("no/such/dir/model.safetensors");
-  EXPECT_THROW_WITH(save_safetensors(file, {{"w", Tensor::scalar(1)}}), SafetensorsError,
-                    "cannot save '" + file.string() + "'", "cannot create the temporary file",
-                    "No such file or directory");
+  expect_error<SafetensorsError>(
+      [&] {
+        save_safetensors(file, {{"w", Tensor::scalar(1)}});
+      },
+      {"cannot save '" + file.string() + "'", "cannot create the temporary file",
+       "No such file or directory"});
   EXPECT_TRUE(listing().empty());
 }
 
@@ -116,8 +126,11 @@ TEST_F(SafetensorsAtomic, RefusedEntriesLeaveTheOldFile) {
   const fs::path file = path("model.safetensors");
   save_safetensors(file, {{"w", Tensor::from({2}, {1, 2})}});
   const Bytes before = read_bytes(file);
-  EXPECT_THROW(save_safetensors(file, {{"w", Tensor::scalar(1)}, {"w", Tensor::scalar(2)}}),
-               ValueError);
+  expect_error<ValueError>(
+      [&] {
+        save_safetensors(file, {{"w", Tensor::scalar(1)}, {"w", Tensor::scalar(2)}});
+      },
+      {"duplicate tensor name 'w'"});
   EXPECT_EQ(read_bytes(file), before);
   EXPECT_EQ(listing(), (std::set<std::string>{"model.safetensors"}));
 }

@@ -20,6 +20,7 @@ namespace {
 using test::append_u64;
 using test::Bytes;
 using test::expect_bitwise_equal;
+using test::expect_error;
 using test::raw_file;
 using test::read_bytes;
 using test::write_bytes;
@@ -159,14 +160,31 @@ TEST_F(SafetensorsFormat, ConvertsF64F16AndBF16ToFloat32) {
 
 TEST_F(SafetensorsFormat, RefusesBadEntriesBeforeWriting) {
   const fs::path file = path("refused.safetensors");
-  EXPECT_THROW_WITH(save_safetensors(file, {{"a", Tensor::scalar(1)}, {"a", Tensor::scalar(2)}}),
-                    ValueError, "duplicate tensor name 'a'");
-  EXPECT_THROW_WITH(save_safetensors(file, {{"", Tensor::scalar(1)}}), ValueError, "empty name");
-  EXPECT_THROW_WITH(save_safetensors(file, {{"__metadata__", Tensor::scalar(1)}}), ValueError,
-                    "reserved");
-  EXPECT_THROW_WITH(save_safetensors(file, {{"w", Tensor()}}), ValueError, "'w' is undefined");
-  EXPECT_THROW_WITH(save_safetensors(file, {{"bad \xff utf8", Tensor::scalar(1)}}), ValueError,
-                    "UTF-8");
+  expect_error<ValueError>(
+      [&] {
+        save_safetensors(file, {{"a", Tensor::scalar(1)}, {"a", Tensor::scalar(2)}});
+      },
+      {"cannot save '" + file.string() + "': duplicate tensor name 'a'"});
+  expect_error<ValueError>(
+      [&] {
+        save_safetensors(file, {{"", Tensor::scalar(1)}});
+      },
+      {"cannot save '" + file.string() + "': a tensor has an empty name"});
+  expect_error<ValueError>(
+      [&] {
+        save_safetensors(file, {{"__metadata__", Tensor::scalar(1)}});
+      },
+      {"'__metadata__' is reserved and cannot name a tensor"});
+  expect_error<ValueError>(
+      [&] {
+        save_safetensors(file, {{"w", Tensor()}});
+      },
+      {"'w' is undefined"});
+  expect_error<ValueError>(
+      [&] {
+        save_safetensors(file, {{"bad \xff utf8", Tensor::scalar(1)}});
+      },
+      {"UTF-8"});
   EXPECT_FALSE(fs::exists(file));
   EXPECT_TRUE(listing().empty());
 }

@@ -33,7 +33,7 @@ inline RunConfig parse(const std::string& yaml, const std::vector<std::string>& 
 
 /// The ConfigError `action` throws; a test failure if it throws none.
 template <class Action>
-ConfigError config_error(Action&& action) {
+[[nodiscard]] ConfigError config_error(Action&& action) {
   try {
     action();
   } catch (const ConfigError& error) {
@@ -43,8 +43,8 @@ ConfigError config_error(Action&& action) {
   return ConfigError("(none thrown)", "", 0, 0, "");
 }
 
-inline ConfigError parse_error(const std::string& yaml,
-                               const std::vector<std::string>& overrides = {}) {
+[[nodiscard]] inline ConfigError parse_error(const std::string& yaml,
+                                             const std::vector<std::string>& overrides = {}) {
   return config_error([&] { parse(yaml, overrides); });
 }
 

@@ -80,7 +80,8 @@ TEST(Autograd, BackwardOfATensorMadeUnderNoGradIsAnError) {
     NoGradGuard guard;
     y = sum(x);
   }
-  error_message<ValueError>([&] { y.backward(); });
+  testing::expect_contains(error_message<ValueError>([&] { y.backward(); }),
+                           {"backward() on a tensor that does not require grad"});
 }
 
 TEST(Autograd, RequiresGradPropagates) {
@@ -100,7 +101,9 @@ TEST(Autograd, OutputsOfOpsAreNotLeaves) {
   EXPECT_STRNE(y.op_name(), "leaf");
   EXPECT_STREQ(reshape(p, {2, 1}).op_name(), "reshape");
   // Freezing a computed tensor makes no sense; detach() is the way.
-  error_message<ValueError>([&] { y.requires_grad_(false); });
+  testing::expect_contains(
+      error_message<ValueError>([&] { y.requires_grad_(false); }),
+      {"requires_grad_(false) on a non-leaf tensor (made by exp)", "detach()"});
 }
 
 TEST(Autograd, DetachCutsTheGraphAndSharesStorage) {
@@ -168,7 +171,8 @@ TEST(Autograd, BackwardRejectsAGradientOfTheWrongShape) {
 
 TEST(Autograd, BackwardOnAConstantIsAnError) {
   const Tensor c = Tensor::from({1}, {1});
-  error_message<ValueError>([&] { sum(c).backward(); });
+  testing::expect_contains(error_message<ValueError>([&] { sum(c).backward(); }),
+                           {"backward() on a tensor that does not require grad"});
 }
 
 TEST(Autograd, OnlyTheInputsThatRequireGradGetGradients) {
@@ -264,7 +268,8 @@ TEST(Autograd, SetGradReplacesOrDrops) {
   expect_tensor(x.grad(), {2}, {6, 7});
   x.set_grad(Tensor());
   EXPECT_FALSE(x.grad().defined());
-  error_message<ShapeError>([&] { x.set_grad(Tensor::zeros({3})); });
+  testing::expect_contains(error_message<ShapeError>([&] { x.set_grad(Tensor::zeros({3})); }),
+                           {"set_grad: gradient of shape [3] for tensor [2]"});
 }
 
 }  // namespace

@@ -219,8 +219,10 @@ TEST(Forward, SumOverTheMiddleOf3d) {
 TEST(Forward, ReductionsRejectBadDimensions) {
   const std::string msg = error_message<ShapeError>([] { sum(matrix_2x3(), 2); });
   expect_contains(msg, {"sum", "2"});
-  error_message<ShapeError>([] { mean(matrix_2x3(), -3); });
-  error_message<ShapeError>([] { softmax(matrix_2x3(), 5); });
+  expect_contains(error_message<ShapeError>([] { mean(matrix_2x3(), -3); }),
+                  {"dimension -3 is out of range"});
+  expect_contains(error_message<ShapeError>([] { softmax(matrix_2x3(), 5); }),
+                  {"softmax", "dimension 5 is out of range"});
 }
 
 TEST(Forward, SumTo) {
@@ -235,7 +237,10 @@ TEST(Forward, SumTo) {
 TEST(Forward, SumToRejectsShapesThatDoNotBroadcast) {
   const std::string msg = error_message<ShapeError>([] { sum_to(matrix_2x3(), {2}); });
   expect_contains(msg, {"[2]", "[2, 3]"});
-  error_message<ShapeError>([] { sum_to(matrix_2x3(), {1, 2, 3, 1}); });
+  expect_contains(error_message<ShapeError>([] {
+                    sum_to(matrix_2x3(), {1, 2, 3, 1});
+                  }),
+                  {"sum_to: shape [1, 2, 3, 1] does not broadcast to [2, 3]"});
 }
 
 // -- linear algebra ---------------------------------------------------------------------

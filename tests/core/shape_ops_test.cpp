@@ -53,9 +53,15 @@ TEST(Reshape, RejectsAMismatchNamingBothShapes) {
 TEST(Reshape, RejectsTwoMinusOnesAndNegativeSizes) {
   expect_contains(error_message<ShapeError>([] { reshape(iota({2, 3}), {-1, -1}); }),
                   {"[-1, -1]"});
-  error_message<ShapeError>([] { reshape(iota({2, 3}), {-2, -3}); });
+  expect_contains(error_message<ShapeError>([] {
+                    reshape(iota({2, 3}), {-2, -3});
+                  }),
+                  {"reshape: shape [-2, -3] has a negative size -2"});
   // -1 next to a 0 could be anything.
-  error_message<ShapeError>([] { reshape(Tensor::zeros({0, 3}), {0, -1}); });
+  expect_contains(error_message<ShapeError>([] {
+                    reshape(Tensor::zeros({0, 3}), {0, -1});
+                  }),
+                  {"cannot reshape a tensor of shape [0, 3]", "[0, -1]"});
 }
 
 // -- transpose ---------------------------------------------------------------------
@@ -136,8 +142,10 @@ TEST(Concat, RejectsMismatchNamingTheTensorAndShapes) {
   expect_contains(msg, {"tensor 2", "[3, 2]", "[2, 3]"});
   expect_contains(error_message<ShapeError>([] { concat({iota({2, 3}), iota({6})}, 0); }),
                   {"tensor 1", "[6]"});
-  error_message<ValueError>([] { concat({}, 0); });
-  error_message<ShapeError>([] { concat({iota({2})}, 1); });
+  expect_contains(error_message<ValueError>([] { concat({}, 0); }),
+                  {"concat: needs at least one tensor"});
+  expect_contains(error_message<ShapeError>([] { concat({iota({2})}, 1); }),
+                  {"concat: dimension 1 is out of range"});
 }
 
 // -- slice -------------------------------------------------------------------------
@@ -168,8 +176,12 @@ TEST(Slice, ConcatOfSlicesRebuildsTheTensor) {
 }
 
 TEST(Slice, RejectsBadDimensionsAndScalars) {
-  error_message<ShapeError>([] { slice(iota({2, 3}), 2, 0, 1); });
-  error_message<ShapeError>([] { slice(Tensor::scalar(1), 0, 0, 1); });
+  expect_contains(error_message<ShapeError>([] {
+                    slice(iota({2, 3}), 2, 0, 1);
+                  }),
+                  {"slice: dimension 2 is out of range"});
+  expect_contains(error_message<ShapeError>([] { slice(Tensor::scalar(1), 0, 0, 1); }),
+                  {"slice: cannot slice a scalar"});
 }
 
 TEST(Slice, GradientIsZeroOutsideTheSlice) {
@@ -194,8 +206,14 @@ TEST(BroadcastTo, RejectsShapesThatDoNotBroadcast) {
       error_message<ShapeError>([] { broadcast_to(iota({3}), {2, 4}); });
   expect_contains(msg, {"broadcast_to", "[3]", "[2, 4]"});
   // Broadcasting never shrinks or drops dimensions.
-  error_message<ShapeError>([] { broadcast_to(iota({2, 3}), {3}); });
-  error_message<ShapeError>([] { broadcast_to(iota({2, 1}), {1, 3}); });
+  expect_contains(error_message<ShapeError>([] {
+                    broadcast_to(iota({2, 3}), {3});
+                  }),
+                  {"broadcast_to: a tensor of shape [2, 3] does not broadcast to shape [3]"});
+  expect_contains(error_message<ShapeError>([] {
+                    broadcast_to(iota({2, 1}), {1, 3});
+                  }),
+                  {"broadcast_to: a tensor of shape [2, 1] does not broadcast to shape [1, 3]"});
 }
 
 TEST(BroadcastTo, GradientSumsTheCopies) {
@@ -219,8 +237,12 @@ TEST(ArgmaxLast, TiesGoToTheFirst) {
 }
 
 TEST(ArgmaxLast, RejectsScalarsAndEmptyRows) {
-  error_message<ShapeError>([] { argmax_last(Tensor::scalar(1)); });
-  error_message<ShapeError>([] { argmax_last(Tensor::zeros({2, 0})); });
+  expect_contains(error_message<ShapeError>([] { argmax_last(Tensor::scalar(1)); }),
+                  {"argmax_last: needs a non-empty last dimension, got shape []"});
+  expect_contains(error_message<ShapeError>([] {
+                    argmax_last(Tensor::zeros({2, 0}));
+                  }),
+                  {"argmax_last: needs a non-empty last dimension, got shape [2, 0]"});
 }
 
 TEST(AllFinite, DetectsNanAndInfinity) {

@@ -3,13 +3,17 @@
 // rows), MULAN/MEKA label conventions, MULAN's XML label files, and errors
 // with file, line and attribute.
 
+#include "fulcrum/data/arff.hpp"
+
 #include <gtest/gtest.h>
 
 #include "data_test_util.hpp"
-#include "fulcrum/data/arff.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::data {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using testing::contains;
 using testing::data_error;
@@ -369,7 +373,8 @@ TEST(ReadArffErrors, MissingValuesNameFileLineAndAttribute) {
 TEST(MissingPolicy, NamesRoundTrip) {
   EXPECT_EQ(names_of<MissingPolicy>(), (std::vector<std::string>{"error", "mean", "most_frequent"}));
   EXPECT_EQ(parse_name<MissingPolicy>("most_frequent", "missing"), MissingPolicy::MostFrequent);
-  EXPECT_THROW(parse_name<MissingPolicy>("median", "missing"), ValueError);
+  expect_error<ValueError>([] { parse_name<MissingPolicy>("median", "missing"); },
+                           {"unknown missing 'median'", "(valid: error, mean, most_frequent)"});
 }
 
 // -- sparse and dense rows in one file; labels anywhere, by name ------------------

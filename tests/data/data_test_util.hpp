@@ -44,7 +44,7 @@ inline std::filesystem::path fixture(const std::string& name) {
 /// Runs fn, which must throw DataError, and returns the message; records a
 /// test failure (and returns "") if it throws something else or nothing.
 template <typename Fn>
-std::string data_error(Fn&& fn) {
+[[nodiscard]] std::string data_error(Fn&& fn) {
   try {
     fn();
   } catch (const DataError& e) {

@@ -1,14 +1,18 @@
 // DataLoader: each row once per epoch, drop_last, seeded reproducible order,
 // correct gathering, and no new tensor buffers after the first epoch.
 
+#include "fulcrum/data/loader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "fulcrum/data/loader.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::data {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 // Row i has features (i, 10 i), labels (i % 2, i % 3 == 0) and class i % 4.
 Dataset numbered_dataset(int64_t n) {
@@ -123,11 +127,17 @@ TEST(DataLoader, SteadyStateEpochsAllocateNoTensorBuffers) {
 }
 
 TEST(DataLoader, RejectsBadOptionsAndDatasets) {
-  EXPECT_THROW(DataLoader(numbered_dataset(4), {.batch_size = 0, .shuffle = true, .drop_last = false, .seed = 0}),
-               ValueError);
+  expect_error<ValueError>(
+      [] {
+        DataLoader(numbered_dataset(4),
+                   {.batch_size = 0, .shuffle = true, .drop_last = false, .seed = 0});
+      },
+      {"DataLoader: batch_size = 0 must be >= 1"});
   Dataset broken = numbered_dataset(4);
   broken.targets[0].values = Tensor::zeros({3, 2});
-  EXPECT_THROW(DataLoader(broken, LoaderOptions{}), DataError);
+  expect_error<DataError>(
+      [&] { DataLoader(broken, LoaderOptions{}); },
+      {"DataLoader: target 'labels' (multi-label): values have shape [3, 2], expected [4, 2]"});
 }
 
 }  // namespace

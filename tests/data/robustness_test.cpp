@@ -43,7 +43,11 @@ void expect_valid_or_data_error(const std::string& text, const std::string& name
     try {
       read(file).validate(name);
       ++read_ok;
-    } catch (const DataError&) {
+    } catch (const DataError& e) {
+      // Whatever check refuses the damage, its message says which file it is in.
+      EXPECT_NE(std::string(e.what()).find(name), std::string::npos)
+          << "the error does not name " << name << ": " << e.what() << "\ninput:\n"
+          << damaged;
     } catch (const std::exception& e) {
       ADD_FAILURE() << "not a DataError: " << e.what() << "\ninput:\n" << damaged;
     }

@@ -1,14 +1,18 @@
 // StandardScaler: sklearn's population statistics and its constant-column rule.
 
+#include "fulcrum/data/scaler.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "fulcrum/core/error.hpp"
-#include "fulcrum/data/scaler.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::data {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 TEST(StandardScaler, MatchesHandComputedValues) {
   // Column 0: 1, 3, 5 -> mean 3, population std sqrt(8/3).
@@ -53,12 +57,18 @@ TEST(StandardScaler, LargeConstantColumnsCountAsConstant) {
 TEST(StandardScaler, WrongShapesThrow) {
   StandardScaler scaler;
   Tensor x = Tensor::zeros({2, 3});
-  EXPECT_THROW(scaler.transform(x), ValueError);
-  EXPECT_THROW(scaler.fit(Tensor::zeros({3})), ShapeError);
-  EXPECT_THROW(scaler.fit(Tensor::zeros({0, 3})), ShapeError);
+  expect_error<ValueError>([&] { scaler.transform(x); }, {"StandardScaler::transform before fit"});
+  expect_error<ShapeError>([&] { scaler.fit(Tensor::zeros({3})); },
+                           {"StandardScaler::fit: expected features [N, F] with N >= 1, got [3]"});
+  expect_error<ShapeError>(
+      [&] {
+        scaler.fit(Tensor::zeros({0, 3}));
+      },
+      {"StandardScaler::fit: expected features [N, F] with N >= 1, got [0, 3]"});
   scaler.fit(x);
   Tensor wrong = Tensor::zeros({2, 4});
-  EXPECT_THROW(scaler.transform(wrong), ShapeError);
+  expect_error<ShapeError>([&] { scaler.transform(wrong); },
+                           {"StandardScaler::transform: expected features [N, 3], got [2, 4]"});
 }
 
 }  // namespace

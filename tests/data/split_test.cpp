@@ -1,16 +1,20 @@
 // Stratified splits: every row used once, label proportions kept (better than
 // a random split for rare labels), determinism.
 
+#include "fulcrum/data/split.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "fulcrum/data/split.hpp"
 #include "fulcrum/data/synthetic.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::data {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using Folds = std::vector<std::vector<int64_t>>;
 
@@ -127,12 +131,22 @@ TEST(IterativeStratification, ZeroFractionFoldsStayEmpty) {
 TEST(IterativeStratification, BadInputsThrow) {
   const Tensor labels = Tensor::from({2, 1}, {0, 1});
   const std::vector<double> bad_sum = {0.5, 0.4};
-  EXPECT_THROW(iterative_stratification(labels, bad_sum, 0), ValueError);
+  expect_error<ValueError>([&] { iterative_stratification(labels, bad_sum, 0); },
+                           {"split: fold fractions sum to 0.9", "not 1"});
   const std::vector<double> negative = {1.5, -0.5};
-  EXPECT_THROW(iterative_stratification(labels, negative, 0), ValueError);
+  expect_error<ValueError>([&] { iterative_stratification(labels, negative, 0); },
+                           {"split: fold fraction -0.5 is not >= 0"});
   const std::vector<double> ok = {0.5, 0.5};
-  EXPECT_THROW(iterative_stratification(Tensor::from({2, 1}, {0, 0.5f}), ok, 0), ValueError);
-  EXPECT_THROW(iterative_stratification(Tensor::from({2}, {0, 1}), ok, 0), ShapeError);
+  expect_error<ValueError>(
+      [&] {
+        iterative_stratification(Tensor::from({2, 1}, {0, 0.5f}), ok, 0);
+      },
+      {"iterative_stratification: label value 0.5 at row 1, label 0 is not 0 or 1"});
+  expect_error<ShapeError>(
+      [&] {
+        iterative_stratification(Tensor::from({2}, {0, 1}), ok, 0);
+      },
+      {"iterative_stratification: expected labels [N, L], got [2]"});
 }
 
 TEST(StratifiedSplit, EachClassIsSpreadInProportion) {
@@ -153,7 +167,11 @@ TEST(StratifiedSplit, EachClassIsSpreadInProportion) {
           << "class " << c << ", fold " << j;
     }
   }
-  EXPECT_THROW(stratified_split(Tensor::from({2}, {0, -1}), fractions, 0), ValueError);
+  expect_error<ValueError>(
+      [&] {
+        stratified_split(Tensor::from({2}, {0, -1}), fractions, 0);
+      },
+      {"stratified_split: -1 is not a class index"});
 }
 
 TEST(RandomSplit, SizesAddUpAndOrderIsShuffled) {
@@ -193,8 +211,10 @@ TEST(SplitDataset, StratifiesOnTheFirstTarget) {
   const SplitIndices plain = split_dataset(unlabelled, 0.1, 0.1, 5);
   EXPECT_EQ(plain.validation.size(), 100u);
 
-  EXPECT_THROW(split_dataset(ds, 0.5, 0.5, 0), ValueError);
-  EXPECT_THROW(split_dataset(ds, -0.1, 0.2, 0), ValueError);
+  expect_error<ValueError>([&] { split_dataset(ds, 0.5, 0.5, 0); },
+                           {"split_dataset: validation fraction 0.5 and test fraction 0.5"});
+  expect_error<ValueError>([&] { split_dataset(ds, -0.1, 0.2, 0); },
+                           {"split_dataset: validation fraction -0.1 and test fraction 0.2"});
 }
 
 }  // namespace

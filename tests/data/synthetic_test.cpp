@@ -1,14 +1,18 @@
 // make_synthetic: label frequencies as asked, correlation that does what it
 // says, true probabilities that explain the labels, and determinism.
 
+#include "fulcrum/data/synthetic.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "fulcrum/data/synthetic.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::data {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 SyntheticOptions seed_scenario(int64_t samples) {
   SyntheticOptions o;
@@ -139,19 +143,29 @@ TEST(Synthetic, SameSeedSameDataOtherSeedOtherData) {
 }
 
 TEST(Synthetic, OptionsOutOfRangeThrow) {
-  const auto throws = [](auto edit) {
+  const auto throws = [](auto edit, const char* problem) {
     SyntheticOptions o = seed_scenario(100);
     edit(o);
-    EXPECT_THROW(make_synthetic(o), ValueError);
+    expect_error<ValueError>([&] { make_synthetic(o); }, {problem});
   };
-  throws([](SyntheticOptions& o) { o.samples = 0; });
-  throws([](SyntheticOptions& o) { o.features = 0; });
-  throws([](SyntheticOptions& o) { o.label_correlation = 1.5; });
-  throws([](SyntheticOptions& o) { o.noise = 0; });
-  throws([](SyntheticOptions& o) { o.heads.clear(); });
-  throws([](SyntheticOptions& o) { o.heads[0].frequencies[0] = 1.0; });
-  throws([](SyntheticOptions& o) { o.heads.push_back({"k", TaskKind::MultiClass, {0.5, 0.6}}); });
-  throws([](SyntheticOptions& o) { o.heads.push_back({"k", TaskKind::MultiClass, {1.0}}); });
+  throws([](SyntheticOptions& o) { o.samples = 0; }, "samples = 0 must be positive");
+  throws([](SyntheticOptions& o) { o.features = 0; }, "features = 0 must be positive");
+  throws([](SyntheticOptions& o) { o.label_correlation = 1.5; },
+         "label_correlation = 1.5 is not in [0, 1]");
+  throws([](SyntheticOptions& o) { o.noise = 0; }, "noise = 0 must be positive");
+  throws([](SyntheticOptions& o) { o.heads.clear(); }, "synthetic data: no heads given");
+  throws([](SyntheticOptions& o) { o.heads[0].frequencies[0] = 1.0; },
+         "label frequency 1 is not in (0, 1)");
+  throws(
+      [](SyntheticOptions& o) {
+        o.heads.push_back({"k", TaskKind::MultiClass, {0.5, 0.6}});
+      },
+      "synthetic head 'k': class priors sum to");
+  throws(
+      [](SyntheticOptions& o) {
+        o.heads.push_back({"k", TaskKind::MultiClass, {1.0}});
+      },
+      "synthetic head 'k': 1 class priors, need >= 2");
 }
 
 }  // namespace

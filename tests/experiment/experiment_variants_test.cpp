@@ -14,10 +14,13 @@
 #include "fulcrum/metrics/calibration.hpp"
 #include "fulcrum/metrics/multilabel.hpp"
 #include "fulcrum/metrics/thresholds.hpp"
+#include "support/errors.hpp"
 #include "variants_json.hpp"
 
 namespace fulcrum::experiment {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using testing::fresh_dir;
 using testing::write_file;
@@ -65,9 +68,18 @@ TEST(ReliabilityBins, EdgesAndPooling) {
   pooled.add(bins);
   EXPECT_EQ(pooled.count, (std::vector<double>{2, 6}));
   EXPECT_NEAR(pooled.ece(), bins.ece(), 1e-15);
-  EXPECT_THROW(pooled.add(reliability_bins(truth, prob, 3)), ValueError);
-  EXPECT_THROW(reliability_bins(truth, Tensor::from({2}, {0.1f, 0.2f})), ShapeError);
-  EXPECT_THROW(reliability_bins(truth, Tensor::from({4}, {0.1f, 0.2f, 1.5f, 0.0f})), ValueError);
+  expect_error<ValueError>([&] { pooled.add(reliability_bins(truth, prob, 3)); },
+                           {"ReliabilityBins::add: 2 bins and 3 bins cannot be pooled"});
+  expect_error<ShapeError>(
+      [&] {
+        reliability_bins(truth, Tensor::from({2}, {0.1f, 0.2f}));
+      },
+      {"reliability_bins: y_true and y_prob must have the same shape, got [4] and [2]"});
+  expect_error<ValueError>(
+      [&] {
+        reliability_bins(truth, Tensor::from({4}, {0.1f, 0.2f, 1.5f, 0.0f}));
+      },
+      {"reliability_bins: y_prob[2] is 1.5; probabilities must be finite and in [0, 1]"});
   EXPECT_EQ(ReliabilityBins{}.ece(), 0.0);
 }
 

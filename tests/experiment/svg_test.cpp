@@ -9,9 +9,12 @@
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/experiment/svg_document.hpp"
 #include "fulcrum/experiment/svg_plot.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::experiment {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using testing::count_of;
 
@@ -92,10 +95,12 @@ TEST(SvgBarChart, OneBarPerDefinedValueWithLegendAndLabels) {
 TEST(SvgBarChart, RejectsMismatchedSeriesAndEmptyRanges) {
   BarChart chart = two_by_three();
   chart.series[0].values.pop_back();
-  EXPECT_THROW(render_bar_chart(chart), ValueError);
+  expect_error<ValueError>([&] { render_bar_chart(chart); },
+                           {"render_bar_chart: series 'plain' has 2 values for 3 categories"});
   chart = two_by_three();
   chart.y_max = chart.y_min;
-  EXPECT_THROW(render_bar_chart(chart), ValueError);
+  expect_error<ValueError>([&] { render_bar_chart(chart); },
+                           {"render_bar_chart: y range [0, 0] is empty"});
 }
 
 TEST(SvgLineChart, SeriesMarkersDiagonalAndSkippedPoints) {

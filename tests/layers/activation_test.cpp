@@ -11,10 +11,13 @@
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/layers/linear.hpp"
 #include "layers/test_util.hpp"
+#include "support/errors.hpp"
 #include "support/gradcheck.hpp"
 
 namespace fulcrum::nn {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 // Values in [-3, 3] that stay at least 0.1 away from 0, where ReLU's kink
 // would spoil a central difference.
@@ -102,9 +105,11 @@ TEST(Activation, UnknownNameSuggestsAndListsTheValidOnes) {
     for (const std::string& name : names_of<Activation>())
       EXPECT_NE(message.find(name), std::string::npos) << message;
   }
-  EXPECT_THROW(parse_name<Activation>("ReLU", "activation"), ValueError)
-      << "names are case-sensitive config keys";
-  EXPECT_THROW(parse_name<Activation>("", "activation"), ValueError);
+  // Names are case-sensitive config keys.
+  expect_error<ValueError>([] { parse_name<Activation>("ReLU", "activation"); },
+                           {"unknown activation 'ReLU'", "(valid: "});
+  expect_error<ValueError>([] { parse_name<Activation>("", "activation"); },
+                           {"unknown activation ''", "(valid: "});
 }
 
 }  // namespace

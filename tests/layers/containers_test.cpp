@@ -6,9 +6,12 @@
 #include "fulcrum/core/ops.hpp"
 #include "fulcrum/layers/layers.hpp"
 #include "layers/test_util.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::nn {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using testing::expect_identical;
 using testing::parameter_names;
@@ -51,8 +54,9 @@ TEST(ModuleList, NamesByIndexAndHasNoForward) {
   size_t visited = 0;
   for (const auto& module : list) visited += module->type_name() == "Linear";
   EXPECT_EQ(visited, 2u);
-  EXPECT_THROW(list(Tensor::ones({2})), ValueError);
-  EXPECT_THROW((void)list[2], ValueError);
+  expect_error<ValueError>([&] { list(Tensor::ones({2})); }, {"ModuleList has no forward()"});
+  expect_error<ValueError>([&] { (void)list[2]; },
+                           {"ModuleList: index 2 is out of range for 2 modules"});
 }
 
 TEST(ModuleDict, KeepsInsertionOrderAndNamesKeys) {
@@ -78,8 +82,10 @@ TEST(ModuleDict, UnknownAndDuplicateNamesAreErrors) {
     EXPECT_NE(message.find("tags"), std::string::npos) << message;
     EXPECT_NE(message.find("plot, music"), std::string::npos) << message;
   }
-  EXPECT_THROW(dict.insert("plot", std::make_shared<ReLU>()), ValueError);
-  EXPECT_THROW(dict.insert("a.b", std::make_shared<ReLU>()), ValueError);
+  expect_error<ValueError>([&] { dict.insert("plot", std::make_shared<ReLU>()); },
+                           {"ModuleDict: a module named 'plot' is already registered"});
+  expect_error<ValueError>([&] { dict.insert("a.b", std::make_shared<ReLU>()); },
+                           {"ModuleDict: module name 'a.b' contains '.'"});
   EXPECT_EQ(dict.size(), 2u);
 }
 

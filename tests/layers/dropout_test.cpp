@@ -10,10 +10,13 @@
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/ops.hpp"
 #include "layers/test_util.hpp"
+#include "support/errors.hpp"
 #include "support/gradcheck.hpp"
 
 namespace fulcrum::nn {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using testing::expect_identical;
 
@@ -103,11 +106,12 @@ TEST(Dropout, Gradcheck) {
 }
 
 TEST(Dropout, ProbabilityOutsideZeroToOneIsAnError) {
-  EXPECT_THROW(Dropout(-0.1f), ValueError);
-  EXPECT_THROW(Dropout(1.0f), ValueError);
-  EXPECT_THROW(Dropout(1.5f), ValueError);
+  expect_error<ValueError>([] { Dropout(-0.1f); }, {"Dropout: p must be in [0, 1), got -0.1"});
+  expect_error<ValueError>([] { Dropout(1.0f); }, {"Dropout: p must be in [0, 1), got 1"});
+  expect_error<ValueError>([] { Dropout(1.5f); }, {"Dropout: p must be in [0, 1), got 1.5"});
   // Braces: clang reads Dropout(std::numeric_limits<float>::quiet_NaN()) as a declaration.
-  EXPECT_THROW(Dropout{std::numeric_limits<float>::quiet_NaN()}, ValueError);
+  expect_error<ValueError>([] { Dropout{std::numeric_limits<float>::quiet_NaN()}; },
+                           {"Dropout: p must be in [0, 1), got nan"});
   try {
     Dropout bad(2.0f);
     FAIL() << "p = 2 was accepted";

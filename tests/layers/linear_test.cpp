@@ -11,10 +11,13 @@
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/ops.hpp"
 #include "layers/test_util.hpp"
+#include "support/errors.hpp"
 #include "support/gradcheck.hpp"
 
 namespace fulcrum::nn {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using testing::expect_identical;
 using testing::expect_near_values;
@@ -38,8 +41,10 @@ TEST(Linear, ParametersAreWeightOutByInAndBias) {
 }
 
 TEST(Linear, RefusesNonPositiveSizes) {
-  EXPECT_THROW(Linear(0, 4), ValueError);
-  EXPECT_THROW(Linear(3, -1), ValueError);
+  expect_error<ValueError>([] { Linear(0, 4); },
+                           {"Linear: in_features and out_features must be positive, got 0 and 4"});
+  expect_error<ValueError>([] { Linear(3, -1); },
+                           {"Linear: in_features and out_features must be positive, got 3 and -1"});
 }
 
 // kaiming_uniform_(a = sqrt(5)) and PyTorch's bias init: U(-1/sqrt(in), 1/sqrt(in)).
@@ -112,7 +117,8 @@ TEST(Linear, WrongInputWidthNamesTheShape) {
   } catch (const ShapeError& e) {
     EXPECT_NE(std::string(e.what()).find("[4, 5]"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(fc(Tensor::scalar(1.0f)), ShapeError);
+  expect_error<ShapeError>([&] { fc(Tensor::scalar(1.0f)); },
+                           {"Linear(3 -> 2): input of shape [] must end in 3 features"});
 }
 
 TEST(Linear, Gradcheck) {

@@ -8,9 +8,12 @@
 #include "fulcrum/core/ops.hpp"
 #include "fulcrum/layers/layers.hpp"
 #include "layers/test_util.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::nn {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using testing::parameter_names;
 
@@ -92,11 +95,16 @@ TEST(Module, SharedLayerIsListedOnceButSavedUnderEveryName) {
 TEST(Module, RejectsBadNames) {
   Module m;
   m.register_parameter("w", Tensor::zeros({1}));
-  EXPECT_THROW(m.register_parameter("", Tensor::zeros({1})), ValueError);
-  EXPECT_THROW(m.register_parameter("a.b", Tensor::zeros({1})), ValueError);
-  EXPECT_THROW(m.register_parameter("w", Tensor::zeros({1})), ValueError);
-  EXPECT_THROW(m.register_module("w", std::make_shared<ReLU>()), ValueError);
-  EXPECT_THROW(m.register_module("x.y", std::make_shared<ReLU>()), ValueError);
+  expect_error<ValueError>([&] { m.register_parameter("", Tensor::zeros({1})); },
+                           {"cannot register a parameter with an empty name"});
+  expect_error<ValueError>([&] { m.register_parameter("a.b", Tensor::zeros({1})); },
+                           {"parameter name 'a.b' contains '.'"});
+  expect_error<ValueError>([&] { m.register_parameter("w", Tensor::zeros({1})); },
+                           {"a parameter named 'w' is already registered"});
+  expect_error<ValueError>([&] { m.register_module("w", std::make_shared<ReLU>()); },
+                           {"a parameter named 'w' is already registered"});
+  expect_error<ValueError>([&] { m.register_module("x.y", std::make_shared<ReLU>()); },
+                           {"module name 'x.y' contains '.'"});
   try {
     m.register_parameter("w", Tensor::zeros({1}));
     FAIL() << "duplicate name accepted";
@@ -107,12 +115,15 @@ TEST(Module, RejectsBadNames) {
 
 TEST(Module, RejectsUndefinedNonLeafAndNullRegistrations) {
   Module m;
-  EXPECT_THROW(m.register_parameter("u", Tensor()), ValueError);
+  expect_error<ValueError>([&] { m.register_parameter("u", Tensor()); },
+                           {"parameter 'u' is an undefined tensor"});
   Tensor leaf = Tensor::ones({2});
   leaf.requires_grad_();
   Tensor computed = leaf * 2.0f;
-  EXPECT_THROW(m.register_parameter("c", computed), ValueError);
-  EXPECT_THROW(m.register_module("null", std::shared_ptr<Module>()), ValueError);
+  expect_error<ValueError>([&] { m.register_parameter("c", computed); },
+                           {"parameter 'c' was computed by mul", "must be leaves"});
+  expect_error<ValueError>([&] { m.register_module("null", std::shared_ptr<Module>()); },
+                           {"module 'null' is null"});
   EXPECT_TRUE(m.named_parameters().empty());
   EXPECT_TRUE(m.named_children().empty());
 }
@@ -120,8 +131,10 @@ TEST(Module, RejectsUndefinedNonLeafAndNullRegistrations) {
 TEST(Module, RefusesCycles) {
   auto a = std::make_shared<Module>();
   auto b = a->register_module("b", std::make_shared<Module>());
-  EXPECT_THROW(b->register_module("a", a), ValueError);
-  EXPECT_THROW(a->register_module("self", a), ValueError);
+  expect_error<ValueError>([&] { b->register_module("a", a); },
+                           {"registering 'a' (Module) would make the module tree a cycle"});
+  expect_error<ValueError>([&] { a->register_module("self", a); },
+                           {"registering 'self' (Module) would make the module tree a cycle"});
 }
 
 TEST(Module, TrainAndEvalReachEveryDescendant) {

@@ -10,10 +10,13 @@
 #include "fulcrum/core/ops.hpp"
 #include "fulcrum/layers/layers.hpp"
 #include "layers/test_util.hpp"
+#include "support/errors.hpp"
 #include "support/gradcheck.hpp"
 
 namespace fulcrum::nn {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using testing::expect_identical;
 using testing::parameter_layout;
@@ -97,12 +100,24 @@ TEST(MultiHead, ForwardPointsToForwardHeads) {
 TEST(MultiHead, RefusesBadConstruction) {
   auto backbone = std::make_shared<Linear>(4, 4);
   auto head = std::make_shared<Linear>(4, 2);
-  EXPECT_THROW(MultiHead(nullptr, {{"a", head}}), ValueError);
-  EXPECT_THROW(MultiHead(backbone, {}), ValueError);
-  EXPECT_THROW(MultiHead(backbone, {{"a", head}, {"a", std::make_shared<Linear>(4, 2)}}),
-               ValueError);
-  EXPECT_THROW(MultiHead(backbone, {{"a.b", head}}), ValueError);
-  EXPECT_THROW(MultiHead(backbone, {{"a", nullptr}}), ValueError);
+  expect_error<ValueError>(
+      [&] {
+        MultiHead(nullptr, {{"a", head}});
+      },
+      {"MultiHead: the backbone is null"});
+  expect_error<ValueError>([&] { MultiHead(backbone, {}); },
+                           {"MultiHead: needs at least one head"});
+  expect_error<ValueError>(
+      [&] {
+        MultiHead(backbone, {{"a", head}, {"a", std::make_shared<Linear>(4, 2)}});
+      },
+      {"a module named 'a' is already registered"});
+  expect_error<ValueError>(
+      [&] {
+        MultiHead(backbone, {{"a.b", head}});
+      },
+      {"module name 'a.b' contains '.'"});
+  expect_error<ValueError>([&] { MultiHead(backbone, {{"a", nullptr}}); }, {"module 'a' is null"});
 }
 
 TEST(MultiHead, GradcheckThroughBackboneAndAllHeads) {
@@ -154,7 +169,9 @@ TEST(MakeBackbone, DropoutShiftsIndicesLikeNnSequential) {
   EXPECT_EQ(
       parameter_layout(*backbone),
       (Layout{{"0.weight", {16, 6}}, {"0.bias", {16}}, {"3.weight", {8, 16}}, {"3.bias", {8}}}));
-  EXPECT_THROW(make_backbone(MLPOptions{.sizes = {6}}), ValueError);
+  expect_error<ValueError>(
+      [] { make_backbone(MLPOptions{.sizes = {6}}); },
+      {"MLPOptions.sizes needs an input and an output size at least, got [6]"});
 }
 
 TEST(MultiHead, EvalTurnsOffDropoutInBackboneAndHeads) {

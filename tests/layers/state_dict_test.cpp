@@ -17,6 +17,8 @@
 namespace fulcrum::nn {
 namespace {
 
+using fulcrum::testing::expect_error;
+
 using fulcrum::testing::error_message;
 
 using testing::expect_identical;
@@ -125,7 +127,9 @@ TEST(StateDict, ShapeMismatchNamesTheKeyAndBothShapes) {
       << "only mismatching keys are listed: " << message;
   EXPECT_EQ(snapshot(model), before);
   // Not even a non-strict load accepts a wrong shape.
-  EXPECT_THROW(model.load_state_dict(checkpoint_model.state_dict(), /*strict=*/false), ShapeError);
+  expect_error<ShapeError>(
+      [&] { model.load_state_dict(checkpoint_model.state_dict(), /*strict=*/false); },
+      {"layers.0.weight: checkpoint has [16, 6], model has [16, 7]"});
 }
 
 TEST(StateDict, UndefinedTensorInCheckpointIsRefused) {

@@ -10,11 +10,14 @@
 
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/losses/bce_with_logits.hpp"
+#include "support/errors.hpp"
 #include "support/failures.hpp"
 #include "support/golden.hpp"
 
 namespace fulcrum::nn {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using testing::expect_close;
 using testing::kOpAtol;
@@ -23,6 +26,17 @@ using testing::load_golden;
 using testing::tensor_from_json;
 
 enum class Outcome { Computed, Refused, Unchecked };
+
+// The argument whose shape does not fit, named with its shape as the error
+// message names it: the check that fires first.
+std::string refused_argument(const Tensor& input, const Tensor& target,
+                             const BCEWithLogitsLossOptions& options) {
+  if (target.shape() != input.shape())
+    return "target of shape " + fulcrum::to_string(target.shape());
+  if (options.weight.defined() && !broadcasts_to(options.weight.shape(), input.shape()))
+    return "weight of shape " + fulcrum::to_string(options.weight.shape());
+  return "pos_weight of shape " + fulcrum::to_string(options.pos_weight.shape());
+}
 
 Outcome check_case(const nlohmann::json& c, const std::string& name) {
   Tensor input = tensor_from_json(c.at("input"));
@@ -33,7 +47,10 @@ Outcome check_case(const nlohmann::json& c, const std::string& name) {
       .reduction = parse_reduction(c.at("reduction").get<std::string>())};
   if (c.at("expect").contains("error")) {
     if (!testing::expected(c, {"error"})) return Outcome::Unchecked;
-    EXPECT_THROW(binary_cross_entropy_with_logits(input, target, options), ShapeError);
+    expect_error<ShapeError>(
+        [&] { binary_cross_entropy_with_logits(input, target, options); },
+        {"binary_cross_entropy_with_logits: ", refused_argument(input, target, options),
+         "input of shape " + fulcrum::to_string(input.shape())});
     return Outcome::Refused;
   }
   const nlohmann::json* expect = testing::expected(c, {"output", "grad_input"});

@@ -2,18 +2,22 @@
 // pos_weight recalibration: the minimiser of the pos_weighted loss is
 // logit(p) + log(pw), so sigmoid(z - log pw) recovers the prevalence p.
 
+#include "fulcrum/losses/class_weights.hpp"
+
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/losses/bce_with_logits.hpp"
-#include "fulcrum/losses/class_weights.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::nn {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 // A [rows, C] 0/1 matrix whose column c has its first positives[c] rows set.
 Tensor targets_with_positives(int64_t rows, const std::vector<int64_t>& positives) {
@@ -76,8 +80,11 @@ TEST(ClassWeights, TargetsMustBeAZeroOneMatrix) {
   } catch (const ValueError& e) {
     EXPECT_NE(std::string(e.what()).find("targets[1, 2] = 0.5"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(inverse_frequency_weight(targets), ValueError);
-  EXPECT_THROW(pos_weight_neg_over_pos(Tensor::zeros({4})), ShapeError);
+  expect_error<ValueError>([&] { inverse_frequency_weight(targets); },
+                           {"inverse_frequency_weight: targets[1, 2] = 0.5 is not 0 or 1"});
+  expect_error<ShapeError>(
+      [] { pos_weight_neg_over_pos(Tensor::zeros({4})); },
+      {"pos_weight_neg_over_pos: targets must be a [N, C] matrix", "got shape [4]"});
 }
 
 TEST(ClassWeights, BalancedClassWeightMatchesSklearn) {
@@ -95,8 +102,16 @@ TEST(ClassWeights, BalancedClassWeightMatchesSklearn) {
   EXPECT_EQ(w4.data()[3], 1.0f);
   EXPECT_EQ(absent, std::vector<int64_t>{3});
 
-  EXPECT_THROW(class_weight_balanced(Tensor::from({2}, {0, 3}), 3), ValueError);
-  EXPECT_THROW(class_weight_balanced(Tensor::from({2}, {0, 0.5f}), 3), ValueError);
+  expect_error<ValueError>(
+      [] {
+        class_weight_balanced(Tensor::from({2}, {0, 3}), 3);
+      },
+      {"class_weight_balanced: class_indices[1] = 3 is not a class index in [0, 3)"});
+  expect_error<ValueError>(
+      [] {
+        class_weight_balanced(Tensor::from({2}, {0, 0.5f}), 3);
+      },
+      {"class_weight_balanced: class_indices[1] = 0.5 is not a class index in [0, 3)"});
 }
 
 TEST(Recalibration, SubtractsLogPosWeightPerLabel) {
@@ -106,8 +121,14 @@ TEST(Recalibration, SubtractsLogPosWeightPerLabel) {
   ASSERT_EQ(out.shape(), z.shape());
   for (int64_t i = 0; i < 6; ++i)
     EXPECT_NEAR(out.data()[i], z.data()[i] - std::log(pw.data()[i % 3]), 1e-6);
-  EXPECT_THROW(recalibrate_pos_weight_logits(z, Tensor::from({3}, {1, 0, 2})), ValueError);
-  EXPECT_THROW(recalibrate_pos_weight_logits(z, Tensor::ones({2})), ShapeError);
+  expect_error<ValueError>(
+      [&] {
+        recalibrate_pos_weight_logits(z, Tensor::from({3}, {1, 0, 2}));
+      },
+      {"recalibrate_pos_weight_logits: pos_weight[1] = 0 must be positive and finite"});
+  expect_error<ShapeError>([&] { recalibrate_pos_weight_logits(z, Tensor::ones({2})); },
+                           {"recalibrate_pos_weight_logits: pos_weight of shape [2] does not "
+                            "broadcast to logits of shape [2, 3]"});
 }
 
 // The expected pos_weighted loss of a label with prevalence p at logit z is the

@@ -4,16 +4,19 @@
 // The file is read when the test runs, from $FULCRUM_GOLDEN_DIR if set; each
 // failure names its case through SCOPED_TRACE.
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/losses/cross_entropy.hpp"
+#include "support/errors.hpp"
 #include "support/golden.hpp"
 
 namespace fulcrum::nn {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using testing::expect_close;
 using testing::kOpAtol;
@@ -59,10 +62,18 @@ TEST(CrossEntropyGolden, EveryCaseMatchesPyTorch) {
     EXPECT_EQ(c.at("target_kind").get<std::string>(), probabilities ? "probabilities" : "index");
 
     if (refuses) {
+      // Each refused case breaks one rule; the message must name that rule's argument.
       if (shapes_fit(input, target, options.weight))
-        EXPECT_THROW(cross_entropy(input, target, options), ValueError);
+        expect_error<ValueError>(
+            [&] { cross_entropy(input, target, options); },
+            {"cross_entropy: target[",
+             "is out of range for " + std::to_string(input.size(1)) + " classes"});
       else
-        EXPECT_THROW(cross_entropy(input, target, options), ShapeError);
+        expect_error<ShapeError>(
+            [&] { cross_entropy(input, target, options); },
+            {options.weight.defined() && options.weight.shape() != Shape{input.size(1)}
+                 ? "cross_entropy: weight of shape " + fulcrum::to_string(options.weight.shape())
+                 : "cross_entropy: target of shape " + fulcrum::to_string(target.shape())});
       ++refused;
       continue;
     }

@@ -24,6 +24,7 @@ namespace fulcrum::nn {
 namespace {
 
 using fulcrum::testing::error_message;
+using fulcrum::testing::expect_error;
 
 using testing::gradcheck;
 
@@ -164,7 +165,8 @@ TEST(SigmoidFocalLoss, BadTargetsShapesAndOptionsAreRefused) {
   const std::string message = error_message<ValueError>([&] { sigmoid_focal_loss(x, target); });
   EXPECT_NE(message.find("target[1, 1] = 1.5 is outside [0, 1]"), std::string::npos) << message;
   target.data()[4] = std::numeric_limits<float>::quiet_NaN();
-  EXPECT_THROW(sigmoid_focal_loss(x, target), ValueError);
+  expect_error<ValueError>([&] { sigmoid_focal_loss(x, target); },
+                           {"sigmoid_focal_loss: target[1, 1] = nan is outside [0, 1]"});
 
   EXPECT_EQ(error_message<ShapeError>([&] {
               sigmoid_focal_loss(x, Tensor::zeros({1, 3}));
@@ -180,10 +182,12 @@ TEST(SigmoidFocalLoss, BadTargetsShapesAndOptionsAreRefused) {
       [&] { sigmoid_focal_loss(x, t, focal(1.5f, 2.0f, Reduction::Mean)); });
   EXPECT_NE(alpha_message.find("alpha"), std::string::npos) << alpha_message;
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  EXPECT_THROW(sigmoid_focal_loss(x, t, focal(nan, 2.0f, Reduction::Mean)), ValueError);
-  EXPECT_THROW(SigmoidFocalLoss(focal(0.25f, nan, Reduction::Mean)), ValueError);
-  EXPECT_THROW(sigmoid_focal_loss(Tensor::zeros({0}), Tensor::zeros({0})),
-               ValueError);  // mean of nothing
+  expect_error<ValueError>([&] { sigmoid_focal_loss(x, t, focal(nan, 2.0f, Reduction::Mean)); },
+                           {"sigmoid_focal_loss: alpha must be in [0, 1]", "got nan"});
+  expect_error<ValueError>([&] { SigmoidFocalLoss(focal(0.25f, nan, Reduction::Mean)); },
+                           {"sigmoid_focal_loss: gamma must be finite and >= 0, got nan"});
+  expect_error<ValueError>([] { sigmoid_focal_loss(Tensor::zeros({0}), Tensor::zeros({0})); },
+                           {"sigmoid_focal_loss: the mean over an empty input (shape [0])"});
 }
 
 TEST(SigmoidFocalLoss, OnlyTheInputGetsAGradient) {

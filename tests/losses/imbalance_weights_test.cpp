@@ -23,6 +23,7 @@ namespace fulcrum::nn {
 namespace {
 
 using fulcrum::testing::error_message;
+using fulcrum::testing::expect_error;
 
 // A [rows, C] 0/1 matrix whose column c has its first positives[c] rows set.
 Tensor targets_with_positives(int64_t rows, const std::vector<int64_t>& positives) {
@@ -184,20 +185,30 @@ TEST(ImbalanceWeights, BadArgumentsAreRefusedNamingThem) {
               inverse_frequency_weight(std::vector<int64_t>{5, 11}, 10);
             }),
             "inverse_frequency_weight: counts[1] = 11 exceeds num_examples = 10");
-  EXPECT_THROW(sqrt_inverse_frequency_weight(std::vector<int64_t>{1}, 0), ValueError);
-  EXPECT_THROW(effective_number_weight(std::vector<int64_t>{}), ValueError);
+  expect_error<ValueError>(
+      [] { sqrt_inverse_frequency_weight(std::vector<int64_t>{1}, 0); },
+      {"sqrt_inverse_frequency_weight: num_examples must be at least 1, got 0"});
+  expect_error<ValueError>([] { effective_number_weight(std::vector<int64_t>{}); },
+                           {"effective_number_weight: counts must hold at least one class"});
   EXPECT_EQ(error_message<ValueError>([] {
               class_counts(Tensor::from({3}, {0, 1, 4}), 3);
             }),
             "class_counts: class_indices[2] = 4 is not a class index in [0, 3)");
-  EXPECT_THROW(class_counts(Tensor::from({1}, {0.5f}), 3), ValueError);
-  EXPECT_THROW(class_counts(Tensor::zeros({2, 2}), 3), ShapeError);
+  expect_error<ValueError>([] { class_counts(Tensor::from({1}, {0.5f}), 3); },
+                           {"class_counts: class_indices[0] = 0.5 is not a class index in [0, 3)"});
+  expect_error<ShapeError>(
+      [] {
+        class_counts(Tensor::zeros({2, 2}), 3);
+      },
+      {"class_counts: class_indices must have shape [N], got [2, 2]"});
   Tensor targets = targets_with_positives(4, {1, 2});
   targets.data()[3] = 0.5f;
   const std::string m = error_message<ValueError>([&] { effective_number_weight(targets); });
   EXPECT_NE(m.find("effective_number_weight: targets[1, 1] = 0.5 is not 0 or 1"), std::string::npos)
       << m;
-  EXPECT_THROW(sqrt_inverse_frequency_weight(Tensor::zeros({4})), ShapeError);
+  expect_error<ShapeError>(
+      [] { sqrt_inverse_frequency_weight(Tensor::zeros({4})); },
+      {"sqrt_inverse_frequency_weight: targets must be a [N, C] matrix", "got shape [4]"});
 }
 
 TEST(RecalibrateClassWeightLogits, SubtractsLogWeightAlongTheClassDimension) {
@@ -216,7 +227,9 @@ TEST(RecalibrateClassWeightLogits, SubtractsLogWeightAlongTheClassDimension) {
             }),
             "recalibrate_class_weight_logits: class_weight[1] = 0 must be positive and finite "
             "(its log shifts the logits)");
-  EXPECT_THROW(recalibrate_class_weight_logits(z, Tensor::ones({2})), ShapeError);
+  expect_error<ShapeError>([&] { recalibrate_class_weight_logits(z, Tensor::ones({2})); },
+                           {"recalibrate_class_weight_logits: class_weight of shape [2] does not "
+                            "match the 3 classes of logits of shape [2, 3]"});
 }
 
 // An input-free model (a bias) trained with balanced class weights predicts

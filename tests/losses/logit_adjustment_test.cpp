@@ -25,6 +25,7 @@ namespace fulcrum::nn {
 namespace {
 
 using fulcrum::testing::error_message;
+using fulcrum::testing::expect_error;
 
 using testing::gradcheck;
 
@@ -207,22 +208,35 @@ TEST(LogitAdjustment, BadArgumentsAreRefusedNamingThem) {
               logit_adjusted_cross_entropy(bad, y, class_priors({1, 2, 3, 4}));
             }),
             "logit_adjusted_cross_entropy: input[1, 2] is nan");
-  EXPECT_THROW(logit_adjusted_cross_entropy(x, y, class_priors({1, 2, 3, 4}),
-                                            std::numeric_limits<float>::quiet_NaN()),
-               ValueError);
-  EXPECT_THROW(logit_adjusted_cross_entropy(Tensor::zeros({4}), Tensor::from({1}, {0}),
-                                            class_priors({1, 2, 3, 4})),
-               ShapeError);
+  expect_error<ValueError>(
+      [&] {
+        logit_adjusted_cross_entropy(x, y, class_priors({1, 2, 3, 4}),
+                                     std::numeric_limits<float>::quiet_NaN());
+      },
+      {"logit_adjusted_cross_entropy: tau must be finite, got nan"});
+  expect_error<ShapeError>(
+      [] {
+        logit_adjusted_cross_entropy(Tensor::zeros({4}), Tensor::from({1}, {0}),
+                                     class_priors({1, 2, 3, 4}));
+      },
+      {"logit_adjusted_cross_entropy: input must have shape [N, C]", "got [4]"});
   // cross_entropy's own checks still apply, e.g. an out-of-range class.
-  EXPECT_THROW(
-      logit_adjusted_cross_entropy(x, Tensor::from({2}, {0, 4}), class_priors({1, 2, 3, 4})),
-      ValueError);
+  expect_error<ValueError>(
+      [&] {
+        logit_adjusted_cross_entropy(x, Tensor::from({2}, {0, 4}), class_priors({1, 2, 3, 4}));
+      },
+      {"target[1] = 4 is out of range for 4 classes"});
 
   const std::string absent = error_message<ValueError>([] { class_priors({5, 0, 3}); });
   EXPECT_NE(absent.find("class 1 has count 0"), std::string::npos) << absent;
-  EXPECT_THROW(class_priors({}), ValueError);
-  EXPECT_THROW(logit_adjust(Tensor::scalar(1.0f), Tensor::ones({1}), 1.0f), ShapeError);
-  EXPECT_THROW(logit_adjust(x, Tensor::ones({2}), 1.0f), ShapeError);
+  expect_error<ValueError>([] { class_priors({}); },
+                           {"class_priors: counts must hold at least one class"});
+  expect_error<ShapeError>([] { logit_adjust(Tensor::scalar(1.0f), Tensor::ones({1}), 1.0f); },
+                           {"logit_adjust: logits must have shape [C], [N, C] or [N, C, d1, ...], "
+                            "got a scalar"});
+  expect_error<ShapeError>([&] { logit_adjust(x, Tensor::ones({2}), 1.0f); },
+                           {"logit_adjust: priors of shape [2] does not match the 4 classes of "
+                            "logits of shape [2, 4]"});
 }
 
 TEST(LogitAdjustedCrossEntropy, TrainingStepsAllocateNoFreshBuffersInSteadyState) {
@@ -254,13 +268,17 @@ TEST(LogitAdjustedCrossEntropyLoss, ModuleAppliesItsOptionsAndChecksThem) {
   EXPECT_EQ(
       loss(x, y).item(),
       logit_adjusted_cross_entropy(x, y, options.class_priors, 1.5f, options.cross_entropy).item());
-  EXPECT_THROW(LogitAdjustedCrossEntropyLoss(LogitAdjustedCrossEntropyLossOptions{}), ValueError);
+  expect_error<ValueError>(
+      [] { LogitAdjustedCrossEntropyLoss(LogitAdjustedCrossEntropyLossOptions{}); },
+      {"class_priors must be given"});
   LogitAdjustedCrossEntropyLossOptions zero = options;
   zero.class_priors = Tensor::from({3}, {0.5f, 0.5f, 0.0f});
-  EXPECT_THROW(LogitAdjustedCrossEntropyLoss{zero}, ValueError);
+  expect_error<ValueError>([&] { LogitAdjustedCrossEntropyLoss{zero}; },
+                           {"class_priors[2] = 0 must be positive and finite"});
   LogitAdjustedCrossEntropyLossOptions smoothing = options;
   smoothing.cross_entropy.label_smoothing = 2.0f;
-  EXPECT_THROW(LogitAdjustedCrossEntropyLoss{smoothing}, ValueError);
+  expect_error<ValueError>([&] { LogitAdjustedCrossEntropyLoss{smoothing}; },
+                           {"label_smoothing must be in [0, 1], got 2"});
 }
 
 }  // namespace

@@ -6,10 +6,13 @@
 
 #include <vector>
 
+#include "expect_error.hpp"
 #include "fulcrum/core/error.hpp"
 
 namespace fulcrum::metrics {
 namespace {
+
+using testing::expect_error;
 
 using V = std::vector<double>;
 
@@ -47,10 +50,17 @@ TEST(ExpectedCalibrationError, OneBinIsTheGapOfTheMeans) {
 }
 
 TEST(ExpectedCalibrationError, BadInputThrows) {
-  EXPECT_THROW(expected_calibration_error(V{0, 1}, V{0.5}), ShapeError);
-  EXPECT_THROW(expected_calibration_error(V{}, V{}), ShapeError);
-  EXPECT_THROW(expected_calibration_error(V{0}, V{0.5}, 0), ValueError);
-  EXPECT_THROW(expected_calibration_error(V{0}, V{1.5}), ValueError);
+  expect_error<ShapeError>(
+      [] {
+        expected_calibration_error(V{0, 1}, V{0.5});
+      },
+      {"expected_calibration_error: y_true has 2 values and y_prob 1"});
+  expect_error<ShapeError>([] { expected_calibration_error(V{}, V{}); },
+                           {"y_true has 0 values and y_prob 0", "non-zero"});
+  expect_error<ValueError>([] { expected_calibration_error(V{0}, V{0.5}, 0); },
+                           {"expected_calibration_error: bins is 0; it must be >= 1"});
+  expect_error<ValueError>([] { expected_calibration_error(V{0}, V{1.5}); },
+                           {"expected_calibration_error: y_prob[0] is 1.5"});
 }
 
 }  // namespace

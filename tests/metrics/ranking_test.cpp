@@ -7,10 +7,13 @@
 
 #include <vector>
 
+#include "expect_error.hpp"
 #include "fulcrum/core/error.hpp"
 
 namespace fulcrum::metrics {
 namespace {
+
+using testing::expect_error;
 
 using V = std::vector<double>;
 
@@ -37,7 +40,13 @@ TEST(RocAuc, OneClassIsUndefined) {
   EXPECT_FALSE(binary_roc_auc(V{}, V{}).has_value());
 }
 
-TEST(RocAuc, LengthMismatchThrows) { EXPECT_THROW(binary_roc_auc(V{0, 1}, V{0.5}), ShapeError); }
+TEST(RocAuc, LengthMismatchThrows) {
+  expect_error<ShapeError>(
+      [] {
+        binary_roc_auc(V{0, 1}, V{0.5});
+      },
+      {"binary_roc_auc: y_true has 2 values but y_score has 1"});
+}
 
 TEST(AveragePrecision, SklearnDocumentationExample) {
   // Thresholds 0.8: P 1, R 1/2; 0.4: P 1/2, R 1/2; 0.35: P 2/3, R 1; 0.1: P 1/2, R 1.
@@ -101,8 +110,17 @@ TEST(CoverageError, TiesAreAllCoveredAndEmptyRowsCountZero) {
 }
 
 TEST(RankingMatrices, SizeMismatchThrows) {
-  EXPECT_THROW(coverage_error(V{1, 0, 0}, V{0.5, 0.5}, 1, 3), ShapeError);
-  EXPECT_THROW(label_ranking_average_precision(V{1, 0, 0}, V{0.5, 0.5, 0.5}, 2, 3), ShapeError);
+  expect_error<ShapeError>(
+      [] {
+        coverage_error(V{1, 0, 0}, V{0.5, 0.5}, 1, 3);
+      },
+      {"coverage_error: y_true has 3 values and y_score 2", "n_samples * n_labels = 1 * 3"});
+  expect_error<ShapeError>(
+      [] {
+        label_ranking_average_precision(V{1, 0, 0}, V{0.5, 0.5, 0.5}, 2, 3);
+      },
+      {"label_ranking_average_precision: y_true has 3 values and y_score 3",
+       "n_samples * n_labels = 2 * 3"});
 }
 
 }  // namespace

@@ -2,21 +2,25 @@
 // gradients whose norms are easy to work out: [3, 4] and [-12] have
 // 2-norm 13, 1-norm 19 and infinity norm 12.
 
+#include "fulcrum/optim/clip_grad.hpp"
+
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/parallel.hpp"
-#include "fulcrum/optim/clip_grad.hpp"
 #include "optim_test_util.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::optim {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using test::expect_bitwise_equal;
 
@@ -102,15 +106,21 @@ TEST(ClipGradNorm, InfGradientIsAnError) {
 TEST(ClipGradNorm, NanIsNotHiddenByTheInfinityNorm) {
   TwoParams m;
   m.a.grad().data()[0] = std::numeric_limits<float>::quiet_NaN();
-  EXPECT_THROW(clip_grad_norm(m.params(), 1.0, kInfNorm), ValueError);
+  expect_error<ValueError>([&] { clip_grad_norm(m.params(), 1.0, kInfNorm); },
+                           {"gradient norm is nan", "inf-norm",
+                            "the first non-finite gradient is that of parameter 0 (shape [2])"});
 }
 
 TEST(ClipGradNorm, RejectsInvalidArguments) {
   TwoParams m;
-  EXPECT_THROW(clip_grad_norm(m.params(), -1.0), ValueError);
-  EXPECT_THROW(clip_grad_norm(m.params(), std::nan("")), ValueError);
-  EXPECT_THROW(clip_grad_norm(m.params(), 1.0, 0.0), ValueError);
-  EXPECT_THROW(clip_grad_norm(m.params(), 1.0, -2.0), ValueError);
+  expect_error<ValueError>([&] { clip_grad_norm(m.params(), -1.0); },
+                           {"clip_grad_norm: invalid max_norm = -1"});
+  expect_error<ValueError>([&] { clip_grad_norm(m.params(), std::nan("")); },
+                           {"clip_grad_norm: invalid max_norm = nan"});
+  expect_error<ValueError>([&] { clip_grad_norm(m.params(), 1.0, 0.0); },
+                           {"clip_grad_norm: invalid norm_type = 0"});
+  expect_error<ValueError>([&] { clip_grad_norm(m.params(), 1.0, -2.0); },
+                           {"clip_grad_norm: invalid norm_type = -2"});
 }
 
 // A gradient spread over many blocks: the sum is exact where it can be, and

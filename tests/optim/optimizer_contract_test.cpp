@@ -2,6 +2,8 @@
 // are checked, zero_grad drops gradients, set_lr takes effect, and steady-state
 // steps allocate no tensor buffers.
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -9,17 +11,18 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "fulcrum/core/buffer_pool.hpp"
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/ops.hpp"
 #include "fulcrum/optim/adam.hpp"
 #include "fulcrum/optim/sgd.hpp"
 #include "optim_test_util.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::optim {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using test::wavy;
 
@@ -111,7 +114,8 @@ TEST(OptimizerParams, RejectsGradientOfTheWrongShapeBeforeUpdating) {
   // op would: straight into the impl.
   const Tensor wrong = wavy({4}, 4);
   b.impl()->grad = std::make_shared<TensorImpl>(*wrong.impl());
-  EXPECT_THROW(adam.step(), ShapeError);
+  expect_error<ShapeError>([&] { adam.step(); },
+                           {"Adam.step: parameter 1 has shape [2] but its gradient has shape [4]"});
   test::expect_bitwise_equal(a, a_start, "parameter 0 after the refused step");
   EXPECT_EQ(adam.step_count(), 0);
 }

@@ -6,9 +6,12 @@
 #include <cmath>
 
 #include "fulcrum/core/error.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::optim {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 ScheduleOptions schedule(const char* name, int64_t warmup = 0) {
   return {.kind = parse_name<ScheduleKind>(name, "schedule"), .warmup_epochs = warmup};
@@ -69,10 +72,13 @@ TEST(Schedule, CosineWithWarmupSpansTheEpochsAfterIt) {
 }
 
 TEST(Schedule, RejectsAnUnknownNameAndBadEpochs) {
-  EXPECT_THROW(schedule("linear"), ValueError);
-  EXPECT_THROW(scheduled_lr({.kind = static_cast<ScheduleKind>(7)}, 1.0, 0, 3), ValueError);
-  EXPECT_THROW(scheduled_lr(schedule("constant"), 1.0, -1, 3), ValueError);
-  EXPECT_THROW(scheduled_lr(schedule("constant"), 1.0, 0, 0), ValueError);
+  expect_error<ValueError>([] { schedule("linear"); }, {"unknown schedule 'linear'", "(valid: "});
+  expect_error<ValueError>([] { scheduled_lr({.kind = static_cast<ScheduleKind>(7)}, 1.0, 0, 3); },
+                           {"scheduled_lr: not a ScheduleKind (7)"});
+  expect_error<ValueError>([] { scheduled_lr(schedule("constant"), 1.0, -1, 3); },
+                           {"scheduled_lr: epoch -1 of 3 epochs is out of range"});
+  expect_error<ValueError>([] { scheduled_lr(schedule("constant"), 1.0, 0, 0); },
+                           {"scheduled_lr: epoch 0 of 0 epochs is out of range"});
 }
 
 }  // namespace

@@ -8,9 +8,12 @@
 
 #include "fulcrum/data/sampling.hpp"
 #include "sampling_test_util.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::data {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using testing::class_vector;
 using testing::label_matrix;
@@ -123,15 +126,32 @@ TEST(ClassAwareSampler, TakesATarget) {
 }
 
 TEST(ClassAwareSampler, RejectsBadInput) {
-  EXPECT_THROW(ClassAwareSampler(label_matrix({{}, {}}, 2), TaskKind::MultiLabel, 0), ValueError);
-  EXPECT_THROW(ClassAwareSampler(Tensor::from({2}, {0.0f, 1.5f}), TaskKind::MultiClass, 0),
-               ValueError);
-  EXPECT_THROW(ClassAwareSampler(Tensor::from({2}, {0.0f, -1.0f}), TaskKind::MultiClass, 0),
-               ValueError);
-  EXPECT_THROW(ClassAwareSampler(Tensor::zeros({2, 2}), TaskKind::MultiClass, 0), ShapeError);
-  EXPECT_THROW(ClassAwareSampler(Tensor::zeros({2}), TaskKind::MultiLabel, 0), ShapeError);
+  expect_error<ValueError>(
+      [] {
+        ClassAwareSampler(label_matrix({{}, {}}, 2), TaskKind::MultiLabel, 0);
+      },
+      {"ClassAwareSampler: no class has a row", "of 2 rows with no positive label"});
+  expect_error<ValueError>(
+      [] {
+        ClassAwareSampler(Tensor::from({2}, {0.0f, 1.5f}), TaskKind::MultiClass, 0);
+      },
+      {"ClassAwareSampler: class index [1] is 1.5; it must be an integer"});
+  expect_error<ValueError>(
+      [] {
+        ClassAwareSampler(Tensor::from({2}, {0.0f, -1.0f}), TaskKind::MultiClass, 0);
+      },
+      {"ClassAwareSampler: class index [1] is -1; it must be an integer"});
+  expect_error<ShapeError>(
+      [] {
+        ClassAwareSampler(Tensor::zeros({2, 2}), TaskKind::MultiClass, 0);
+      },
+      {"ClassAwareSampler: class indices must be [N] with N >= 1, got shape [2, 2]"});
+  expect_error<ShapeError>(
+      [] { ClassAwareSampler(Tensor::zeros({2}), TaskKind::MultiLabel, 0); },
+      {"ClassAwareSampler: labels must be [N, L] with N, L >= 1, got shape [2]"});
   const ClassAwareSampler ok(class_vector({0, 1}), TaskKind::MultiClass, 0);
-  EXPECT_THROW(ok.epoch_order(0, -1), ValueError);
+  expect_error<ValueError>([&] { ok.epoch_order(0, -1); },
+                           {"ClassAwareSampler", "num_samples = -1 must be >= 0"});
 }
 
 }  // namespace

@@ -7,9 +7,12 @@
 
 #include "fulcrum/data/sampling.hpp"
 #include "sampling_test_util.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::data {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using testing::label_matrix;
 
@@ -46,12 +49,29 @@ TEST(ImbalanceMeasures, RowsAreAMultiset) {
 }
 
 TEST(ImbalanceMeasures, RejectsBadInput) {
-  EXPECT_THROW(imbalance_measures(Tensor::zeros({4})), ShapeError);
-  EXPECT_THROW(imbalance_measures(Tensor::zeros({0, 3})), ShapeError);
-  EXPECT_THROW(imbalance_measures(Tensor()), ShapeError);
-  EXPECT_THROW(imbalance_measures(Tensor::from({1, 2}, {1.0f, 0.5f})), ValueError);
+  expect_error<ShapeError>([] { imbalance_measures(Tensor::zeros({4})); },
+                           {"imbalance_measures: labels must be [N, L] with N, L >= 1, "
+                            "got shape [4]"});
+  expect_error<ShapeError>(
+      [] {
+        imbalance_measures(Tensor::zeros({0, 3}));
+      },
+      {"imbalance_measures: labels must be [N, L] with N, L >= 1, "
+       "got shape [0, 3]"});
+  expect_error<ShapeError>([] { imbalance_measures(Tensor()); },
+                           {"imbalance_measures: labels are undefined"});
+  expect_error<ValueError>(
+      [] {
+        imbalance_measures(Tensor::from({1, 2}, {1.0f, 0.5f}));
+      },
+      {"imbalance_measures: labels[0, 1] is 0.5; multi-label targets must "
+       "be 0 or 1"});
   const std::vector<int64_t> rows = {0, 3};
-  EXPECT_THROW(imbalance_measures(Tensor::zeros({3, 2}), rows), ValueError);
+  expect_error<ValueError>(
+      [&] {
+        imbalance_measures(Tensor::zeros({3, 2}), rows);
+      },
+      {"imbalance_measures: rows[1] = 3 is outside [0, 3)"});
 }
 
 }  // namespace

@@ -12,9 +12,12 @@
 #include "fulcrum/data/loader.hpp"
 #include "fulcrum/data/sampling.hpp"
 #include "sampling_test_util.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::data {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 // Row i has feature i and class i % 3.
 Dataset numbered_dataset(int64_t n) {
@@ -121,7 +124,8 @@ TEST(LoaderOrder, ClassAwareOrderFeedsTheLoader) {
   options.order_fn = class_aware_order(sampler, 12);
   DataLoader shorter(ds, options);
   EXPECT_EQ(epoch_rows(shorter, 1), sampler.epoch_order(1, 12));
-  EXPECT_THROW(class_aware_order(sampler, -3), ValueError);
+  expect_error<ValueError>([&] { class_aware_order(sampler, -3); },
+                           {"class_aware_order: num_samples = -3 must be >= 0"});
 }
 
 TEST(LoaderOrder, ShuffledOrderPermutesTheMultiset) {

@@ -12,9 +12,12 @@
 #include "fulcrum/data/sampling.hpp"
 #include "fulcrum/data/synthetic.hpp"
 #include "sampling_test_util.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::data {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using testing::label_matrix;
 
@@ -152,8 +155,10 @@ TEST(MlRos, RejectsBadInput) {
   } catch (const ValueError& e) {
     EXPECT_NE(std::string(e.what()).find("percentage = -1"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(ml_ros(labels, std::nan(""), 0), ValueError);
-  EXPECT_THROW(ml_ros(Tensor::zeros({2}), 10.0, 0), ShapeError);
+  expect_error<ValueError>([&] { ml_ros(labels, std::nan(""), 0); },
+                           {"ml_ros: percentage = nan must be a finite number >= 0"});
+  expect_error<ShapeError>([] { ml_ros(Tensor::zeros({2}), 10.0, 0); },
+                           {"ml_ros: labels must be [N, L] with N, L >= 1, got shape [2]"});
   try {
     ml_ros(Tensor::from({2, 2}, {0.0f, 1.0f, 2.0f, 0.0f}), 10.0, 0);
     ADD_FAILURE() << "no exception";

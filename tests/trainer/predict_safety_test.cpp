@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <string_view>
 
 #include "fulcrum/checkpoint/checkpoint.hpp"
 #include "fulcrum/checkpoint/safetensors.hpp"
@@ -52,7 +53,7 @@ TEST(PredictSafety, ACheckpointWithDamagedDataIsRefused) {
 TEST(PredictSafety, MetadataOutsideItsDomainIsRefused) {
   const auto dir = fresh_dir("run");
   const Predictor predictor = Predictor::load(trained_checkpoint(dir));
-  const auto refused = [&](ModelCard card, std::initializer_list<const char*> parts) {
+  const auto refused = [&](ModelCard card, std::initializer_list<std::string_view> parts) {
     const auto file = dir / "edited.safetensors";
     save_model(file, predictor.model(), card);
     expect_error<ValueError>([&] { Predictor::load(file); }, parts);

@@ -163,7 +163,9 @@ TEST_F(PredictorTest, MissingColumnsAreAllNamed) {
 
 TEST_F(PredictorTest, AFileWithoutTrainerMetadataIsRefused) {
   checkpoint::save_safetensors(dir_ / "bare.safetensors", {{"w", Tensor::ones({2})}});
-  EXPECT_THROW(Predictor::load(dir_ / "bare.safetensors"), ValueError);
+  expect_error<ValueError>([&] { Predictor::load(dir_ / "bare.safetensors"); },
+                           {(dir_ / "bare.safetensors").string() +
+                            ": checkpoint metadata has neither 'model' nor 'config'"});
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 namespace fulcrum::train {
 namespace {
 
+using testing::expect_error;
 using testing::fresh_dir;
 
 // Exercises every piece of state a resume must restore: the schedule (cosine
@@ -142,7 +143,10 @@ TEST(Resume, RefusesACheckpointWithoutOptimizerState) {
   config.training.epochs = 2;
   Trainer(config).fit();
   Trainer again(config);
-  EXPECT_THROW(again.fit(RunPaths{dir}.best_checkpoint()), checkpoint::CheckpointError);
+  expect_error<checkpoint::CheckpointError>(
+      [&] { again.fit(RunPaths{dir}.best_checkpoint()); },
+      {"checkpoint '" + RunPaths{dir}.best_checkpoint().string() + "'",
+       "was saved without optimizer state"});
 }
 
 }  // namespace

@@ -208,8 +208,12 @@ TEST(Trainer, EvaluatesANamedSplit) {
   EXPECT_EQ(validation.samples, trainer.data().validation.size());
   EXPECT_EQ(*validation.metric("loss"), *validation.metric("labels.loss"));
 
-  EXPECT_THROW(validation.metric("labels.nope"), ValueError);
-  EXPECT_THROW(validation.metric("other.f1_macro"), ValueError);
+  expect_error<ValueError>([&] { (void)validation.metric("labels.nope"); },
+                           {"unknown metric 'labels.nope': head 'labels' (multilabel) has the "
+                            "metrics"});
+  expect_error<ValueError>([&] { (void)validation.metric("other.f1_macro"); },
+                           {"unknown metric 'other.f1_macro': use 'loss' or HEAD.METRIC with a "
+                            "head among labels"});
 }
 
 TEST(Trainer, MultiHeadRunWithAMulticlassHead) {

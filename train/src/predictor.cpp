@@ -157,7 +157,12 @@ Predictor Predictor::load(const std::filesystem::path& model_file) {
   Predictor p;
   const checkpoint::Checkpoint checkpoint =
       checkpoint::load_checkpoint(model_file, /*with_optimizer=*/false);
-  p.card_ = model_card_from(checkpoint.metadata);
+  try {
+    p.card_ = model_card_from(checkpoint.metadata);
+  } catch (const ValueError& e) {
+    // The metadata's checks cannot know which file they read.
+    throw_value_error(fmt::format("{}: {}", model_file.string(), e.what()));
+  }
   config::ModelConfig model;
   try {
     if (!p.card_.config_yaml.empty()) {
