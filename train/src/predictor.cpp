@@ -210,6 +210,37 @@ Predictor Predictor::load(const std::filesystem::path& model_file) {
   return p;
 }
 
+std::vector<float> Predictor::decision_thresholds(size_t head_index, bool raw) const {
+  const HeadCard& head = card_.heads[head_index];
+  if (head.kind == TaskKind::MultiClass) return {};
+  const auto k = static_cast<int64_t>(head.labels.size());
+  std::vector<float> stored(head.thresholds.begin(), head.thresholds.end());
+  std::vector<float> as_logits(stored.size());
+  for (size_t c = 0; c < stored.size(); ++c) {
+    const double t = head.thresholds[c];
+    // 0 and 1 (and beyond) decide every row the same way on any scale.
+    as_logits[c] = t > 0.0 && t < 1.0 ? static_cast<float>(std::log(t / (1.0 - t))) : 0.0f;
+  }
+  const Recalibration& r = recalibrations_[head_index];
+  const Tensor shifted =
+      raw ? Tensor()
+          : recalibrated_logits(Tensor::from({1, k}, as_logits), r.kind, r.weight, r.pos_weight);
+  if (!shifted.defined()) return stored;
+  std::vector<float> converted = sigmoid(shifted).to_vector();
+  for (size_t c = 0; c < stored.size(); ++c) {
+    if (!(stored[c] > 0.0f && stored[c] < 1.0f)) converted[c] = stored[c];
+  }
+  return converted;
+}
+
+std::vector<std::vector<float>> Predictor::decision_thresholds(
+    const PredictOptions& options) const {
+  std::vector<std::vector<float>> thresholds;
+  for (size_t h = 0; h < card_.heads.size(); ++h)
+    thresholds.push_back(decision_thresholds(h, options.raw));
+  return thresholds;
+}
+
 Predictions Predictor::predict(const Tensor& features, const PredictOptions& options) const {
   const auto width = static_cast<int64_t>(card_.feature_names.size());
   FULCRUM_CHECK_SHAPE(features.dim() == 2 && features.size(1) == width,
@@ -240,24 +271,25 @@ Predictions Predictor::predict(const Tensor& features, const PredictOptions& opt
     const Tensor reported =
         !shifted.defined() ? probs : multiclass ? softmax(shifted, 1) : sigmoid(shifted);
     const auto k = static_cast<int64_t>(head.labels.size());
-    const float* p = probs.data();
     const float* q = reported.data();
     for (int64_t c = 0; c < k; ++c) {
       out.columns.push_back(head.name + "." + head.labels[static_cast<size_t>(c)]);
       std::vector<float>& column = columns.emplace_back(static_cast<size_t>(n));
       for (int64_t i = 0; i < n; ++i) column[static_cast<size_t>(i)] = q[i * k + c];
     }
+    // Decisions from the very floats written beside them, so that none can
+    // disagree with its row.
     if (multiclass) {
       out.columns.push_back(head.name + ".pred");
-      const Tensor argmax = argmax_last(probs);
-      columns.push_back(argmax.to_vector());
+      columns.push_back(argmax_last(reported).to_vector());
     } else {
+      const std::vector<float> thresholds = decision_thresholds(h, options.raw);
       for (int64_t c = 0; c < k; ++c) {
-        const auto threshold = static_cast<float>(head.thresholds[static_cast<size_t>(c)]);
+        const float threshold = thresholds[static_cast<size_t>(c)];
         out.columns.push_back(head.name + "." + head.labels[static_cast<size_t>(c)] + ".pred");
         std::vector<float>& column = columns.emplace_back(static_cast<size_t>(n));
         for (int64_t i = 0; i < n; ++i) {
-          column[static_cast<size_t>(i)] = p[i * k + c] >= threshold ? 1.0f : 0.0f;
+          column[static_cast<size_t>(i)] = q[i * k + c] >= threshold ? 1.0f : 0.0f;
         }
       }
     }
@@ -278,6 +310,39 @@ Predictions Predictor::predict(const Tensor& features, const PredictOptions& opt
       v[i * total + c] = columns[static_cast<size_t>(c)][static_cast<size_t>(i)];
   }
   return out;
+}
+
+std::string Predictor::to_csv(const Predictions& predictions) const {
+  // Multiclass decisions are written as class names.
+  std::vector<const HeadCard*> class_column(predictions.columns.size(), nullptr);
+  for (const HeadCard& head : card_.heads) {
+    if (head.kind != TaskKind::MultiClass) continue;
+    const auto it =
+        std::find(predictions.columns.begin(), predictions.columns.end(), head.name + ".pred");
+    class_column[static_cast<size_t>(it - predictions.columns.begin())] = &head;
+  }
+  std::string text;
+  for (size_t c = 0; c < predictions.columns.size(); ++c) {
+    if (c > 0) text += ',';
+    text += csv_field(predictions.columns[c]);
+  }
+  text += "\n";
+  const int64_t n = predictions.values.size(0);
+  const auto total = static_cast<int64_t>(predictions.columns.size());
+  const float* v = predictions.values.data();
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t c = 0; c < total; ++c) {
+      if (c > 0) text += ',';
+      const float value = v[i * total + c];
+      if (const HeadCard* head = class_column[static_cast<size_t>(c)]) {
+        text += csv_field(head->labels[static_cast<size_t>(value)]);
+      } else {
+        text += fmt::format("{}", value);
+      }
+    }
+    text += "\n";
+  }
+  return text;
 }
 
 int64_t Predictor::predict_csv(const std::filesystem::path& input,
@@ -317,38 +382,8 @@ int64_t Predictor::predict_csv(const std::filesystem::path& input,
   }
   const data::Dataset dataset = data::read_csv(input, csv);
   const Predictions predictions = predict(dataset.features, options.predict);
-
-  // Multiclass decisions are written as class names.
-  std::vector<const HeadCard*> class_column(predictions.columns.size(), nullptr);
-  for (const HeadCard& head : card_.heads) {
-    if (head.kind != TaskKind::MultiClass) continue;
-    const auto it =
-        std::find(predictions.columns.begin(), predictions.columns.end(), head.name + ".pred");
-    class_column[static_cast<size_t>(it - predictions.columns.begin())] = &head;
-  }
-  std::string text;
-  for (size_t c = 0; c < predictions.columns.size(); ++c) {
-    if (c > 0) text += ',';
-    text += csv_field(predictions.columns[c]);
-  }
-  text += "\n";
-  const int64_t n = predictions.values.size(0);
-  const auto total = static_cast<int64_t>(predictions.columns.size());
-  const float* v = predictions.values.data();
-  for (int64_t i = 0; i < n; ++i) {
-    for (int64_t c = 0; c < total; ++c) {
-      if (c > 0) text += ',';
-      const float value = v[i * total + c];
-      if (const HeadCard* head = class_column[static_cast<size_t>(c)]) {
-        text += csv_field(head->labels[static_cast<size_t>(value)]);
-      } else {
-        text += fmt::format("{}", value);
-      }
-    }
-    text += "\n";
-  }
-  write_text_file(output, text);
-  return n;
+  write_text_file(output, to_csv(predictions));
+  return predictions.values.size(0);
 }
 
 EvaluationResult evaluate_checkpoint(const Predictor& predictor, const config::RunConfig& config,

@@ -36,18 +36,24 @@ struct Predictions {
 
 /// Which columns predict() writes. Per head, in head order:
 ///   multilabel: HEAD.LABEL (probability) for each label, then
-///               HEAD.LABEL.pred (1 when sigmoid(logit) >= the label's stored threshold);
+///               HEAD.LABEL.pred (1 when that probability >= the label's
+///               decision threshold, see decision_thresholds());
 ///   multiclass: HEAD.CLASS (probability) for each class, then
-///               HEAD.pred (the class of the largest logit; its name in CSV output);
+///               HEAD.pred (the class with the largest of those probabilities;
+///               its index here, its name in CSV output);
 ///   logits:     also HEAD.LABEL.logit (the raw outputs) for each label / class.
 /// Probabilities are calibrated: a head trained with pos_weight (bce) reports
 /// sigmoid(z - log(pos_weight)), one trained with class weights
 /// (cross_entropy) softmax(z - log(weight)) (losses/class_weights.hpp: the
 /// weights shift the trained logits by log(weight)); other heads report
 /// sigmoid(z) / softmax(z). raw: report sigmoid(z) / softmax(z) for every head.
-/// Decisions do not depend on `raw`: they are the trained model's, as the
-/// run's test evaluation measured them (thresholds, tuned or not, apply to
-/// sigmoid(z); the class is the argmax of z).
+/// Every decision is read off the probabilities of its own row, so a reader
+/// of the output can check each one. A multilabel decision is the trained
+/// model's either way: the stored threshold t applies to sigmoid(z), so on a
+/// recalibrated probability it becomes sigmoid(logit(t) - log(pos_weight)).
+/// A multiclass decision follows the probabilities reported: with class
+/// weights recalibrated it is the recalibrated argmax (the `recalibrated`
+/// rows of an evaluation), with `raw` the argmax of the trained logits.
 struct PredictOptions {
   bool logits = false;
   bool raw = false;
@@ -87,6 +93,16 @@ class Predictor {
   /// Predictions for raw (unstandardised) features [N, F], F = feature_names().size().
   Predictions predict(const Tensor& features, const PredictOptions& options = {}) const;
 
+  /// Per head (in head order), the threshold each multilabel label's decision
+  /// compares the reported probability with (`>=`): the stored threshold t
+  /// itself when the head reports sigmoid(z), sigmoid(logit(t) - log(pos_weight))
+  /// when it reports recalibrated probabilities. Empty for a multiclass head.
+  std::vector<std::vector<float>> decision_thresholds(const PredictOptions& options = {}) const;
+
+  /// `predictions` (of this model) as CSV text: a header row of the column
+  /// names, then one line per row; multiclass decisions as class names.
+  std::string to_csv(const Predictions& predictions) const;
+
   /// Reads `input` (CSV, the training config's delimiter or ','), writes the
   /// predictions to `output` as CSV with a header row. Returns the row count.
   /// Throws data::DataError naming the missing feature columns (all of them),
@@ -104,6 +120,7 @@ class Predictor {
 
  private:
   Predictor() = default;
+  std::vector<float> decision_thresholds(size_t head_index, bool raw) const;
 
   ModelCard card_;
   std::optional<config::RunConfig> config_;
