@@ -3,11 +3,13 @@
 // exit code (exit_codes.hpp). Errors are thrown; main() turns them into a
 // one-line message and the matching exit code.
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "fulcrum/data/split.hpp"
 #include "fulcrum/train/predictor.hpp"
+#include "model_input.hpp"
 
 namespace fulcrum::cli {
 
@@ -30,11 +32,13 @@ struct EvalOptions {
 
 struct PredictCommandOptions {
   std::string checkpoint;
-  std::string input;
-  std::string output;
+  std::string input;   ///< "-": standard input
+  std::string output;  ///< "-": standard output
   bool logits = false;
   bool raw = false;  ///< uncorrected sigmoid / softmax probabilities (train::PredictOptions)
   train::HeaderMode header = train::HeaderMode::Auto;
+  std::optional<InputFormat> format;  ///< unset: the training data's (model_input.hpp)
+  bool has_labels = false;            ///< CSV: drop the training file's label columns
 };
 
 struct ConfigShowOptions {

@@ -3,6 +3,7 @@
 //   fulcrum train configs/quickstart.yaml [--set training.epochs=30] [--resume]
 //   fulcrum eval --checkpoint runs/quickstart/best.safetensors [CONFIG]
 //   fulcrum predict --checkpoint runs/quickstart/best.safetensors --input x.csv --output p.csv
+//   fulcrum predict --checkpoint runs/mulan/best.safetensors --input - --output - < rows.arff
 //   fulcrum experiment configs/experiments/yeast.yaml
 //   fulcrum config show configs/quickstart.yaml [--set training.epochs=30]
 //
@@ -169,24 +170,45 @@ int main(int argc, char** argv) {
 
   PredictCommandOptions predict;
   CLI::App* predict_cmd = app.add_subcommand(
-      "predict", "Write per-head probabilities and decisions for the rows of a CSV file");
+      "predict",
+      "Write per-head probabilities and decisions for the rows of a CSV, ARFF or "
+      "libsvm file");
+  predict_cmd->footer(
+      "Columns, per head: HEAD.LABEL (probability) for each label or class, then HEAD.LABEL.pred\n"
+      "(multilabel, 0/1) or HEAD.pred (multiclass, the class name), then with --logits\n"
+      "HEAD.LABEL.logit. Every decision is read off the probabilities in its own row:\n"
+      "HEAD.LABEL.pred is 1 exactly when HEAD.LABEL >= that label's threshold on the scale\n"
+      "written (the run's threshold, tuned or not, converted for recalibrated probabilities:\n"
+      "sigmoid(logit(t) - log(pos_weight)); the log lists them), so the decisions are the\n"
+      "trained model's; HEAD.pred is the class with the largest HEAD.CLASS. The input must\n"
+      "hold exactly the model's features (CSV: --has-labels drops the training file's label\n"
+      "columns; ARFF label attributes and libsvm labels are dropped).");
   predict_cmd
       ->add_option("--checkpoint", predict.checkpoint,
                    "Model file, e.g. runs/NAME/best.safetensors")
       ->required();
   predict_cmd
       ->add_option("--input", predict.input,
-                   "CSV of feature rows (by name with a header, "
-                   "else by position)")
+                   "Rows to predict, or - for standard input (CSV: features by name with a "
+                   "header, else by position)")
       ->required();
-  predict_cmd->add_option("--output", predict.output, "CSV to write")->required();
+  predict_cmd->add_option("--output", predict.output, "CSV to write, or - for standard output")
+      ->required();
+  predict_cmd
+      ->add_option("--format", predict.format,
+                   "Input format; default: the format the model was trained on (csv for "
+                   "synthetic data)")
+      ->transform(CLI::CheckedTransformer(name_map<InputFormat>()));
+  predict_cmd->add_flag("--has-labels", predict.has_labels,
+                        "CSV input also holds the label columns where the training file had "
+                        "them (data.targets); drop them");
   predict_cmd->add_flag("--logits", predict.logits, "Also write the raw logits");
   predict_cmd->add_flag("--raw", predict.raw,
                         "Report sigmoid/softmax of the raw logits, not the probabilities "
                         "recalibrated for pos_weight / class weights");
   predict_cmd
       ->add_option("--header", predict.header,
-                   "Whether the input has a header row (auto: if a field of the first "
+                   "Whether CSV input has a header row (auto: if a field of the first "
                    "row is not a number)")
       ->transform(CLI::CheckedTransformer(name_map<fulcrum::train::HeaderMode>()))
       ->default_str("auto");
