@@ -386,6 +386,33 @@ int64_t Predictor::predict_csv(const std::filesystem::path& input,
   return predictions.values.size(0);
 }
 
+namespace {
+
+// The model of `predictor` on `raw` (unstandardised), with the checkpoint's
+// scaler, thresholds and losses. The losses' weights are the stored resolved
+// ones; a rule a checkpoint of an earlier fulcrum kept as a rule is resolved
+// on `weights_from`.
+EvaluationResult evaluate_with_card(const Predictor& predictor, const data::Dataset& raw,
+                                    const data::Dataset& weights_from, std::string name) {
+  const ModelCard& card = predictor.card();
+  const data::StandardScaler scaler = scaler_of(card);
+  const data::Dataset dataset = scaler.fitted() ? scaler.transformed(raw) : raw;
+  const config::ModelConfig& model = predictor.model_config();
+  EvaluateOptions options;
+  options.recalibrate = true;
+  std::vector<nn::HeadLoss> losses;
+  for (size_t h = 0; h < model.heads.size(); ++h) {
+    losses.push_back(
+        config::build_head_loss(model.heads[h], weights_from.target(model.heads[h].name)));
+    options.head_thresholds.push_back(model.heads[h].threshold);
+    const HeadCard& head = card.heads[h];
+    options.label_thresholds.emplace_back(head.thresholds.begin(), head.thresholds.end());
+  }
+  return evaluate(predictor.model(), dataset, losses, std::move(name), options);
+}
+
+}  // namespace
+
 EvaluationResult evaluate_checkpoint(const Predictor& predictor, const config::RunConfig& config,
                                      data::Split split) {
   const config::RunData data = config::load_run_data(config);
@@ -401,20 +428,18 @@ EvaluationResult evaluate_checkpoint(const Predictor& predictor, const config::R
         card.feature_names.size(), card.feature_names.empty() ? "" : card.feature_names[0], split,
         raw.feature_names.size(), raw.feature_names.empty() ? "" : raw.feature_names[0]));
   }
-  const data::StandardScaler scaler = scaler_of(card);
-  const data::Dataset dataset = scaler.fitted() ? scaler.transformed(raw) : raw;
-  const config::ModelConfig& model = predictor.model_config();
-  EvaluateOptions options;
-  options.recalibrate = true;
-  std::vector<nn::HeadLoss> losses;
-  for (size_t h = 0; h < model.heads.size(); ++h) {
-    losses.push_back(
-        config::build_head_loss(model.heads[h], data.train.target(model.heads[h].name)));
-    options.head_thresholds.push_back(model.heads[h].threshold);
-    const HeadCard& head = card.heads[h];
-    options.label_thresholds.emplace_back(head.thresholds.begin(), head.thresholds.end());
+  return evaluate_with_card(predictor, raw, data.train, std::string(name_of(split)));
+}
+
+EvaluationResult evaluate_checkpoint(const Predictor& predictor, const data::Dataset& rows,
+                                     const std::string& name) {
+  FULCRUM_CHECK(rows.size() > 0, "{}: no rows to evaluate", name);
+  if (rows.feature_names != predictor.card().feature_names) {
+    throw data::DataError(fmt::format("{}: the rows have {} features, the model reads {}", name,
+                                      rows.feature_names.size(),
+                                      predictor.card().feature_names.size()));
   }
-  return evaluate(predictor.model(), dataset, losses, std::string(name_of(split)), options);
+  return evaluate_with_card(predictor, rows, rows, name);
 }
 
 }  // namespace fulcrum::train

@@ -150,4 +150,12 @@ class Predictor {
 EvaluationResult evaluate_checkpoint(const Predictor& predictor, const config::RunConfig& config,
                                      data::Split split);
 
+/// The same on rows read by the caller (`fulcrum eval --input`): `rows`
+/// holds the model's raw features, in its order, and a target for every head
+/// with the model's labels; `name` names them in the report and in errors.
+/// Throws data::DataError when the features are not the model's, ValueError
+/// for no rows or a missing target.
+EvaluationResult evaluate_checkpoint(const Predictor& predictor, const data::Dataset& rows,
+                                     const std::string& name);
+
 }  // namespace fulcrum::train
