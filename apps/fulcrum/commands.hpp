@@ -28,6 +28,10 @@ struct EvalOptions {
   std::string checkpoint;
   data::Split split = data::Split::Test;
   std::string json;  ///< optional: write the metrics here as JSON
+  /// Evaluate the labelled rows of this file ("-": standard input) instead of a split.
+  std::string input;
+  std::optional<InputFormat> format;                   ///< of `input` (model_input.hpp)
+  train::HeaderMode header = train::HeaderMode::Auto;  ///< of a CSV `input`
 };
 
 struct PredictCommandOptions {
@@ -55,7 +59,8 @@ struct ExperimentOptions {
 
 /// `fulcrum train`: trains, prints the test split's per-label tables on stdout.
 int run_train(const TrainOptions& options);
-/// `fulcrum eval`: evaluates a checkpoint on a split of its run's data.
+/// `fulcrum eval`: evaluates a checkpoint on a split of its run's data, or on
+/// the labelled rows of a file.
 int run_eval(const EvalOptions& options);
 /// `fulcrum predict`: writes a CSV of probabilities and decisions.
 int run_predict(const PredictCommandOptions& options);

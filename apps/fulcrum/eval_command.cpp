@@ -1,4 +1,5 @@
-// `fulcrum eval`: a checkpoint's metrics on a split of its run's data.
+// `fulcrum eval`: a checkpoint's metrics on a split of its run's data, or on
+// the labelled rows of a file (--input).
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -11,11 +12,38 @@
 #include "fulcrum/config/loader.hpp"
 #include "fulcrum/train/predictor.hpp"
 #include "fulcrum/train/run_outputs.hpp"
+#include "model_input.hpp"
 
 namespace fulcrum::cli {
 
+namespace {
+
+void report(const train::EvaluationResult& result, const std::string& json) {
+  std::fputs(result.format_report().c_str(), stdout);
+  std::fflush(stdout);
+  if (!json.empty()) {
+    train::write_text_file(json, result.to_json_string(2) + "\n");
+    spdlog::info("metrics written to {}", json);
+  }
+}
+
+}  // namespace
+
 int run_eval(const EvalOptions& options) {
   const train::Predictor predictor = train::Predictor::load(options.checkpoint);
+  if (!options.input.empty()) {
+    if (!options.config.empty()) {
+      throw config::ConfigError(
+          "eval --input evaluates the rows of a file; a CONFIG names a run's data instead: give "
+          "one or the other",
+          options.config, 0, 0, "");
+    }
+    const data::Dataset rows = read_labelled_input(
+        predictor, {.input = options.input, .format = options.format, .header = options.header});
+    const std::string name = options.input == "-" ? "standard input" : options.input;
+    report(train::evaluate_checkpoint(predictor, rows, name), options.json);
+    return kExitOk;
+  }
   config::RunConfig config;
   if (!options.config.empty()) {
     config = config::load_config(options.config, options.overrides);
@@ -32,12 +60,7 @@ int run_eval(const EvalOptions& options) {
   config::check_files_exist(config);
   const train::EvaluationResult result =
       train::evaluate_checkpoint(predictor, config, options.split);
-  std::fputs(result.format_report().c_str(), stdout);
-  std::fflush(stdout);
-  if (!options.json.empty()) {
-    train::write_text_file(options.json, result.to_json_string(2) + "\n");
-    spdlog::info("metrics written to {}", options.json);
-  }
+  report(result, options.json);
   return kExitOk;
 }
 

@@ -163,6 +163,20 @@ int main(int argc, char** argv) {
       ->default_str("test");
   add_overrides(eval_cmd, eval.overrides);
   eval_cmd->add_option("--json", eval.json, "Also write the metrics to this JSON file");
+  eval_cmd->add_option("--input", eval.input,
+                       "Evaluate the labelled rows of this file (- for standard input) instead "
+                       "of a split: the model's features and its labels where the training data "
+                       "had them, read as predict reads them");
+  eval_cmd
+      ->add_option("--format", eval.format,
+                   "Format of --input; default: the format the model was trained on")
+      ->transform(CLI::CheckedTransformer(name_map<InputFormat>()));
+  eval_cmd
+      ->add_option("--header", eval.header,
+                   "Whether a CSV --input has a header row (auto: if a field of the first row "
+                   "is not a number)")
+      ->transform(CLI::CheckedTransformer(name_map<fulcrum::train::HeaderMode>()))
+      ->default_str("auto");
   bool eval_quiet = false;
   eval_cmd->add_flag("-q,--quiet", eval_quiet, "Only warnings and results");
   std::optional<int> eval_threads;

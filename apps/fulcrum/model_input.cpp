@@ -169,10 +169,9 @@ std::vector<std::string> csv_label_columns(const train::Predictor& predictor,
   std::vector<std::string> labels;
   const auto add = [&](const std::string& name, const std::string& key) {
     if (!contains(names, name)) {
-      throw data::DataError(fmt::format(
-          "--has-labels: {}: no label column '{}' ({} of the training config); the columns are "
-          "{}",
-          source, name, key, some_names(names)));
+      throw data::DataError(
+          fmt::format("{}: no label column '{}' ({} of the training config); the columns are {}",
+                      source, name, key, some_names(names)));
     }
     if (!contains(labels, name)) labels.push_back(name);
   };
@@ -186,8 +185,8 @@ std::vector<std::string> csv_label_columns(const train::Predictor& predictor,
     if (target.last > 0) {
       if (static_cast<int64_t>(names.size()) < target.last) {
         throw data::DataError(
-            fmt::format("--has-labels: {}: {} columns, fewer than the {} label columns of {}.last",
-                        source, names.size(), target.last, key));
+            fmt::format("{}: {} columns, fewer than the {} label columns of {}.last", source,
+                        names.size(), target.last, key));
       }
       for (size_t c = names.size() - static_cast<size_t>(target.last); c < names.size(); ++c)
         add(names[c], key + ".last");
@@ -208,8 +207,11 @@ size_t training_label_columns(const train::Predictor& predictor) {
   return count;
 }
 
-Tensor csv_features(const train::Predictor& predictor, const std::string& text,
-                    const std::string& source, const ModelInputOptions& options) {
+// How to read the CSV `text` so that its features are the model's: header or
+// not, delimiter, and the feature columns in the model's order. Checks the
+// column count (and, with a header, the names) first.
+data::CsvOptions csv_layout(const train::Predictor& predictor, const std::string& text,
+                            const std::string& source, const ModelInputOptions& options) {
   const config::RunConfig* config = predictor.config();
   const char delimiter =
       config != nullptr && !config->data.delimiter.empty() ? config->data.delimiter[0] : ',';
@@ -259,7 +261,29 @@ Tensor csv_features(const train::Predictor& predictor, const std::string& text,
       if (!contains(labels, name)) csv.feature_columns.push_back(name);
     }
   }
-  return data::parse_csv(text, source, csv).features;
+  return csv;
+}
+
+// The targets of the stored config's data.targets, with the model's labels
+// (so that class indices mean what they meant in training).
+std::vector<data::TargetSpec> csv_targets(const train::Predictor& predictor) {
+  const config::RunConfig& config = *predictor.config();
+  std::vector<data::TargetSpec> specs;
+  for (size_t h = 0; h < config.model.heads.size(); ++h) {
+    const config::HeadConfig& head = config.model.heads[h];
+    const config::TargetColumnsConfig& columns = config.data.targets.at(head.name);
+    data::TargetSpec spec;
+    spec.name = head.name;
+    spec.kind = head.kind;
+    spec.columns = columns.columns;
+    spec.column = columns.column;
+    spec.last = columns.last;
+    spec.separator = columns.separator.empty() ? '|' : columns.separator[0];
+    spec.classes = columns.classes;
+    if (!columns.column.empty()) spec.classes = predictor.card().heads.at(h).labels;
+    specs.push_back(std::move(spec));
+  }
+  return specs;
 }
 
 // The columns `wanted` of `dataset`'s dense features, in that order.
@@ -290,15 +314,32 @@ std::vector<std::string> label_names(const train::Predictor& predictor) {
   return names;
 }
 
-Tensor arff_features(const train::Predictor& predictor, const std::string& text,
-                     const std::string& source) {
+data::Dataset arff_checked(const train::Predictor& predictor, data::Dataset dataset,
+                           const std::string& source, size_t dropped_labels);
+
+// The ARFF options of the training config: dropped attributes (those the
+// file has), the missing-value policy, the size limit.
+data::ArffOptions arff_options(const train::Predictor& predictor,
+                               const std::vector<std::string>& attributes) {
+  data::ArffOptions arff;
+  if (const config::RunConfig* config = training_config(predictor, data::DataSource::ARFF)) {
+    for (const std::string& name : config->data.drop) {
+      if (contains(attributes, name)) arff.drop.push_back(name);
+    }
+    arff.missing = config->data.missing;
+    arff.max_elements = config->data.limits.max_elements;
+  }
+  return arff;
+}
+
+data::Dataset arff_features(const train::Predictor& predictor, const std::string& text,
+                            const std::string& source) {
   const std::vector<std::string> attributes = data::arff_attribute_names(text, source);
   const std::vector<std::string> labels = label_names(predictor);
   std::vector<std::string> present;
   for (const std::string& label : labels) {
     if (contains(attributes, label)) present.push_back(label);
   }
-  const std::vector<std::string>& features = predictor.feature_names();
   if (!present.empty() && present.size() != labels.size()) {
     std::vector<std::string> absent;
     for (const std::string& label : labels) {
@@ -309,45 +350,64 @@ Tensor arff_features(const train::Predictor& predictor, const std::string& text,
         "them (they are dropped) or none",
         source, present.size(), labels.size(), some_names(absent)));
   }
-  data::ArffOptions arff;
+  data::ArffOptions arff = arff_options(predictor, attributes);
   arff.features_only = true;
-  arff.drop = present;
-  if (const config::RunConfig* config = training_config(predictor, data::DataSource::ARFF)) {
-    for (const std::string& name : config->data.drop) {
-      if (contains(attributes, name) && !contains(arff.drop, name)) arff.drop.push_back(name);
-    }
-    arff.missing = config->data.missing;
-    arff.max_elements = config->data.limits.max_elements;
-  }
-  const data::Dataset dataset = data::parse_arff(text, source, arff);
+  arff.drop.insert(arff.drop.end(), present.begin(), present.end());
+  return arff_checked(predictor, data::parse_arff(text, source, arff), source, present.size());
+}
+
+// `dataset`, read from an ARFF file, with exactly the model's features, in its order.
+data::Dataset arff_checked(const train::Predictor& predictor, data::Dataset dataset,
+                           const std::string& source, size_t dropped_labels) {
+  const std::vector<std::string>& features = predictor.feature_names();
   const ColumnMismatch mismatch = compare_names(dataset.feature_names, features, {});
   if (dataset.feature_names.size() != features.size() || !mismatch.missing.empty() ||
       !mismatch.unknown.empty()) {
     throw data::DataError(fmt::format(
         "{}: {} feature columns (numeric attributes, and one per value of each other nominal "
         "one, after dropping {} label attributes), but the model reads {} features{}",
-        source, dataset.feature_names.size(), present.size(), features.size(),
+        source, dataset.feature_names.size(), dropped_labels, features.size(),
         mismatch.describe("column")));
   }
-  return columns_by_name(dataset, features);
+  dataset.features = columns_by_name(dataset, features);
+  dataset.feature_names = features;
+  return dataset;
 }
 
-Tensor libsvm_features(const train::Predictor& predictor, const std::string& text,
-                       const std::string& source) {
+data::Dataset libsvm_rows(const train::Predictor& predictor, const std::string& text,
+                          const std::string& source, int64_t labels) {
   const std::vector<std::string>& features = predictor.feature_names();
   data::LibsvmOptions libsvm;
   libsvm.num_features = static_cast<int64_t>(features.size());
+  libsvm.num_labels = labels;
   if (const config::RunConfig* config = training_config(predictor, data::DataSource::LibSVM)) {
     libsvm.max_elements = config->data.limits.max_elements;
   }
-  const data::Dataset dataset = data::parse_libsvm(text, source, libsvm);
+  data::Dataset dataset = data::parse_libsvm(text, source, libsvm);
   if (dataset.feature_names != features) {
     throw data::DataError(fmt::format(
         "{}: libsvm features are f1..f{}, but the model's are {} (it was not trained on libsvm "
         "data; give --format)",
         source, features.size(), some_names(features)));
   }
-  return dataset.features;
+  return dataset;
+}
+
+// Each of the model's heads has a target of its name with the model's labels.
+void check_targets(const train::Predictor& predictor, const data::Dataset& dataset,
+                   const std::string& source) {
+  for (const train::HeadCard& head : predictor.card().heads) {
+    const auto it = std::find_if(dataset.targets.begin(), dataset.targets.end(),
+                                 [&](const data::Target& t) { return t.name == head.name; });
+    if (it == dataset.targets.end()) {
+      throw data::DataError(fmt::format("{}: no labels for head '{}'", source, head.name));
+    }
+    if (it->classes != head.labels) {
+      throw data::DataError(
+          fmt::format("{}: head '{}' has the labels {} in the input, the model {}", source,
+                      head.name, some_names(it->classes), some_names(head.labels)));
+    }
+  }
 }
 
 }  // namespace
@@ -367,29 +427,88 @@ InputFormat default_format(const train::Predictor& predictor) {
   return InputFormat::CSV;
 }
 
-ModelInput read_model_input(const train::Predictor& predictor, const ModelInputOptions& options) {
-  ModelInput input;
+namespace {
+
+// The input's text, where it comes from, and its format.
+struct InputText {
+  std::string text;
+  std::string source;
+  InputFormat format = InputFormat::CSV;
+};
+
+InputText input_text(const train::Predictor& predictor, const ModelInputOptions& options) {
+  InputText input;
   input.format = options.format.value_or(default_format(predictor));
   const bool from_stdin = options.input == "-";
   input.source = from_stdin ? "standard input" : options.input;
-  const std::string text = from_stdin ? read_stdin() : read_file(options.input);
+  input.text = from_stdin ? read_stdin() : read_file(options.input);
+  return input;
+}
+
+}  // namespace
+
+ModelInput read_model_input(const train::Predictor& predictor, const ModelInputOptions& options) {
+  const InputText input = input_text(predictor, options);
   if (options.has_labels && input.format != InputFormat::CSV) {
     throw data::DataError(
         fmt::format("--has-labels is for CSV input; {} declares its labels itself ({} input)",
                     input.source, name_of(input.format)));
   }
+  ModelInput rows{.source = input.source, .format = input.format};
   switch (input.format) {
     case InputFormat::CSV:
-      input.features = csv_features(predictor, text, input.source, options);
+      rows.features = data::parse_csv(input.text, input.source,
+                                      csv_layout(predictor, input.text, input.source, options))
+                          .features;
       break;
     case InputFormat::ARFF:
-      input.features = arff_features(predictor, text, input.source);
+      rows.features = arff_features(predictor, input.text, input.source).features;
       break;
     case InputFormat::LibSVM:
-      input.features = libsvm_features(predictor, text, input.source);
+      rows.features = libsvm_rows(predictor, input.text, input.source, 0).features;
       break;
   }
-  return input;
+  return rows;
+}
+
+data::Dataset read_labelled_input(const train::Predictor& predictor,
+                                  const ModelInputOptions& options) {
+  const InputText input = input_text(predictor, options);
+  const std::vector<train::HeadCard>& heads = predictor.card().heads;
+  data::Dataset dataset;
+  switch (input.format) {
+    case InputFormat::CSV: {
+      if (training_config(predictor, data::DataSource::CSV) == nullptr) {
+        throw data::DataError(fmt::format(
+            "{}: the model was not trained on a CSV file, so it does not say which columns hold "
+            "the labels; give --format",
+            input.source));
+      }
+      ModelInputOptions labelled = options;
+      labelled.has_labels = true;
+      data::CsvOptions csv = csv_layout(predictor, input.text, input.source, labelled);
+      csv.targets = csv_targets(predictor);
+      dataset = data::parse_csv(input.text, input.source, csv);
+      dataset.feature_names = predictor.feature_names();  // by position without a header
+      break;
+    }
+    case InputFormat::ARFF: {
+      data::ArffOptions arff =
+          arff_options(predictor, data::arff_attribute_names(input.text, input.source));
+      arff.label_names = heads.front().labels;
+      arff.target_name = heads.front().name;
+      dataset = arff_checked(predictor, data::parse_arff(input.text, input.source, arff),
+                             input.source, arff.label_names.size());
+      break;
+    }
+    case InputFormat::LibSVM:
+      dataset = libsvm_rows(predictor, input.text, input.source,
+                            static_cast<int64_t>(heads.front().labels.size()));
+      dataset.targets.front().name = heads.front().name;
+      break;
+  }
+  check_targets(predictor, dataset, input.source);
+  return dataset;
 }
 
 }  // namespace fulcrum::cli

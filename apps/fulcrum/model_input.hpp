@@ -10,6 +10,7 @@
 
 #include "fulcrum/core/names.hpp"
 #include "fulcrum/core/tensor.hpp"
+#include "fulcrum/data/dataset.hpp"
 #include "fulcrum/train/predictor.hpp"
 
 namespace fulcrum::cli {
@@ -60,5 +61,13 @@ InputFormat default_format(const train::Predictor& predictor);
 /// Throws data::DataError naming the input and both counts, and the columns
 ///   missing or not the model's; or the reader's "file:line: problem".
 ModelInput read_model_input(const train::Predictor& predictor, const ModelInputOptions& options);
+
+/// The rows of `options.input` with their labels, for `fulcrum eval --input`:
+/// the model's features (checked as read_model_input checks them; a CSV must
+/// hold the label columns where the training file had them) and a target per
+/// head, named after it, with the model's labels.
+/// Throws data::DataError naming the input when the labels are not the model's.
+data::Dataset read_labelled_input(const train::Predictor& predictor,
+                                  const ModelInputOptions& options);
 
 }  // namespace fulcrum::cli

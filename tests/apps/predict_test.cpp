@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -228,6 +229,48 @@ TEST_F(PredictFixture, DashReadsStandardInputAndWritesStandardOutput) {
   EXPECT_CONTAINS(empty.err, "standard input");
 }
 
+// `fulcrum eval --input`: the metrics of a labelled file are those of the
+// decisions `predict` writes for it (hamming loss of the label head, the
+// rating head's accuracy of the trained logits' argmax).
+TEST_F(PredictFixture, EvalInputScoresTheDecisionsPredictWrites) {
+  const std::string model = train_small_model();
+  const SmallData data(80, 17);
+  write("labelled.csv", data.csv(/*with_labels=*/true));
+  const CommandResult eval =
+      fulcrum("eval --checkpoint " + model + " --input labelled.csv --json e.json");
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  EXPECT_CONTAINS(eval.out, "== head 'labels' (multilabel) on the labelled.csv split");
+  const nlohmann::json metrics = nlohmann::json::parse(read("e.json"));
+  EXPECT_EQ(metrics["samples"], 80);
+
+  const CommandResult predict = fulcrum("predict --checkpoint " + model +
+                                        " --input labelled.csv --output p.csv --raw --has-labels");
+  ASSERT_EQ(predict.exit_code, 0) << predict.err;
+  const CsvTable table = read_csv_table(read("p.csv"));
+  int wrong_labels = 0;
+  int right_ratings = 0;
+  for (size_t i = 0; i < table.rows(); ++i) {
+    for (int l = 0; l < 2; ++l) {
+      const std::string column = "labels.c" + std::to_string(6 + l) + ".pred";
+      wrong_labels += std::stoi(table.at(column)[i]) != data.labels[i][l];
+    }
+    right_ratings += table.at("rating.pred")[i] == std::to_string(data.rating[i]);
+  }
+  EXPECT_DOUBLE_EQ(metrics["heads"]["labels"]["hamming_loss"].get<double>(),
+                   wrong_labels / (2.0 * 80));
+  EXPECT_DOUBLE_EQ(metrics["heads"]["rating"]["accuracy"].get<double>(), right_ratings / 80.0);
+
+  // The same rows from standard input; rows without their labels are refused.
+  const CommandResult piped =
+      fulcrum("eval --checkpoint " + model + " --input - --json s.json < labelled.csv");
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(nlohmann::json::parse(read("s.json"))["heads"], metrics["heads"]);
+  write("features.csv", data.csv());
+  const CommandResult unlabelled = fulcrum("eval --checkpoint " + model + " --input features.csv");
+  EXPECT_EQ(unlabelled.exit_code, 3);
+  EXPECT_CONTAINS(unlabelled.err, "no label column 'c6'");
+}
+
 // A MULAN-style ARFF model: numeric and nominal attributes (one-hot encoded),
 // two label attributes named by the config's label_count.
 class ArffPredict : public PredictFixture {
@@ -290,6 +333,19 @@ TEST_F(ArffPredict, LabelAttributesAreDroppedAndNominalValuesEncodedByName) {
       "predict --checkpoint arff/best.safetensors --input onehot.csv --format csv --output c.csv");
   ASSERT_EQ(as_csv.exit_code, 0) << as_csv.err;
   EXPECT_EQ(read("c.csv"), read("a.csv"));
+}
+
+TEST_F(ArffPredict, EvalInputReadsTheLabelAttributes) {
+  write("labelled.arff", header("red,green,blue", true) + rows(true, 40));
+  const CommandResult eval =
+      fulcrum("eval --checkpoint arff/best.safetensors --input labelled.arff --json e.json");
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  EXPECT_EQ(nlohmann::json::parse(read("e.json"))["heads"]["labels"]["n_samples"], 40);
+  write("unlabelled.arff", header("red,green,blue", false) + rows(false, 5));
+  const CommandResult unlabelled =
+      fulcrum("eval --checkpoint arff/best.safetensors --input unlabelled.arff");
+  EXPECT_EQ(unlabelled.exit_code, 3);
+  EXPECT_CONTAINS(unlabelled.err, "unknown label attributes 'l0', 'l1'");
 }
 
 TEST_F(ArffPredict, AnUnknownNominalValueOrSomeLabelAttributesAreRefused) {
