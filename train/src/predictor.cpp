@@ -373,10 +373,16 @@ int64_t Predictor::predict_csv(const std::filesystem::path& input,
     }
     csv.feature_columns = card_.feature_names;
   } else {
-    if (first.size() < width) {
+    // By position, a column more is as wrong as one fewer: which would be
+    // the features?
+    if (first.size() != width) {
       throw data::DataError(fmt::format(
-          "{}: {} columns, but the model reads {} features (by position: the file has no header)",
-          input.string(), first.size(), width));
+          "{}: {} columns, but the model reads {} features (by position: the file has no "
+          "header){}",
+          input.string(), first.size(), width,
+          first.size() > width ? "; remove the other columns (fulcrum predict --has-labels drops "
+                                 "the training file's label columns)"
+                               : ""));
     }
     for (size_t c = 0; c < width; ++c) csv.feature_columns.push_back(fmt::format("c{}", c));
   }

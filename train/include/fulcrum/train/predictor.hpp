@@ -70,8 +70,8 @@ inline std::span<const Named<HeaderMode>> name_table(HeaderMode) {
 }
 
 /// How predict_csv reads its input. With a header, the feature columns are
-/// found by name (other columns are ignored); without one, the first F columns
-/// are the features, in training order.
+/// found by name (other columns are ignored); without one, the file has
+/// exactly F columns, the features in training order.
 struct PredictCsvOptions {
   PredictOptions predict;
   HeaderMode header = HeaderMode::Auto;
