@@ -454,7 +454,9 @@ ModelInput read_model_input(const train::Predictor& predictor, const ModelInputO
         fmt::format("--has-labels is for CSV input; {} declares its labels itself ({} input)",
                     input.source, name_of(input.format)));
   }
-  ModelInput rows{.source = input.source, .format = input.format};
+  ModelInput rows;
+  rows.source = input.source;
+  rows.format = input.format;
   switch (input.format) {
     case InputFormat::CSV:
       rows.features = data::parse_csv(input.text, input.source,

@@ -280,6 +280,16 @@ class ArffPredict : public PredictFixture {
            "}\n@attribute b numeric\n" +
            (labels ? "@attribute l0 {0,1}\n@attribute l1 {0,1}\n" : "") + "@data\n";
   }
+  /// The rows of rows(false, count) written sparse: "{index value, ...}".
+  static std::string sparse_rows(int count) {
+    static const char* kColors[] = {"red", "green", "blue"};
+    std::string text;
+    for (int r = 0; r < count; ++r) {
+      text += fmt::format("{{0 {:.3f}, 1 {}, 2 {:.3f}}}\n", std::sin(r * 0.7), kColors[r % 3],
+                          std::cos(r * 1.3));
+    }
+    return text;
+  }
   static std::string rows(bool labels, int count) {
     static const char* kColors[] = {"red", "green", "blue"};
     std::string text;
@@ -311,11 +321,12 @@ TEST_F(ArffPredict, LabelAttributesAreDroppedAndNominalValuesEncodedByName) {
   write("unlabelled.arff", header("red,green,blue", false) + rows(false, 30));
   // The same nominal values declared in another order: encoded by name.
   write("reordered.arff", header("blue,red,green", false) + rows(false, 30));
+  write("sparse.arff", header("red,green,blue", false) + sparse_rows(30));
   const CommandResult labelled =
       fulcrum("predict --checkpoint arff/best.safetensors --input labelled.arff --output a.csv");
   ASSERT_EQ(labelled.exit_code, 0) << labelled.err;
   EXPECT_EQ(read_csv_table(read("a.csv")).rows(), 30u);
-  for (const char* other : {"unlabelled", "reordered"}) {
+  for (const char* other : {"unlabelled", "reordered", "sparse"}) {
     const CommandResult run = fulcrum("predict --checkpoint arff/best.safetensors --input " +
                                       std::string(other) + ".arff --output b.csv");
     ASSERT_EQ(run.exit_code, 0) << other << ": " << run.err;
