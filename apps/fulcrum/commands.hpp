@@ -43,6 +43,7 @@ struct PredictCommandOptions {
   train::HeaderMode header = train::HeaderMode::Auto;
   std::optional<InputFormat> format;  ///< unset: the training data's (model_input.hpp)
   bool has_labels = false;            ///< CSV: drop the training file's label columns
+  std::string thresholds;             ///< optional: write the decision thresholds here (CSV)
 };
 
 struct ConfigShowOptions {

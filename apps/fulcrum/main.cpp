@@ -192,11 +192,11 @@ int main(int argc, char** argv) {
       "(multilabel, 0/1) or HEAD.pred (multiclass, the class name), then with --logits\n"
       "HEAD.LABEL.logit. Every decision is read off the probabilities in its own row:\n"
       "HEAD.LABEL.pred is 1 exactly when HEAD.LABEL >= that label's threshold on the scale\n"
-      "written (the run's threshold, tuned or not, converted for recalibrated probabilities:\n"
-      "sigmoid(logit(t) - log(pos_weight)); the log lists them), so the decisions are the\n"
-      "trained model's; HEAD.pred is the class with the largest HEAD.CLASS. The input must\n"
-      "hold exactly the model's features (CSV: --has-labels drops the training file's label\n"
-      "columns; ARFF label attributes and libsvm labels are dropped).");
+      "written (the run's threshold t, tuned or not, converted for recalibrated probabilities\n"
+      "to sigmoid(logit(t) - log(pos_weight)); the log and --thresholds list them), so the\n"
+      "decisions are the trained model's; HEAD.pred is the class with the largest HEAD.CLASS.\n"
+      "The input must hold exactly the model's features (CSV: --has-labels drops the training\n"
+      "file's label columns; ARFF label attributes and libsvm labels are dropped).");
   predict_cmd
       ->add_option("--checkpoint", predict.checkpoint,
                    "Model file, e.g. runs/NAME/best.safetensors")
@@ -216,6 +216,9 @@ int main(int argc, char** argv) {
   predict_cmd->add_flag("--has-labels", predict.has_labels,
                         "CSV input also holds the label columns where the training file had "
                         "them (data.targets); drop them");
+  predict_cmd->add_option("--thresholds", predict.thresholds,
+                          "Also write each label's decision threshold on the scale of the "
+                          "probabilities written (CSV: head,label,threshold,stored_threshold)");
   predict_cmd->add_flag("--logits", predict.logits, "Also write the raw logits");
   predict_cmd->add_flag("--raw", predict.raw,
                         "Report sigmoid/softmax of the raw logits, not the probabilities "

@@ -5,6 +5,8 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <filesystem>
 
@@ -29,15 +31,37 @@ void check_output(const std::string& input, const std::string& output) {
 }
 
 // Each multilabel head's decision thresholds, on the scale of the
-// probabilities written, so that a reader can check every decision.
-void log_thresholds(const train::Predictor& predictor, const train::PredictOptions& options) {
-  const std::vector<std::vector<float>> thresholds = predictor.decision_thresholds(options);
+// probabilities written, so that a reader can check every decision (all of
+// them with --thresholds).
+void log_thresholds(const train::Predictor& predictor,
+                    const std::vector<std::vector<float>>& thresholds, bool raw) {
+  constexpr size_t kShown = 20;
   for (size_t h = 0; h < thresholds.size(); ++h) {
-    if (thresholds[h].empty()) continue;
-    spdlog::info("head '{}': LABEL.pred is 1 when the {} probability >= [{:.6g}]",
-                 predictor.card().heads[h].name, options.raw ? "raw" : "written",
-                 fmt::join(thresholds[h], ", "));
+    const std::vector<float>& t = thresholds[h];
+    if (t.empty()) continue;
+    spdlog::info(
+        "head '{}': LABEL.pred is 1 when the {} probability >= [{:.6g}{}]",
+        predictor.card().heads[h].name, raw ? "raw" : "written",
+        fmt::join(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(std::min(t.size(), kShown)),
+                  ", "),
+        t.size() > kShown ? fmt::format(", ... ({} labels; --thresholds FILE lists them)", t.size())
+                          : "");
   }
+}
+
+// head,label,threshold: every multilabel decision threshold on the written
+// scale, with the stored one it comes from (to the float32 that decides).
+std::string thresholds_csv(const train::Predictor& predictor,
+                           const std::vector<std::vector<float>>& thresholds) {
+  std::string text = "head,label,threshold,stored_threshold\n";
+  for (size_t h = 0; h < thresholds.size(); ++h) {
+    const train::HeadCard& head = predictor.card().heads[h];
+    for (size_t l = 0; l < thresholds[h].size(); ++l) {
+      text += fmt::format("{},{},{},{}\n", head.name, head.labels[l], thresholds[h][l],
+                          static_cast<float>(head.thresholds[l]));
+    }
+  }
+  return text;
 }
 
 }  // namespace
@@ -58,7 +82,11 @@ int run_predict(const PredictCommandOptions& options) {
   } else {
     train::write_text_file(options.output, text);
   }
-  log_thresholds(predictor, predict);
+  const std::vector<std::vector<float>> thresholds = predictor.decision_thresholds(predict);
+  log_thresholds(predictor, thresholds, options.raw);
+  if (!options.thresholds.empty()) {
+    train::write_text_file(options.thresholds, thresholds_csv(predictor, thresholds));
+  }
   spdlog::info("{} rows of {} ({}) predicted; written to {}", input.features.size(0), input.source,
                name_of(input.format), options.output == "-" ? "standard output" : options.output);
   return kExitOk;

@@ -84,14 +84,31 @@ TEST_F(PredictFixture, EveryDecisionAgreesWithTheProbabilityWrittenInItsRow) {
 
   write("rows.csv", SmallData(500, /*seed=*/99).csv());
   for (const bool raw : {false, true}) {
-    const CommandResult run =
-        fulcrum(std::string("predict --checkpoint ") + model +
-                " --input rows.csv --output p.csv --logits" + (raw ? " --raw" : ""));
+    const CommandResult run = fulcrum(
+        std::string("predict --checkpoint ") + model +
+        " --input rows.csv --output p.csv --logits --thresholds t.csv" + (raw ? " --raw" : ""));
     ASSERT_EQ(run.exit_code, 0) << run.err;
     EXPECT_CONTAINS(run.err, "LABEL.pred is 1 when the");
     const CsvTable table = read_csv_table(read("p.csv"));
     ASSERT_EQ(table.rows(), 500u);
     EXPECT_EQ(expect_decisions_agree(table, predictor.card(), raw), 500 * 3);
+
+    // The thresholds --thresholds writes decide every row exactly, in the
+    // file's own numbers.
+    const CsvTable thresholds = read_csv_table(read("t.csv"));
+    ASSERT_EQ(thresholds.rows(), 2u);
+    for (size_t l = 0; l < 2; ++l) {
+      EXPECT_EQ(thresholds.at("head")[l], "labels");
+      const std::string column = "labels." + thresholds.at("label")[l];
+      const float threshold = std::stof(thresholds.at("threshold")[l]);
+      EXPECT_EQ(std::stof(thresholds.at("stored_threshold")[l]),
+                static_cast<float>(labels.thresholds[l]));
+      for (size_t i = 0; i < table.rows(); ++i) {
+        EXPECT_EQ(table.at(column + ".pred")[i],
+                  std::stof(table.at(column)[i]) >= threshold ? "1" : "0")
+            << column << " row " << i;
+      }
+    }
 
     // Either way the multilabel decisions are the trained model's:
     // sigmoid(logit) >= the stored threshold.
