@@ -89,45 +89,8 @@ int run_train(const TrainOptions& options) {
   return kExitOk;
 }
 
-int run_eval(const EvalOptions& options) {
-  const train::Predictor predictor = train::Predictor::load(options.checkpoint);
-  config::RunConfig config;
-  if (!options.config.empty()) {
-    config = config::load_config(options.config, options.overrides);
-  } else if (predictor.card().config_yaml.empty()) {
-    throw config::ConfigError(
-        fmt::format("{} holds a model trained from C++ objects, without a run config: give the "
-                    "config of the data to evaluate it on (fulcrum eval CONFIG --checkpoint {})",
-                    options.checkpoint, options.checkpoint),
-        options.checkpoint, 0, 0, "");
-  } else {
-    config = config::parse_config(predictor.card().config_yaml,
-                                  options.checkpoint + " (stored config)", options.overrides);
-  }
-  config::check_files_exist(config);
-  const train::EvaluationResult result =
-      train::evaluate_checkpoint(predictor, config, options.split);
-  print(result.format_report());
-  if (!options.json.empty()) {
-    train::write_text_file(options.json, result.to_json_string(2) + "\n");
-    spdlog::info("metrics written to {}", options.json);
-  }
-  return kExitOk;
-}
-
 int run_config_show(const ConfigShowOptions& options) {
   print(config::to_yaml(config::load_config(options.config, options.overrides)));
-  return kExitOk;
-}
-
-int run_predict(const PredictCommandOptions& options) {
-  const train::Predictor predictor = train::Predictor::load(options.checkpoint);
-  train::PredictCsvOptions csv;
-  csv.predict.logits = options.logits;
-  csv.predict.raw = options.raw;
-  csv.header = options.header;
-  const int64_t rows = predictor.predict_csv(options.input, options.output, csv);
-  spdlog::info("{} rows predicted; written to {}", rows, options.output);
   return kExitOk;
 }
 

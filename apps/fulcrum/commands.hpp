@@ -3,11 +3,13 @@
 // exit code (exit_codes.hpp). Errors are thrown; main() turns them into a
 // one-line message and the matching exit code.
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "fulcrum/data/split.hpp"
 #include "fulcrum/train/predictor.hpp"
+#include "model_input.hpp"
 
 namespace fulcrum::cli {
 
@@ -26,15 +28,22 @@ struct EvalOptions {
   std::string checkpoint;
   data::Split split = data::Split::Test;
   std::string json;  ///< optional: write the metrics here as JSON
+  /// Evaluate the labelled rows of this file ("-": standard input) instead of a split.
+  std::string input;
+  std::optional<InputFormat> format;                   ///< of `input` (model_input.hpp)
+  train::HeaderMode header = train::HeaderMode::Auto;  ///< of a CSV `input`
 };
 
 struct PredictCommandOptions {
   std::string checkpoint;
-  std::string input;
-  std::string output;
+  std::string input;   ///< "-": standard input
+  std::string output;  ///< "-": standard output
   bool logits = false;
   bool raw = false;  ///< uncorrected sigmoid / softmax probabilities (train::PredictOptions)
   train::HeaderMode header = train::HeaderMode::Auto;
+  std::optional<InputFormat> format;  ///< unset: the training data's (model_input.hpp)
+  bool has_labels = false;            ///< CSV: drop the training file's label columns
+  std::string thresholds;             ///< optional: write the decision thresholds here (CSV)
 };
 
 struct ConfigShowOptions {
@@ -51,7 +60,8 @@ struct ExperimentOptions {
 
 /// `fulcrum train`: trains, prints the test split's per-label tables on stdout.
 int run_train(const TrainOptions& options);
-/// `fulcrum eval`: evaluates a checkpoint on a split of its run's data.
+/// `fulcrum eval`: evaluates a checkpoint on a split of its run's data, or on
+/// the labelled rows of a file.
 int run_eval(const EvalOptions& options);
 /// `fulcrum predict`: writes a CSV of probabilities and decisions.
 int run_predict(const PredictCommandOptions& options);

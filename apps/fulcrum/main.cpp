@@ -4,6 +4,7 @@
 //   fulcrum eval --checkpoint runs/quickstart/best.safetensors [CONFIG]
 //   fulcrum predict --checkpoint runs/quickstart/best.safetensors --input x.csv --output p.csv
 //   fulcrum export --checkpoint runs/quickstart/best.safetensors --output model.onnx
+//   fulcrum predict --checkpoint runs/mulan/best.safetensors --input - --output - < rows.arff
 //   fulcrum experiment configs/experiments/yeast.yaml
 //   fulcrum config show configs/quickstart.yaml [--set training.epochs=30]
 //
@@ -171,6 +172,20 @@ int main(int argc, char** argv) {
       ->default_str("test");
   add_overrides(eval_cmd, eval.overrides);
   eval_cmd->add_option("--json", eval.json, "Also write the metrics to this JSON file");
+  eval_cmd->add_option("--input", eval.input,
+                       "Evaluate the labelled rows of this file (- for standard input) instead "
+                       "of a split: the model's features and its labels where the training data "
+                       "had them, read as predict reads them");
+  eval_cmd
+      ->add_option("--format", eval.format,
+                   "Format of --input; default: the format the model was trained on")
+      ->transform(CLI::CheckedTransformer(name_map<InputFormat>()));
+  eval_cmd
+      ->add_option("--header", eval.header,
+                   "Whether a CSV --input has a header row (auto: if a field of the first row "
+                   "is not a number)")
+      ->transform(CLI::CheckedTransformer(name_map<fulcrum::train::HeaderMode>()))
+      ->default_str("auto");
   bool eval_quiet = false;
   eval_cmd->add_flag("-q,--quiet", eval_quiet, "Only warnings and results");
   std::optional<int> eval_threads;
@@ -178,24 +193,48 @@ int main(int argc, char** argv) {
 
   PredictCommandOptions predict;
   CLI::App* predict_cmd = app.add_subcommand(
-      "predict", "Write per-head probabilities and decisions for the rows of a CSV file");
+      "predict",
+      "Write per-head probabilities and decisions for the rows of a CSV, ARFF or "
+      "libsvm file");
+  predict_cmd->footer(
+      "Columns, per head: HEAD.LABEL (probability) for each label or class, then HEAD.LABEL.pred\n"
+      "(multilabel, 0/1) or HEAD.pred (multiclass, the class name), then with --logits\n"
+      "HEAD.LABEL.logit. Every decision is read off the probabilities in its own row:\n"
+      "HEAD.LABEL.pred is 1 exactly when HEAD.LABEL >= that label's threshold on the scale\n"
+      "written (the run's threshold t, tuned or not, converted for recalibrated probabilities\n"
+      "to sigmoid(logit(t) - log(pos_weight)); the log and --thresholds list them), so the\n"
+      "decisions are the trained model's; HEAD.pred is the class with the largest HEAD.CLASS.\n"
+      "The input must hold exactly the model's features (CSV: --has-labels drops the training\n"
+      "file's label columns; ARFF label attributes and libsvm labels are dropped).");
   predict_cmd
       ->add_option("--checkpoint", predict.checkpoint,
                    "Model file, e.g. runs/NAME/best.safetensors")
       ->required();
   predict_cmd
       ->add_option("--input", predict.input,
-                   "CSV of feature rows (by name with a header, "
-                   "else by position)")
+                   "Rows to predict, or - for standard input (CSV: features by name with a "
+                   "header, else by position)")
       ->required();
-  predict_cmd->add_option("--output", predict.output, "CSV to write")->required();
+  predict_cmd->add_option("--output", predict.output, "CSV to write, or - for standard output")
+      ->required();
+  predict_cmd
+      ->add_option("--format", predict.format,
+                   "Input format; default: the format the model was trained on (csv for "
+                   "synthetic data)")
+      ->transform(CLI::CheckedTransformer(name_map<InputFormat>()));
+  predict_cmd->add_flag("--has-labels", predict.has_labels,
+                        "CSV input also holds the label columns where the training file had "
+                        "them (data.targets); drop them");
+  predict_cmd->add_option("--thresholds", predict.thresholds,
+                          "Also write each label's decision threshold on the scale of the "
+                          "probabilities written (CSV: head,label,threshold,stored_threshold)");
   predict_cmd->add_flag("--logits", predict.logits, "Also write the raw logits");
   predict_cmd->add_flag("--raw", predict.raw,
                         "Report sigmoid/softmax of the raw logits, not the probabilities "
                         "recalibrated for pos_weight / class weights");
   predict_cmd
       ->add_option("--header", predict.header,
-                   "Whether the input has a header row (auto: if a field of the first "
+                   "Whether CSV input has a header row (auto: if a field of the first "
                    "row is not a number)")
       ->transform(choice_of<fulcrum::train::HeaderMode>("header mode"))
       ->default_str("auto");

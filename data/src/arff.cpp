@@ -37,6 +37,7 @@ std::vector<size_t> label_attributes(const detail::ArffHeader& header, const Arf
   const auto& attributes = header.attributes;
   const int64_t count = static_cast<int64_t>(attributes.size());
   std::vector<size_t> labels;
+  if (options.features_only) return labels;
   if (!options.label_names.empty()) {
     const std::vector<std::string> names = attribute_names(attributes);
     std::vector<std::string> absent;
@@ -485,8 +486,10 @@ Dataset parse_arff(std::string_view text, const std::string& source_name,
     try {
       ArffRows rows = read_rows(true);
       CsrMatrix& x = rows.sparse_features();
-      target.values = Tensor::from({rows.rows(), label_count}, rows.label_values());
-      dataset.targets.push_back(std::move(target));
+      if (!options.features_only) {
+        target.values = Tensor::from({rows.rows(), label_count}, rows.label_values());
+        dataset.targets.push_back(std::move(target));
+      }
       if (hold_sparse(options.storage, sparse_rows, x.density())) {
         dataset.sparse_features = std::make_shared<const CsrMatrix>(std::move(x));
         return dataset;
@@ -509,9 +512,18 @@ Dataset parse_arff(std::string_view text, const std::string& source_name,
   ArffRows rows = read_rows(false);
   rows.impute();
   dataset.features = Tensor::from({rows.rows(), features}, rows.feature_values());
-  target.values = Tensor::from({rows.rows(), label_count}, rows.label_values());
-  dataset.targets.push_back(std::move(target));
+  if (!options.features_only) {
+    target.values = Tensor::from({rows.rows(), label_count}, rows.label_values());
+    dataset.targets.push_back(std::move(target));
+  }
   return dataset;
+}
+
+std::vector<std::string> arff_attribute_names(std::string_view text,
+                                              const std::string& source_name) {
+  detail::LineReader lines(text);
+  return attribute_names(
+      detail::read_arff_header(lines, std::filesystem::path(source_name)).attributes);
 }
 
 }  // namespace fulcrum::data

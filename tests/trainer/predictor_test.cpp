@@ -159,6 +159,13 @@ TEST_F(PredictorTest, MissingColumnsAreAllNamed) {
   expect_error<data::DataError>(
       [&] { predictor.predict_csv(dir_ / "short.csv", dir_ / "out.csv"); },
       {"short.csv", "5 columns", "8 features"});
+  {
+    std::ofstream out(dir_ / "long.csv");  // no header: 9 columns for 8 features
+    out << "1,2,3,4,5,6,7,8,9\n";
+  }
+  expect_error<data::DataError>(
+      [&] { predictor.predict_csv(dir_ / "long.csv", dir_ / "out.csv"); },
+      {"long.csv", "9 columns", "8 features", "remove the other columns"});
 }
 
 TEST_F(PredictorTest, AFileWithoutTrainerMetadataIsRefused) {

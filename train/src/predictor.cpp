@@ -215,6 +215,37 @@ Predictor Predictor::load(const std::filesystem::path& model_file) {
   return p;
 }
 
+std::vector<float> Predictor::decision_thresholds(size_t head_index, bool raw) const {
+  const HeadCard& head = card_.heads[head_index];
+  if (head.kind == TaskKind::MultiClass) return {};
+  const auto k = static_cast<int64_t>(head.labels.size());
+  std::vector<float> stored(head.thresholds.begin(), head.thresholds.end());
+  std::vector<float> as_logits(stored.size());
+  for (size_t c = 0; c < stored.size(); ++c) {
+    const double t = head.thresholds[c];
+    // 0 and 1 (and beyond) decide every row the same way on any scale.
+    as_logits[c] = t > 0.0 && t < 1.0 ? static_cast<float>(std::log(t / (1.0 - t))) : 0.0f;
+  }
+  const Recalibration& r = recalibrations_[head_index];
+  const Tensor shifted =
+      raw ? Tensor()
+          : recalibrated_logits(Tensor::from({1, k}, as_logits), r.kind, r.weight, r.pos_weight);
+  if (!shifted.defined()) return stored;
+  std::vector<float> converted = sigmoid(shifted).to_vector();
+  for (size_t c = 0; c < stored.size(); ++c) {
+    if (!(stored[c] > 0.0f && stored[c] < 1.0f)) converted[c] = stored[c];
+  }
+  return converted;
+}
+
+std::vector<std::vector<float>> Predictor::decision_thresholds(
+    const PredictOptions& options) const {
+  std::vector<std::vector<float>> thresholds;
+  for (size_t h = 0; h < card_.heads.size(); ++h)
+    thresholds.push_back(decision_thresholds(h, options.raw));
+  return thresholds;
+}
+
 Predictions Predictor::predict(const Tensor& features, const PredictOptions& options) const {
   const auto width = static_cast<int64_t>(card_.feature_names.size());
   FULCRUM_CHECK_SHAPE(features.dim() == 2 && features.size(1) == width,
@@ -243,24 +274,25 @@ Predictions Predictor::predict(const Tensor& features, const PredictOptions& opt
     const Tensor reported =
         !shifted.defined() ? probs : multiclass ? softmax(shifted, 1) : sigmoid(shifted);
     const auto k = static_cast<int64_t>(head.labels.size());
-    const float* p = probs.data();
     const float* q = reported.data();
     for (int64_t c = 0; c < k; ++c) {
       out.columns.push_back(head.name + "." + head.labels[static_cast<size_t>(c)]);
       std::vector<float>& column = columns.emplace_back(static_cast<size_t>(n));
       for (int64_t i = 0; i < n; ++i) column[static_cast<size_t>(i)] = q[i * k + c];
     }
+    // Decisions from the very floats written beside them, so that none can
+    // disagree with its row.
     if (multiclass) {
       out.columns.push_back(head.name + ".pred");
-      const Tensor argmax = argmax_last(probs);
-      columns.push_back(argmax.to_vector());
+      columns.push_back(argmax_last(reported).to_vector());
     } else {
+      const std::vector<float> thresholds = decision_thresholds(h, options.raw);
       for (int64_t c = 0; c < k; ++c) {
-        const auto threshold = static_cast<float>(head.thresholds[static_cast<size_t>(c)]);
+        const float threshold = thresholds[static_cast<size_t>(c)];
         out.columns.push_back(head.name + "." + head.labels[static_cast<size_t>(c)] + ".pred");
         std::vector<float>& column = columns.emplace_back(static_cast<size_t>(n));
         for (int64_t i = 0; i < n; ++i) {
-          column[static_cast<size_t>(i)] = p[i * k + c] >= threshold ? 1.0f : 0.0f;
+          column[static_cast<size_t>(i)] = q[i * k + c] >= threshold ? 1.0f : 0.0f;
         }
       }
     }
@@ -288,6 +320,39 @@ Tensor Predictor::recalibrated_logits(size_t head, const Tensor& logits) const {
                 recalibrations_.size());
   const Recalibration& r = recalibrations_[head];
   return train::recalibrated_logits(logits, r.kind, r.weight, r.pos_weight);
+}
+
+std::string Predictor::to_csv(const Predictions& predictions) const {
+  // Multiclass decisions are written as class names.
+  std::vector<const HeadCard*> class_column(predictions.columns.size(), nullptr);
+  for (const HeadCard& head : card_.heads) {
+    if (head.kind != TaskKind::MultiClass) continue;
+    const auto it =
+        std::find(predictions.columns.begin(), predictions.columns.end(), head.name + ".pred");
+    class_column[static_cast<size_t>(it - predictions.columns.begin())] = &head;
+  }
+  std::string text;
+  for (size_t c = 0; c < predictions.columns.size(); ++c) {
+    if (c > 0) text += ',';
+    text += csv_field(predictions.columns[c]);
+  }
+  text += "\n";
+  const int64_t n = predictions.values.size(0);
+  const auto total = static_cast<int64_t>(predictions.columns.size());
+  const float* v = predictions.values.data();
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t c = 0; c < total; ++c) {
+      if (c > 0) text += ',';
+      const float value = v[i * total + c];
+      if (const HeadCard* head = class_column[static_cast<size_t>(c)]) {
+        text += csv_field(head->labels[static_cast<size_t>(value)]);
+      } else {
+        text += fmt::format("{}", value);
+      }
+    }
+    text += "\n";
+  }
+  return text;
 }
 
 int64_t Predictor::predict_csv(const std::filesystem::path& input,
@@ -318,48 +383,51 @@ int64_t Predictor::predict_csv(const std::filesystem::path& input,
     }
     csv.feature_columns = card_.feature_names;
   } else {
-    if (first.size() < width) {
+    // By position, a column more is as wrong as one fewer: which would be
+    // the features?
+    if (first.size() != width) {
       throw data::DataError(fmt::format(
-          "{}: {} columns, but the model reads {} features (by position: the file has no header)",
-          input.string(), first.size(), width));
+          "{}: {} columns, but the model reads {} features (by position: the file has no "
+          "header){}",
+          input.string(), first.size(), width,
+          first.size() > width ? "; remove the other columns (fulcrum predict --has-labels drops "
+                                 "the training file's label columns)"
+                               : ""));
     }
     for (size_t c = 0; c < width; ++c) csv.feature_columns.push_back(fmt::format("c{}", c));
   }
   const data::Dataset dataset = data::read_csv(input, csv);
   const Predictions predictions = predict(dataset.features, options.predict);
-
-  // Multiclass decisions are written as class names.
-  std::vector<const HeadCard*> class_column(predictions.columns.size(), nullptr);
-  for (const HeadCard& head : card_.heads) {
-    if (head.kind != TaskKind::MultiClass) continue;
-    const auto it =
-        std::find(predictions.columns.begin(), predictions.columns.end(), head.name + ".pred");
-    class_column[static_cast<size_t>(it - predictions.columns.begin())] = &head;
-  }
-  std::string text;
-  for (size_t c = 0; c < predictions.columns.size(); ++c) {
-    if (c > 0) text += ',';
-    text += csv_field(predictions.columns[c]);
-  }
-  text += "\n";
-  const int64_t n = predictions.values.size(0);
-  const auto total = static_cast<int64_t>(predictions.columns.size());
-  const float* v = predictions.values.data();
-  for (int64_t i = 0; i < n; ++i) {
-    for (int64_t c = 0; c < total; ++c) {
-      if (c > 0) text += ',';
-      const float value = v[i * total + c];
-      if (const HeadCard* head = class_column[static_cast<size_t>(c)]) {
-        text += csv_field(head->labels[static_cast<size_t>(value)]);
-      } else {
-        text += fmt::format("{}", value);
-      }
-    }
-    text += "\n";
-  }
-  write_text_file(output, text);
-  return n;
+  write_text_file(output, to_csv(predictions));
+  return predictions.values.size(0);
 }
+
+namespace {
+
+// The model of `predictor` on `raw` (unstandardised), with the checkpoint's
+// scaler, thresholds and losses. The losses' weights are the stored resolved
+// ones; a rule a checkpoint of an earlier fulcrum kept as a rule is resolved
+// on `weights_from`.
+EvaluationResult evaluate_with_card(const Predictor& predictor, const data::Dataset& raw,
+                                    const data::Dataset& weights_from, std::string name) {
+  const ModelCard& card = predictor.card();
+  const data::StandardScaler scaler = scaler_of(card);
+  const data::Dataset dataset = scaler.fitted() ? scaler.transformed(raw) : raw;
+  const config::ModelConfig& model = predictor.model_config();
+  EvaluateOptions options;
+  options.recalibrate = true;
+  std::vector<nn::HeadLoss> losses;
+  for (size_t h = 0; h < model.heads.size(); ++h) {
+    losses.push_back(
+        config::build_head_loss(model.heads[h], weights_from.target(model.heads[h].name)));
+    options.head_thresholds.push_back(model.heads[h].threshold);
+    const HeadCard& head = card.heads[h];
+    options.label_thresholds.emplace_back(head.thresholds.begin(), head.thresholds.end());
+  }
+  return evaluate(predictor.model(), dataset, losses, std::move(name), options);
+}
+
+}  // namespace
 
 EvaluationResult evaluate_checkpoint(const Predictor& predictor, const config::RunConfig& config,
                                      data::Split split) {
@@ -376,20 +444,18 @@ EvaluationResult evaluate_checkpoint(const Predictor& predictor, const config::R
         card.feature_names.size(), card.feature_names.empty() ? "" : card.feature_names[0], split,
         raw.feature_names.size(), raw.feature_names.empty() ? "" : raw.feature_names[0]));
   }
-  const data::StandardScaler scaler = scaler_of(card);
-  const data::Dataset dataset = scaler.fitted() ? scaler.transformed(raw) : raw;
-  const config::ModelConfig& model = predictor.model_config();
-  EvaluateOptions options;
-  options.recalibrate = true;
-  std::vector<nn::HeadLoss> losses;
-  for (size_t h = 0; h < model.heads.size(); ++h) {
-    losses.push_back(
-        config::build_head_loss(model.heads[h], data.train.target(model.heads[h].name)));
-    options.head_thresholds.push_back(model.heads[h].threshold);
-    const HeadCard& head = card.heads[h];
-    options.label_thresholds.emplace_back(head.thresholds.begin(), head.thresholds.end());
+  return evaluate_with_card(predictor, raw, data.train, std::string(name_of(split)));
+}
+
+EvaluationResult evaluate_checkpoint(const Predictor& predictor, const data::Dataset& rows,
+                                     const std::string& name) {
+  FULCRUM_CHECK(rows.size() > 0, "{}: no rows to evaluate", name);
+  if (rows.feature_names != predictor.card().feature_names) {
+    throw data::DataError(fmt::format("{}: the rows have {} features, the model reads {}", name,
+                                      rows.feature_names.size(),
+                                      predictor.card().feature_names.size()));
   }
-  return evaluate(predictor.model(), dataset, losses, std::string(name_of(split)), options);
+  return evaluate_with_card(predictor, rows, rows, name);
 }
 
 }  // namespace fulcrum::train

@@ -62,6 +62,10 @@ struct ArffOptions {
   /// reads sparse only a file with sparse rows. A '?' in a feature cannot be
   /// imputed in sparse features: Sparse refuses it, Auto reads densely.
   FeatureStorage storage = FeatureStorage::Dense;
+  /// No attribute is a label and the Dataset has no target (label_names and
+  /// label_count are not read): the features of rows to predict, whose label
+  /// attributes, if the file has them, are dropped with `drop`.
+  bool features_only = false;
 };
 
 /// Reads `file` as the ARFF format defines it:
@@ -89,6 +93,12 @@ Dataset read_arff(const std::filesystem::path& file, const ArffOptions& options 
 /// the file in error messages.
 Dataset parse_arff(std::string_view text, const std::string& source_name,
                    const ArffOptions& options = {});
+
+/// The names of the attributes `text` declares, in declaration order (only
+/// its header is read). Throws DataError "source_name:line: problem" for a
+/// malformed header.
+std::vector<std::string> arff_attribute_names(std::string_view text,
+                                              const std::string& source_name);
 
 /// The label attribute names of a MULAN XML label file,
 /// `<labels xmlns="..."><label name="a"></label><label name="b"/>...</labels>`,

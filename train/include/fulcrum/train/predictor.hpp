@@ -36,18 +36,24 @@ struct Predictions {
 
 /// Which columns predict() writes. Per head, in head order:
 ///   multilabel: HEAD.LABEL (probability) for each label, then
-///               HEAD.LABEL.pred (1 when sigmoid(logit) >= the label's stored threshold);
+///               HEAD.LABEL.pred (1 when that probability >= the label's
+///               decision threshold, see decision_thresholds());
 ///   multiclass: HEAD.CLASS (probability) for each class, then
-///               HEAD.pred (the class of the largest logit; its name in CSV output);
+///               HEAD.pred (the class with the largest of those probabilities;
+///               its index here, its name in CSV output);
 ///   logits:     also HEAD.LABEL.logit (the raw outputs) for each label / class.
 /// Probabilities are calibrated: a head trained with pos_weight (bce) reports
 /// sigmoid(z - log(pos_weight)), one trained with class weights
 /// (cross_entropy) softmax(z - log(weight)) (losses/class_weights.hpp: the
 /// weights shift the trained logits by log(weight)); other heads report
 /// sigmoid(z) / softmax(z). raw: report sigmoid(z) / softmax(z) for every head.
-/// Decisions do not depend on `raw`: they are the trained model's, as the
-/// run's test evaluation measured them (thresholds, tuned or not, apply to
-/// sigmoid(z); the class is the argmax of z).
+/// Every decision is read off the probabilities of its own row, so a reader
+/// of the output can check each one. A multilabel decision is the trained
+/// model's either way: the stored threshold t applies to sigmoid(z), so on a
+/// recalibrated probability it becomes sigmoid(logit(t) - log(pos_weight)).
+/// A multiclass decision follows the probabilities reported: with class
+/// weights recalibrated it is the recalibrated argmax (the `recalibrated`
+/// rows of an evaluation), with `raw` the argmax of the trained logits.
 struct PredictOptions {
   bool logits = false;
   bool raw = false;
@@ -64,8 +70,8 @@ inline std::span<const Named<HeaderMode>> name_table(HeaderMode) {
 }
 
 /// How predict_csv reads its input. With a header, the feature columns are
-/// found by name (other columns are ignored); without one, the first F columns
-/// are the features, in training order.
+/// found by name (other columns are ignored); without one, the file has
+/// exactly F columns, the features in training order.
 struct PredictCsvOptions {
   PredictOptions predict;
   HeaderMode header = HeaderMode::Auto;
@@ -86,6 +92,16 @@ class Predictor {
 
   /// Predictions for raw (unstandardised) features [N, F], F = feature_names().size().
   Predictions predict(const Tensor& features, const PredictOptions& options = {}) const;
+
+  /// Per head (in head order), the threshold each multilabel label's decision
+  /// compares the reported probability with (`>=`): the stored threshold t
+  /// itself when the head reports sigmoid(z), sigmoid(logit(t) - log(pos_weight))
+  /// when it reports recalibrated probabilities. Empty for a multiclass head.
+  std::vector<std::vector<float>> decision_thresholds(const PredictOptions& options = {}) const;
+
+  /// `predictions` (of this model) as CSV text: a header row of the column
+  /// names, then one line per row; multiclass decisions as class names.
+  std::string to_csv(const Predictions& predictions) const;
 
   /// Reads `input` (CSV, the training config's delimiter or ','), writes the
   /// predictions to `output` as CSV with a header row. Returns the row count.
@@ -109,6 +125,7 @@ class Predictor {
 
  private:
   Predictor() = default;
+  std::vector<float> decision_thresholds(size_t head_index, bool raw) const;
 
   ModelCard card_;
   std::optional<config::RunConfig> config_;
@@ -137,5 +154,13 @@ class Predictor {
 /// ValueError for an empty split.
 EvaluationResult evaluate_checkpoint(const Predictor& predictor, const config::RunConfig& config,
                                      data::Split split);
+
+/// The same on rows read by the caller (`fulcrum eval --input`): `rows`
+/// holds the model's raw features, in its order, and a target for every head
+/// with the model's labels; `name` names them in the report and in errors.
+/// Throws data::DataError when the features are not the model's, ValueError
+/// for no rows or a missing target.
+EvaluationResult evaluate_checkpoint(const Predictor& predictor, const data::Dataset& rows,
+                                     const std::string& name);
 
 }  // namespace fulcrum::train

@@ -1,0 +1,142 @@
+// python/fulcrum_torch.py against `fulcrum predict`: a model trained by the
+// CLI (a pos_weight multilabel head with tuned thresholds and a class-weighted
+// multiclass head, GELU and dropout in the backbone, standardised features),
+// loaded in PyTorch, gives the same probabilities (to 1e-5) and the same
+// decisions on the same rows. Needs a Python with numpy and torch
+// (FULCRUM_PYTHON); without one the tests skip, except under CI, where they
+// fail.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "predict_fixture.hpp"
+
+namespace fulcrum::predict_test {
+namespace {
+
+bool python_has(const std::string& modules) {
+  const std::string command = "'" FULCRUM_PYTHON "' -c 'import " + modules + "' >/dev/null 2>&1";
+  return std::system(command.c_str()) == 0;
+}
+
+#define REQUIRE_PYTHON(modules)                                                   \
+  if (!python_has(modules)) {                                                     \
+    const std::string missing = std::string(FULCRUM_PYTHON) +                     \
+                                " cannot import " modules                         \
+                                " (apt-get install python3-numpy python3-torch)"; \
+    if (std::getenv("CI") != nullptr) FAIL() << missing;                          \
+    GTEST_SKIP() << missing;                                                      \
+  }
+
+class PythonPredict : public PredictFixture {
+ protected:
+  /// Runs `script` in the test's directory with python/ importable; its
+  /// output goes to python.txt. True on exit code 0.
+  bool run_python(const std::string& script) const {
+    write("script.py", script);
+    const std::string command = "cd '" + dir_.string() +
+                                "' && PYTHONPATH='" FULCRUM_PYTHON_DIR "' '" FULCRUM_PYTHON
+                                "' script.py > python.txt 2>&1";
+    return std::system(command.c_str()) == 0;
+  }
+};
+
+// The script reads rows.csv, the checkpoint, and predict's CSVs p.csv and
+// raw.csv, and compares every column.
+constexpr const char* kCompareScript = R"(
+import csv, math
+import numpy as np
+import torch
+from fulcrum_torch import load_checkpoint
+
+checkpoint = load_checkpoint("small/best.safetensors")
+x = np.loadtxt("rows.csv", delimiter=",", dtype=np.float32)
+assert [h.name for h in checkpoint.heads] == ["labels", "rating"], checkpoint.heads
+assert isinstance(checkpoint.model, torch.nn.Module)
+names = [n for n, _ in checkpoint.model.named_parameters()]
+assert names[0] == "backbone.0.weight" and "heads.rating.bias" in names, names
+assert any(isinstance(m, torch.nn.Dropout) for m in checkpoint.model.backbone), checkpoint.model
+assert any(isinstance(m, torch.nn.GELU) for m in checkpoint.model.backbone), checkpoint.model
+
+def compare(file, raw):
+    with open(file) as f:
+        rows = list(csv.DictReader(f))
+    ours = checkpoint.predict(x, raw=raw, logits=True)
+    assert list(ours) == list(rows[0]), (list(ours), list(rows[0]))
+    assert len(rows) == x.shape[0]
+    checked = {"probability": 0, "logit": 0, "decision": 0}
+    for name, values in ours.items():
+        for i, (mine, theirs) in enumerate(zip(values, (r[name] for r in rows))):
+            if name.endswith(".pred"):
+                assert str(mine) == theirs, (file, name, i, mine, theirs)
+                checked["decision"] += 1
+            elif name.endswith(".logit"):
+                assert abs(mine - float(theirs)) <= 1e-4 * max(1.0, abs(mine)), (name, i, mine, theirs)
+                checked["logit"] += 1
+            else:
+                assert abs(mine - float(theirs)) <= 1e-5, (file, name, i, mine, theirs)
+                checked["probability"] += 1
+    # 2 labels + 3 classes; 2 label decisions + 1 class decision per row.
+    assert checked == {"probability": 5 * len(rows), "logit": 5 * len(rows),
+                       "decision": 3 * len(rows)}, checked
+    return checked
+
+compare("p.csv", raw=False)
+compare("raw.csv", raw=True)
+
+# Recalibration changes the written probabilities, not the multilabel decisions.
+d, r = checkpoint.decisions(x), checkpoint.decisions(x, raw=True)
+assert torch.equal(d["labels"], r["labels"])
+p = checkpoint.probabilities(x)["labels"]
+assert not torch.allclose(p, checkpoint.probabilities(x, raw=True)["labels"])
+
+# The YAML reader fulcrum_torch uses without a YAML package reads what PyYAML
+# reads, where PyYAML is installed (which, YAML 1.1, takes 1e-08 for a string).
+from fulcrum_safetensors import load_file, save_file
+from fulcrum_torch import parse_fulcrum_yaml
+def numbers(tree):
+    if isinstance(tree, dict):
+        return {k: numbers(v) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [numbers(v) for v in tree]
+    if isinstance(tree, str):
+        try:
+            return float(tree)
+        except ValueError:
+            return tree
+    return tree
+try:
+    import yaml
+    metadata = load_file("small/best.safetensors")[1]
+    for key in ("model", "config"):
+        assert numbers(parse_fulcrum_yaml(metadata[key])) == numbers(yaml.safe_load(metadata[key])), key
+except ImportError:
+    pass
+
+# A safetensors file without fulcrum's metadata is refused, saying why.
+save_file({"w": np.zeros((2, 2), dtype=np.float32)}, "plain.safetensors")
+try:
+    load_checkpoint("plain.safetensors")
+    raise AssertionError("loaded a file without metadata")
+except ValueError as e:
+    assert "no 'features' in the metadata" in str(e), e
+print("compared", len(x), "rows")
+)";
+
+TEST_F(PythonPredict, TheTorchLoaderPredictsWhatFulcrumPredicts) {
+  REQUIRE_PYTHON("numpy, torch");
+  const std::string model = train_small_model();
+  write("rows.csv", SmallData(300, /*seed=*/42).csv());
+  const CommandResult run =
+      fulcrum("predict --checkpoint " + model + " --input rows.csv --output p.csv --logits");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const CommandResult raw = fulcrum("predict --checkpoint " + model +
+                                    " --input rows.csv --output raw.csv --logits --raw");
+  ASSERT_EQ(raw.exit_code, 0) << raw.err;
+  EXPECT_TRUE(run_python(kCompareScript)) << read("python.txt");
+  EXPECT_CONTAINS(read("python.txt"), "compared 300 rows");
+}
+
+}  // namespace
+}  // namespace fulcrum::predict_test
