@@ -204,7 +204,7 @@ std::string markdown(const std::vector<Block>& blocks) {
       std::string header = "|", rule = "|";
       for (size_t c = 0; c < table->header.size(); ++c) {
         header += fmt::format(" {} |", markdown_cell({table->header[c], false}));
-        rule += c == 0 ? "---|" : "---:|";
+        rule += table->is_text(c) ? "---|" : "---:|";
       }
       out += header + "\n" + rule + "\n";
       for (const auto& row : table->rows) {
@@ -253,7 +253,8 @@ std::string html(const std::vector<Block>& blocks, const std::string& title) {
             text = "<a href=\"" + xml_escape(row[c].link) + "\">" + text + "</a>";
           }
           if (row[c].bold) text = "<strong>" + text + "</strong>";
-          out += c == 0 ? "<td>" + text + "</td>" : "<td class=\"num\">" + text + "</td>";
+          out +=
+              table->is_text(c) ? "<td>" + text + "</td>" : "<td class=\"num\">" + text + "</td>";
         }
         out += "</tr>\n";
       }

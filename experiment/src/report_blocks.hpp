@@ -4,6 +4,8 @@
 // (index.html), so that the two say the same thing. Each section of the
 // report is a function that appends its blocks (report_sections.hpp).
 
+#include <algorithm>
+#include <cstddef>
 #include <string>
 #include <variant>
 #include <vector>
@@ -17,10 +19,16 @@ struct Cell {
   std::string link{};
 };
 
-/// Represents: a table whose first column is text and the others numbers.
+/// Represents: a table whose first column is text and the others numbers
+/// (right-aligned), unless `text_columns` names the columns that are text.
 struct Table {
   std::vector<std::string> header;
   std::vector<std::vector<Cell>> rows;
+  std::vector<size_t> text_columns{0};
+
+  bool is_text(size_t column) const {
+    return std::find(text_columns.begin(), text_columns.end(), column) != text_columns.end();
+  }
 };
 
 struct Heading {

@@ -52,7 +52,7 @@ void add_strategy_definitions(std::vector<Block>& blocks, const ReportContext& c
   blocks.push_back(Paragraph{
       "Each strategy is the base config with these overrides (as in the experiment file); "
       "the first is the baseline the others are tested against."});
-  Table table{{"strategy", "overrides"}, {}};
+  Table table{{"strategy", "overrides"}, {}, {0, 1}};
   for (const StrategyConfig& strategy : context.strategies) {
     table.rows.push_back(
         {{strategy.name},
@@ -168,7 +168,7 @@ void add_run_table(std::vector<Block>& blocks, const ReportContext& context,
                    const std::vector<RunResults>& runs) {
   if (runs.empty()) return;
   double total = 0;
-  Table table{{"strategy", "seed", "time", "tested epoch", "run", "report"}, {}};
+  Table table{{"strategy", "seed", "time", "tested epoch", "run", "report"}, {}, {0, 4, 5}};
   for (const RunResults& run : runs) {
     total += run.seconds.value_or(0.0);
     const std::string dir = relative_link(run.dir, context.report_dir);
