@@ -227,7 +227,7 @@ std::string html(const std::vector<Block>& blocks, const std::string& title) {
       "table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; }}\n"
       "th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; }}\n"
       "th {{ background: #f2f2f2; }}\n"
-      "td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}\n"
+      "td.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}\n"
       "figure {{ margin: 1em 0 2em; }}\n"
       "img {{ max-width: 100%; }}\n"
       "</style>\n</head>\n<body>\n",

@@ -247,7 +247,11 @@ RunResults read_run_results(const ExperimentRun& run) {
   const nlohmann::json summary = std::filesystem::exists(paths.summary())
                                      ? read_json(paths.summary())
                                      : nlohmann::json::object();
-  if (summary.is_object()) read_summary(summary, results);
+  try {
+    if (summary.is_object()) read_summary(summary, results);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}: unexpected content: {}", paths.summary().string(), e.what()));
+  }
   const std::vector<std::string> order = head_order(summary, test["heads"]);
   results.evaluations.push_back({"", heads_of(test["heads"], order, paths.test_metrics_json())});
 

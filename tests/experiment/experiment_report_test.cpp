@@ -209,6 +209,15 @@ TEST(ExperimentResults, ReadsEveryEvaluationReliabilityAndEpoch) {
   EXPECT_EQ(results[1].evaluations.size(), 1u);  // no test_variants.json
 }
 
+TEST(ExperimentResults, AMalformedSummaryNamesTheFile) {
+  const auto dir = fresh_dir();
+  const ExperimentRun run = fake_run(dir, "s", 0, {});
+  write_file(run.dir / "summary.json",
+             json{{"best_epoch", 1}, {"config", {{"training", "last"}}}}.dump());
+  fulcrum::testing::expect_error<Error>([&] { read_run_results(run); },
+                                        {"summary.json", "unexpected content"});
+}
+
 TEST(ExperimentResults, MalformedPrCountsNameTheFile) {
   const auto dir = fresh_dir();
   const ExperimentRun run =

@@ -2,7 +2,8 @@
 // (I_x(a, b) with integer a, b is a binomial tail; Student's t with 1 and 2
 // degrees of freedom has an elementary CDF), a direct numerical integration of
 // the t density, and critical values from the t table (as printed by
-// scipy.stats.t.ppf(q, df), e.g. t.ppf(0.975, 5) = 2.5705818366147395).
+// scipy.stats.t.ppf(q, df), e.g. t.ppf(0.975, 5) = 2.5705818366147395; each
+// was checked to 1e-10 against mpmath's betainc at 30 digits).
 #include "fulcrum/experiment/significance.hpp"
 
 #include <gtest/gtest.h>
