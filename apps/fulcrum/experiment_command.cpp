@@ -106,11 +106,12 @@ int run_experiment(const ExperimentOptions& command) {
                     "experiment again to finish them.",
                     unfinished, runs.size()));
   }
-  const ReportContext context{config.name, config.base.string(), config.seeds, notes};
+  const ReportContext context{config.name,      config.base.string(), config.seeds,     notes,
+                              config.overrides, config.strategies,    config.output_dir};
   write_experiment_report(context, results, config.output_dir);
 
   const std::vector<SummaryRow> rows = summarize(results);
-  std::fputs(summary_tables_markdown(rows).c_str(), stdout);
+  std::fputs(summary_tables_markdown(rows, results).c_str(), stdout);
   std::fputs(fmt::format("\n{} of {} runs finished{}\nreport: {} (summary.md, results.csv, "
                          "plots/)\n",
                          results.size(), runs.size(),

@@ -7,10 +7,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <variant>
 
 #include "fulcrum/experiment/svg_document.hpp"
 #include "fulcrum/train/run_outputs.hpp"
+#include "report_blocks.hpp"
+#include "report_data.hpp"
+#include "report_sections.hpp"
 
 namespace fulcrum::experiment {
 
@@ -34,29 +36,6 @@ std::string csv_value(const std::optional<double>& value) {
 
 // -- the document -----------------------------------------------------------------
 
-struct Cell {
-  std::string text;
-  bool bold = false;
-};
-
-struct Table {
-  std::vector<std::string> header;  // the first column is text, the others numbers
-  std::vector<std::vector<Cell>> rows;
-};
-
-struct Heading {
-  int level;
-  std::string text;
-};
-struct Paragraph {
-  std::string text;
-};
-struct Image {
-  std::string file;
-  std::string title;
-};
-using Block = std::variant<Heading, Paragraph, Table, Image>;
-
 const char* variant_description(const std::string& variant) {
   if (variant == kRecalibratedVariant) {
     return "probabilities from logits - log(pos_weight) (log of the class weight for "
@@ -79,15 +58,16 @@ std::vector<std::string> distinct(const std::vector<SummaryRow>& rows,
   return out;
 }
 
-Table summary_table(const std::vector<SummaryRow>& rows, const std::string& head, TaskKind kind) {
+// The strategies x metrics table of a head; the selected row in bold.
+Table summary_table(const std::vector<SummaryRow>& rows, const std::string& head, TaskKind kind,
+                    std::optional<size_t> selected) {
   const auto& columns = summary_columns(kind);
   Table table;
   table.header = {"strategy", "runs"};
   for (const auto& [metric, title] : columns) table.header.push_back(title);
-  const std::optional<size_t> best = best_row(rows, head);
   for (size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].head != head) continue;
-    const bool is_best = best && *best == i;
+    const bool is_best = selected && *selected == i;
     std::vector<Cell> cells{{rows[i].name(), is_best},
                             {std::to_string(rows[i].seeds.size()), false}};
     for (const auto& [metric, title] : columns) {
@@ -104,22 +84,25 @@ std::string format_support(const MeanStd& stat) {
   return v == std::round(v) ? fmt::format("{:.0f}", v) : fmt::format("{:.1f}", v);
 }
 
-Table per_label_table(const SummaryRow& row) {
+// One row's per-label means, labels by frequency (most frequent first).
+Table per_label_table(const SummaryRow& row, const LabelFrequency& frequency) {
   static const std::vector<std::pair<std::string, std::string>> columns{{"support", "support"},
                                                                         {"threshold", "threshold"},
                                                                         {"precision", "precision"},
                                                                         {"recall", "recall"},
                                                                         {"f1", "F1"}};
   Table table;
-  table.header = {row.kind == TaskKind::MultiClass ? "class" : "label"};
+  table.header = {row.kind == TaskKind::MultiClass ? "class" : "label",
+                  fmt::format("count ({})", frequency.split)};
   std::vector<std::string> metrics;
   for (const auto& [metric, title] : columns) {
     if (!row.has_label_metric(metric)) continue;
     metrics.push_back(metric);
     table.header.push_back(title);
   }
-  for (size_t l = 0; l < row.labels.size(); ++l) {
-    std::vector<Cell> cells{{row.labels[l], false}};
+  for (const size_t l : most_frequent_first(frequency.counts)) {
+    std::vector<Cell> cells{{row.labels[l], false},
+                            {format_support(MeanStd{1, frequency.counts[l], std::nullopt}), false}};
     for (const std::string& metric : metrics) {
       const MeanStd stat = row.label_stat(metric, l);
       cells.push_back({metric == "support" ? format_support(stat)
@@ -132,29 +115,30 @@ Table per_label_table(const SummaryRow& row) {
   return table;
 }
 
-// Per head: a heading, the strategies x metrics table, the best macro-F1.
-void add_summary_tables(std::vector<Block>& blocks, const std::vector<SummaryRow>& rows) {
+// Per head: a heading, the strategies x metrics table and the selected
+// strategy (on the validation split when `runs` have one).
+void add_summary_tables(std::vector<Block>& blocks, const std::vector<SummaryRow>& rows,
+                        const std::vector<RunResults>& runs) {
   for (const std::string& head : distinct(rows, &SummaryRow::head)) {
     const auto first =
         std::find_if(rows.begin(), rows.end(), [&](const SummaryRow& r) { return r.head == head; });
+    const std::optional<Selection> selected = select_best(runs, rows, head);
     blocks.push_back(Heading{2, fmt::format("Head '{}' ({})", head, first->kind)});
-    blocks.push_back(summary_table(rows, head, first->kind));
-    if (const std::optional<size_t> best = best_row(rows, head)) {
-      blocks.push_back(Paragraph{fmt::format("Best macro-F1: {} ({}).", rows[*best].name(),
-                                             format_mean_std(rows[*best].scalar("f1_macro")))});
-    }
+    blocks.push_back(summary_table(rows, head, first->kind,
+                                   selected ? std::optional(selected->row) : std::nullopt));
+    add_selection(blocks, runs, rows, head);
   }
 }
 
-std::vector<Block> document(const ReportContext& context, const std::vector<SummaryRow>& rows,
+std::vector<Block> document(const ReportContext& context, const std::vector<RunResults>& runs,
+                            const std::vector<SummaryRow>& rows,
                             const std::vector<ReportPlot>& plots) {
   std::vector<Block> blocks;
   blocks.push_back(Heading{1, fmt::format("Experiment {}", context.name)});
-  blocks.push_back(Paragraph{fmt::format(
-      "Base config: {}. Seeds: {}. Every value is on the test split: mean ± sample standard "
-      "deviation over the seeds (n/a: undefined, e.g. a single run). The best macro-F1 of each "
-      "head is in bold.",
-      context.base, fmt::join(context.seeds, ", "))});
+  add_provenance(blocks, context);
+  blocks.push_back(Paragraph{
+      "Every value is on the test split: mean ± sample standard deviation over the seeds (n/a: "
+      "undefined, e.g. a single run). The strategy selected as best for each head is in bold."});
   std::vector<std::string> variants = distinct(rows, &SummaryRow::variant);
   const auto rank = [](const std::string& v) {
     return v.empty() ? 0 : v == kRecalibratedVariant ? 1 : v == kTunedThresholdsVariant ? 2 : 3;
@@ -168,18 +152,25 @@ std::vector<Block> document(const ReportContext& context, const std::vector<Summ
   for (const std::string& note : context.notes) blocks.push_back(Paragraph{note});
   if (rows.empty()) blocks.push_back(Paragraph{"No finished run to report yet."});
 
-  add_summary_tables(blocks, rows);
+  add_strategy_definitions(blocks, context);
+  add_imbalance_measures(blocks, runs, rows);
+  add_summary_tables(blocks, rows, runs);
+  for (const std::string& head : distinct(rows, &SummaryRow::head)) {
+    add_paired_tests(blocks, runs, rows, head);
+  }
   if (!plots.empty()) {
     blocks.push_back(Heading{2, "Plots"});
     for (const ReportPlot& plot : plots) blocks.push_back(Image{"plots/" + plot.file, plot.title});
   }
+  add_run_table(blocks, context, runs);
   for (const std::string& head : distinct(rows, &SummaryRow::head)) {
-    blocks.push_back(
-        Heading{2, fmt::format("Per-label results, head '{}' (mean over seeds)", head)});
+    blocks.push_back(Heading{
+        2,
+        fmt::format("Per-label results, head '{}' (mean over seeds, most frequent first)", head)});
     for (const SummaryRow& row : rows) {
       if (row.head != head || row.labels.empty()) continue;
       blocks.push_back(Heading{3, row.name()});
-      blocks.push_back(per_label_table(row));
+      blocks.push_back(per_label_table(row, label_frequency(runs, row)));
     }
   }
   return blocks;
@@ -195,6 +186,7 @@ std::string markdown_cell(const Cell& cell) {
     if (c == '|' || c == '<' || c == '>' || c == '*' || c == '`') text += '\\';
     text += c == '\n' ? ' ' : c;
   }
+  if (!cell.link.empty()) text = "[" + text + "](" + cell.link + ")";
   return cell.bold ? "**" + text + "**" : text;
 }
 
@@ -212,7 +204,7 @@ std::string markdown(const std::vector<Block>& blocks) {
       std::string header = "|", rule = "|";
       for (size_t c = 0; c < table->header.size(); ++c) {
         header += fmt::format(" {} |", markdown_cell({table->header[c], false}));
-        rule += c == 0 ? "---|" : "---:|";
+        rule += table->is_text(c) ? "---|" : "---:|";
       }
       out += header + "\n" + rule + "\n";
       for (const auto& row : table->rows) {
@@ -235,7 +227,7 @@ std::string html(const std::vector<Block>& blocks, const std::string& title) {
       "table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; }}\n"
       "th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; }}\n"
       "th {{ background: #f2f2f2; }}\n"
-      "td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}\n"
+      "td.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}\n"
       "figure {{ margin: 1em 0 2em; }}\n"
       "img {{ max-width: 100%; }}\n"
       "</style>\n</head>\n<body>\n",
@@ -256,9 +248,13 @@ std::string html(const std::vector<Block>& blocks, const std::string& title) {
       for (const auto& row : table->rows) {
         out += "<tr>";
         for (size_t c = 0; c < row.size(); ++c) {
-          const std::string text = row[c].bold ? "<strong>" + xml_escape(row[c].text) + "</strong>"
-                                               : xml_escape(row[c].text);
-          out += c == 0 ? "<td>" + text + "</td>" : "<td class=\"num\">" + text + "</td>";
+          std::string text = xml_escape(row[c].text);
+          if (!row[c].link.empty()) {
+            text = "<a href=\"" + xml_escape(row[c].link) + "\">" + text + "</a>";
+          }
+          if (row[c].bold) text = "<strong>" + text + "</strong>";
+          out +=
+              table->is_text(c) ? "<td>" + text + "</td>" : "<td class=\"num\">" + text + "</td>";
         }
         out += "</tr>\n";
       }
@@ -297,20 +293,22 @@ std::string results_csv(const std::vector<RunResults>& runs) {
   return out;
 }
 
-std::string summary_markdown(const ReportContext& context, const std::vector<SummaryRow>& rows,
+std::string summary_markdown(const ReportContext& context, const std::vector<RunResults>& runs,
+                             const std::vector<SummaryRow>& rows,
                              const std::vector<ReportPlot>& plots) {
-  return markdown(document(context, rows, plots));
+  return markdown(document(context, runs, rows, plots));
 }
 
-std::string summary_tables_markdown(const std::vector<SummaryRow>& rows) {
+std::string summary_tables_markdown(const std::vector<SummaryRow>& rows,
+                                    const std::vector<RunResults>& runs) {
   std::vector<Block> blocks;
-  add_summary_tables(blocks, rows);
+  add_summary_tables(blocks, rows, runs);
   return markdown(blocks);
 }
 
-std::string index_html(const ReportContext& context, const std::vector<SummaryRow>& rows,
-                       const std::vector<ReportPlot>& plots) {
-  return html(document(context, rows, plots), fmt::format("Experiment {}", context.name));
+std::string index_html(const ReportContext& context, const std::vector<RunResults>& runs,
+                       const std::vector<SummaryRow>& rows, const std::vector<ReportPlot>& plots) {
+  return html(document(context, runs, rows, plots), fmt::format("Experiment {}", context.name));
 }
 
 void write_experiment_report(const ReportContext& context, const std::vector<RunResults>& runs,
@@ -324,8 +322,10 @@ void write_experiment_report(const ReportContext& context, const std::vector<Run
   const std::vector<ReportPlot> plots = report_plots(runs, rows);
   train::write_text_file(dir / "results.csv", results_csv(runs));
   for (const ReportPlot& plot : plots) train::write_text_file(plot_dir / plot.file, plot.svg);
-  train::write_text_file(dir / "summary.md", summary_markdown(context, rows, plots));
-  train::write_text_file(dir / "index.html", index_html(context, rows, plots));
+  ReportContext located = context;
+  if (located.report_dir.empty()) located.report_dir = dir;
+  train::write_text_file(dir / "summary.md", summary_markdown(located, runs, rows, plots));
+  train::write_text_file(dir / "index.html", index_html(located, runs, rows, plots));
 }
 
 }  // namespace fulcrum::experiment

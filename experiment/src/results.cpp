@@ -49,17 +49,14 @@ nlohmann::json read_json(const std::filesystem::path& path) {
 }
 
 // The order of the run's heads: summary.json's list, else the metrics' keys.
-std::vector<std::string> head_order(const std::filesystem::path& summary,
+std::vector<std::string> head_order(const nlohmann::json& summary,
                                     const nlohmann::json& metric_heads) {
   std::vector<std::string> order;
-  if (std::filesystem::exists(summary)) {
-    const nlohmann::json j = read_json(summary);
-    if (j.contains("heads") && j["heads"].is_array()) {
-      for (const auto& head : j["heads"]) {
-        if (head.is_object() && head.contains("name") && head["name"].is_string() &&
-            metric_heads.contains(head["name"].get<std::string>())) {
-          order.push_back(head["name"].get<std::string>());
-        }
+  if (summary.is_object() && summary.contains("heads") && summary["heads"].is_array()) {
+    for (const auto& head : summary["heads"]) {
+      if (head.is_object() && head.contains("name") && head["name"].is_string() &&
+          metric_heads.contains(head["name"].get<std::string>())) {
+        order.push_back(head["name"].get<std::string>());
       }
     }
   }
@@ -81,13 +78,70 @@ std::vector<HeadMetrics> heads_of(const nlohmann::json& heads,
 }
 
 std::vector<double> numbers(const nlohmann::json& j, const char* key,
-                            const std::filesystem::path& file) {
+                            const std::filesystem::path& file, const char* entry = "reliability") {
   if (!j.contains(key) || !j[key].is_array()) {
-    throw Error(fmt::format("{}: reliability entry without a \"{}\" list", file.string(), key));
+    throw Error(fmt::format("{}: {} entry without a \"{}\" list", file.string(), entry, key));
   }
   std::vector<double> out;
   for (const auto& v : j[key]) out.push_back(v.is_number() ? v.get<double>() : 0.0);
   return out;
+}
+
+ReliabilityBins bins_from_json(const nlohmann::json& entry, int bins,
+                               const std::filesystem::path& file, const std::string& head) {
+  ReliabilityBins out;
+  out.bins = bins;
+  out.count = numbers(entry, "count", file);
+  out.sum_predicted = numbers(entry, "sum_predicted", file);
+  out.positives = numbers(entry, "positives", file);
+  const auto n = static_cast<size_t>(bins);
+  if (out.count.size() != n || out.sum_predicted.size() != n || out.positives.size() != n) {
+    throw Error(fmt::format("{}: reliability of head '{}' does not have {} bins", file.string(),
+                            head, bins));
+  }
+  return out;
+}
+
+PrRecord pr_from_json(const nlohmann::json& entry, const std::filesystem::path& file) {
+  PrRecord record;
+  record.head = entry.value("head", std::string{});
+  const int thresholds = entry.value("thresholds", kPrThresholds);
+  for (const auto& label : entry.value("per_label", nlohmann::json::array())) {
+    PrCounts counts;
+    counts.thresholds = thresholds;
+    counts.positives = label.value("positives", 0.0);
+    counts.tp = numbers(label, "tp", file, "pr_counts");
+    counts.fp = numbers(label, "fp", file, "pr_counts");
+    if (counts.tp.size() != static_cast<size_t>(thresholds) ||
+        counts.fp.size() != counts.tp.size()) {
+      throw Error(fmt::format("{}: pr_counts of head '{}' do not have {} thresholds", file.string(),
+                              record.head, thresholds));
+    }
+    record.per_label.push_back(std::move(counts));
+  }
+  return record;
+}
+
+// What the report takes from summary.json: run time, the tested epoch and
+// the training split's label counts.
+void read_summary(const nlohmann::json& j, RunResults& results) {
+  if (j.contains("seconds") && j["seconds"].is_number())
+    results.seconds = j["seconds"].get<double>();
+  const bool last = j.contains("config") && j["config"].contains("training") &&
+                    j["config"]["training"].value("final_model", std::string()) == "last";
+  const char* epoch_key = last ? "epochs_completed" : "best_epoch";
+  if (j.contains(epoch_key) && j[epoch_key].is_number_integer()) {
+    results.tested_epoch = j[epoch_key].get<int64_t>();
+  }
+  for (const auto& head : j.value("heads", nlohmann::json::array())) {
+    if (!head.is_object() || !head.contains("train_counts") || !head["train_counts"].is_array()) {
+      continue;
+    }
+    std::vector<double> counts;
+    for (const auto& v : head["train_counts"])
+      counts.push_back(v.is_number() ? v.get<double>() : 0);
+    results.train_counts.emplace_back(head.value("name", std::string()), std::move(counts));
+  }
 }
 
 }  // namespace
@@ -165,6 +219,16 @@ HeadMetrics head_metrics_from_json(const std::string& head, const nlohmann::json
   return m;
 }
 
+std::optional<double> RunResults::tested_validation(std::string_view key) const {
+  for (const EpochRecord& epoch : epochs) {
+    if (epoch.epoch != tested_epoch) continue;
+    for (const auto& [name, value] : epoch.validation) {
+      if (name == key) return value;
+    }
+  }
+  return std::nullopt;
+}
+
 std::string evaluation_name(const std::string& strategy, const std::string& variant) {
   return variant.empty() ? strategy : fmt::format("{} ({})", strategy, variant);
 }
@@ -174,12 +238,21 @@ RunResults read_run_results(const ExperimentRun& run) {
   RunResults results;
   results.strategy = run.strategy;
   results.seed = run.seed;
+  results.dir = run.dir;
 
   const nlohmann::json test = read_json(paths.test_metrics_json());
   if (!test.contains("heads")) {
     throw Error(fmt::format("{}: no \"heads\" object", paths.test_metrics_json().string()));
   }
-  const std::vector<std::string> order = head_order(paths.summary(), test["heads"]);
+  const nlohmann::json summary = std::filesystem::exists(paths.summary())
+                                     ? read_json(paths.summary())
+                                     : nlohmann::json::object();
+  try {
+    if (summary.is_object()) read_summary(summary, results);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}: unexpected content: {}", paths.summary().string(), e.what()));
+  }
+  const std::vector<std::string> order = head_order(summary, test["heads"]);
   results.evaluations.push_back({"", heads_of(test["heads"], order, paths.test_metrics_json())});
 
   const std::filesystem::path variants_file = variants_path(run.dir);
@@ -198,17 +271,15 @@ RunResults read_run_results(const ExperimentRun& run) {
       const std::string variant = entry.value("variant", std::string("raw"));
       record.variant = variant == "raw" ? std::string{} : variant;
       record.head = entry.value("head", std::string{});
-      record.bins.bins = entry.value("bins", metrics::kCalibrationBins);
-      record.bins.count = numbers(entry, "count", variants_file);
-      record.bins.sum_predicted = numbers(entry, "sum_predicted", variants_file);
-      record.bins.positives = numbers(entry, "positives", variants_file);
-      const auto bins = static_cast<size_t>(record.bins.bins);
-      if (record.bins.count.size() != bins || record.bins.sum_predicted.size() != bins ||
-          record.bins.positives.size() != bins) {
-        throw Error(fmt::format("{}: reliability of head '{}' does not have {} bins",
-                                variants_file.string(), record.head, bins));
+      const int bins = entry.value("bins", metrics::kCalibrationBins);
+      record.bins = bins_from_json(entry, bins, variants_file, record.head);
+      for (const auto& label : entry.value("per_label", nlohmann::json::array())) {
+        record.per_label.push_back(bins_from_json(label, bins, variants_file, record.head));
       }
       results.reliability.push_back(std::move(record));
+    }
+    for (const auto& entry : variants.value("pr_counts", nlohmann::json::array())) {
+      results.pr.push_back(pr_from_json(entry, variants_file));
     }
   }
 

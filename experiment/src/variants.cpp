@@ -32,6 +32,36 @@ nlohmann::json bins_json(const char* variant, const std::string& head,
           {"positives", bins.positives}};
 }
 
+nlohmann::json per_label_bins_json(const std::vector<ReliabilityBins>& per_label) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const ReliabilityBins& bins : per_label) {
+    out.push_back({{"count", bins.count},
+                   {"sum_predicted", bins.sum_predicted},
+                   {"positives", bins.positives}});
+  }
+  return out;
+}
+
+nlohmann::json pr_json(const std::string& head, const std::vector<PrCounts>& per_label) {
+  nlohmann::json labels = nlohmann::json::array();
+  for (const PrCounts& counts : per_label) {
+    labels.push_back({{"positives", counts.positives}, {"tp", counts.tp}, {"fp", counts.fp}});
+  }
+  return {{"variant", "raw"},
+          {"head", head},
+          {"thresholds", per_label.empty() ? kPrThresholds : per_label.front().thresholds},
+          {"per_label", std::move(labels)}};
+}
+
+void check_label_matrix(const Tensor& y_true, const Tensor& y_prob, const char* where) {
+  FULCRUM_CHECK_SHAPE(
+      y_true.defined() && y_prob.defined() && y_true.dim() == 2 && y_true.shape() == y_prob.shape(),
+      "{}: y_true and y_prob must be [N, L] matrices of the same shape, got {} "
+      "and {}",
+      where, y_true.defined() ? y_true.to_string() : "undefined",
+      y_prob.defined() ? y_prob.to_string() : "undefined");
+}
+
 }  // namespace
 
 double ReliabilityBins::ece() const {
@@ -83,6 +113,64 @@ ReliabilityBins reliability_bins(const Tensor& y_true, const Tensor& y_prob, int
   return out;
 }
 
+std::vector<ReliabilityBins> reliability_bins_per_label(const Tensor& y_true, const Tensor& y_prob,
+                                                        int bins) {
+  check_label_matrix(y_true, y_prob, "reliability_bins_per_label");
+  const int64_t labels = y_true.size(1);
+  std::vector<ReliabilityBins> out;
+  for (int64_t l = 0; l < labels; ++l) {
+    out.push_back(reliability_bins(slice(y_true, 1, l, l + 1), slice(y_prob, 1, l, l + 1), bins));
+  }
+  return out;
+}
+
+void PrCounts::add(const PrCounts& other) {
+  FULCRUM_CHECK(other.thresholds == thresholds && other.tp.size() == tp.size(),
+                "PrCounts::add: counts at {} and at {} thresholds cannot be pooled", thresholds,
+                other.thresholds);
+  positives += other.positives;
+  for (size_t k = 0; k < tp.size(); ++k) {
+    tp[k] += other.tp[k];
+    fp[k] += other.fp[k];
+  }
+}
+
+std::vector<PrCounts> pr_counts_per_label(const Tensor& y_true, const Tensor& y_prob,
+                                          int thresholds) {
+  check_label_matrix(y_true, y_prob, "pr_counts_per_label");
+  FULCRUM_CHECK(thresholds >= 2, "pr_counts_per_label: thresholds is {}; it must be >= 2",
+                thresholds);
+  const int64_t rows = y_true.size(0), labels = y_true.size(1);
+  const auto n = static_cast<size_t>(thresholds);
+  const auto truth = y_true.values();
+  const auto prob = y_prob.values();
+  std::vector<PrCounts> out(static_cast<size_t>(labels));
+  for (PrCounts& counts : out) {
+    counts.thresholds = thresholds;
+    counts.tp.assign(n, 0.0);
+    counts.fp.assign(n, 0.0);
+  }
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t l = 0; l < labels; ++l) {
+      const auto i = static_cast<size_t>(r * labels + l);
+      const double p = prob[i];
+      FULCRUM_CHECK(std::isfinite(p) && p >= 0 && p <= 1,
+                    "pr_counts_per_label: y_prob[{}, {}] is {}; probabilities must be finite "
+                    "and in [0, 1]",
+                    r, l, p);
+      PrCounts& counts = out[static_cast<size_t>(l)];
+      const bool positive = truth[i] > 0.5F;
+      counts.positives += positive ? 1 : 0;
+      // p >= t_k exactly for k = 0 .. floor(p * (n - 1)).
+      const auto highest =
+          std::min(static_cast<size_t>(std::floor(p * static_cast<double>(n - 1))), n - 1);
+      std::vector<double>& hits = positive ? counts.tp : counts.fp;
+      for (size_t k = 0; k <= highest; ++k) hits[k] += 1;
+    }
+  }
+  return out;
+}
+
 nlohmann::json evaluate_variants(train::Trainer& trainer) {
   const config::RunData& data = trainer.data();
   FULCRUM_CHECK(data.test.size() > 0,
@@ -98,6 +186,7 @@ nlohmann::json evaluate_variants(train::Trainer& trainer) {
   nlohmann::json recalibrated = nlohmann::json::object();
   nlohmann::json tuned = nlohmann::json::object();
   nlohmann::json reliability = nlohmann::json::array();
+  nlohmann::json pr_counts = nlohmann::json::array();
   for (size_t h = 0; h < losses.size(); ++h) {
     const nn::HeadLoss& loss = losses[h];
     const std::string& head = loss.head;
@@ -114,6 +203,9 @@ nlohmann::json evaluate_variants(train::Trainer& trainer) {
     const auto threshold = static_cast<float>(h < thresholds.size() ? thresholds[h] : 0.5);
     const Tensor prob = sigmoid(test_logits[h]);
     reliability.push_back(bins_json("raw", head, reliability_bins(target.values, prob)));
+    reliability.back()["per_label"] =
+        per_label_bins_json(reliability_bins_per_label(target.values, prob));
+    pr_counts.push_back(pr_json(head, pr_counts_per_label(target.values, prob)));
     if (loss.pos_weight.defined()) {
       const Tensor calibrated =
           sigmoid(nn::recalibrate_pos_weight_logits(test_logits[h], loss.pos_weight));
@@ -121,6 +213,8 @@ nlohmann::json evaluate_variants(train::Trainer& trainer) {
           metrics::multilabel_metrics(target.values, calibrated, threshold), target.classes);
       reliability.push_back(
           bins_json(kRecalibratedVariant, head, reliability_bins(target.values, calibrated)));
+      reliability.back()["per_label"] =
+          per_label_bins_json(reliability_bins_per_label(target.values, calibrated));
     }
     if (has_validation) {
       const data::Target& validation = data.validation.target(head);
@@ -150,7 +244,8 @@ nlohmann::json evaluate_variants(train::Trainer& trainer) {
   return {{"split", "test"},
           {"thresholds_from", "validation"},
           {"variants", std::move(variants)},
-          {"reliability", std::move(reliability)}};
+          {"reliability", std::move(reliability)},
+          {"pr_counts", std::move(pr_counts)}};
 }
 
 nlohmann::json evaluate_run_variants(const std::filesystem::path& run_dir) {

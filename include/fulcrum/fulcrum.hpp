@@ -79,6 +79,7 @@
 #include <fulcrum/checkpoint/safetensors.hpp>
 
 // config
+#include <fulcrum/config/config_changes.hpp>
 #include <fulcrum/config/config_error.hpp>
 #include <fulcrum/config/loader.hpp>
 #include <fulcrum/config/loss_builder.hpp>
@@ -95,14 +96,18 @@
 #include <fulcrum/train/trainer.hpp>
 
 // experiment
+#include <fulcrum/experiment/build_info.hpp>
 #include <fulcrum/experiment/config.hpp>
 #include <fulcrum/experiment/experiment.hpp>
+#include <fulcrum/experiment/imbalance_measures.hpp>
 #include <fulcrum/experiment/process.hpp>
 #include <fulcrum/experiment/report.hpp>
 #include <fulcrum/experiment/results.hpp>
 #include <fulcrum/experiment/runner.hpp>
+#include <fulcrum/experiment/significance.hpp>
 #include <fulcrum/experiment/summary.hpp>
 #include <fulcrum/experiment/svg_document.hpp>
+#include <fulcrum/experiment/svg_panels.hpp>
 #include <fulcrum/experiment/svg_plot.hpp>
 #include <fulcrum/experiment/variants.hpp>
 

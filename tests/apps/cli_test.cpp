@@ -131,6 +131,51 @@ TEST_F(Cli, ResumeContinuesTheRun) {
   EXPECT_EQ(log[2]["epoch"], 3);
 }
 
+TEST_F(Cli, ResumeWithAChangedConfigNamesEachChangeAndKeepsTheSummaryConsistent) {
+  write_tiny_config();
+  ASSERT_EQ(fulcrum("train tiny.yaml -q --output-dir out --set training.epochs=2").exit_code, 0);
+  const CommandResult grown =
+      fulcrum("train tiny.yaml --output-dir out --resume --set training.optimizer.lr=0.002");
+  ASSERT_EQ(grown.exit_code, 0) << grown.err;
+  EXPECT_CONTAINS(grown.err, "2 changed settings (saved -> now)");
+  EXPECT_CONTAINS(grown.err, "training.epochs: 2 -> 4");
+  EXPECT_CONTAINS(grown.err, "training.optimizer.lr: 0.001 -> 0.002");
+  const nlohmann::json summary = nlohmann::json::parse(read_file(dir_ / "out" / "summary.json"));
+  EXPECT_EQ(summary["epochs"], 4);
+  EXPECT_EQ(summary["epochs_completed"], 4);
+
+  // Fewer epochs than the run has done: refused, the summary untouched.
+  const CommandResult shrunk =
+      fulcrum("train tiny.yaml --output-dir out --resume --set training.epochs=3");
+  EXPECT_EQ(shrunk.exit_code, 2) << shrunk.err;
+  EXPECT_CONTAINS(shrunk.err, "training.epochs: 3 is fewer than the 4 epochs");
+  EXPECT_EQ(nlohmann::json::parse(read_file(dir_ / "out" / "summary.json"))["epochs"], 4);
+
+  // Another architecture: refused, naming the key and both values.
+  const CommandResult reshaped =
+      fulcrum("train tiny.yaml --output-dir out --resume --set model.backbone.sizes=[16]");
+  EXPECT_EQ(reshaped.exit_code, 2) << reshaped.err;
+  EXPECT_CONTAINS(reshaped.err, "model.backbone.sizes: [8] -> [16]");
+  EXPECT_CONTAINS(reshaped.err, "cannot change when a run is resumed");
+}
+
+TEST_F(Cli, TheEpochLogLineIsShortAndSaysTheTimeLeft) {
+  write_tiny_config();
+  const CommandResult run = fulcrum("train tiny.yaml --output-dir out");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::istringstream lines(run.err);
+  int epoch_lines = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("epoch ") == std::string::npos || line.find(" left") == std::string::npos) {
+      continue;
+    }
+    ++epoch_lines;
+    EXPECT_LT(line.size(), 100u) << line;
+    EXPECT_CONTAINS(line, " elapsed, ~");
+  }
+  EXPECT_EQ(epoch_lines, 4) << run.err;
+}
+
 TEST_F(Cli, EvalAndPredictWithTheCheckpoint) {
   ASSERT_EQ(
       fulcrum("train " + quickstart() + " -q --set training.epochs=2 --output-dir out").exit_code,

@@ -83,6 +83,51 @@ TEST(ReliabilityBins, EdgesAndPooling) {
   EXPECT_EQ(ReliabilityBins{}.ece(), 0.0);
 }
 
+TEST(ReliabilityBins, PerLabelSplitTheColumnsAndAddUpToTheWhole) {
+  const Tensor prob = Tensor::from({3, 2}, {0.1f, 0.9f, 0.6f, 0.2f, 0.95f, 0.4f});
+  const Tensor truth = Tensor::from({3, 2}, {0.0f, 1.0f, 1.0f, 0.0f, 1.0f, 1.0f});
+  const std::vector<ReliabilityBins> per_label = reliability_bins_per_label(truth, prob, 2);
+  ASSERT_EQ(per_label.size(), 2u);
+  EXPECT_EQ(per_label[0].count, (std::vector<double>{1, 2}));  // 0.1 | 0.6, 0.95
+  EXPECT_EQ(per_label[0].positives, (std::vector<double>{0, 2}));
+  EXPECT_EQ(per_label[1].count, (std::vector<double>{2, 1}));  // 0.2, 0.4 | 0.9
+  ReliabilityBins pooled = per_label[0];
+  pooled.add(per_label[1]);
+  const ReliabilityBins whole = reliability_bins(truth, prob, 2);
+  EXPECT_EQ(pooled.count, whole.count);
+  EXPECT_EQ(pooled.positives, whole.positives);
+  EXPECT_THROW(reliability_bins_per_label(Tensor::from({3}, {0, 1, 0}),
+                                          Tensor::from({3}, {0.1f, 0.2f, 0.3f})),
+               ShapeError);
+}
+
+TEST(PrCounts, CountPositivesAndNegativesAtOrAboveEachThreshold) {
+  // Label 0: positives at 0.9 and 0.5, a negative at 0.3; label 1 has no
+  // positives. Thresholds 0, 0.5, 1.
+  const Tensor prob = Tensor::from({3, 2}, {0.9f, 0.1f, 0.5f, 0.7f, 0.3f, 1.0f});
+  const Tensor truth = Tensor::from({3, 2}, {1.0f, 0.0f, 1.0f, 0.0f, 0.0f, 0.0f});
+  const std::vector<PrCounts> counts = pr_counts_per_label(truth, prob, 3);
+  ASSERT_EQ(counts.size(), 2u);
+  EXPECT_EQ(counts[0].positives, 2);
+  EXPECT_EQ(counts[0].tp, (std::vector<double>{2, 2, 0}));  // 0.5 >= 0.5 counts
+  EXPECT_EQ(counts[0].fp, (std::vector<double>{1, 0, 0}));
+  EXPECT_EQ(counts[1].positives, 0);
+  EXPECT_EQ(counts[1].fp, (std::vector<double>{3, 2, 1}));  // 1.0 reaches the last threshold
+  // Pooled over labels: the micro-average's counts.
+  PrCounts micro = counts[0];
+  micro.add(counts[1]);
+  EXPECT_EQ(micro.fp, (std::vector<double>{4, 2, 1}));
+  EXPECT_EQ(micro.positives, 2);
+  EXPECT_THROW(micro.add(pr_counts_per_label(truth, prob, 4)[0]), ValueError);
+  EXPECT_THROW(pr_counts_per_label(truth, prob, 1), ValueError);
+  EXPECT_THROW(pr_counts_per_label(truth, Tensor::from({3, 2}, {0, 0, 0, 0, 0, 2.0f})), ValueError);
+  // Evaluated on the default grid of 101 thresholds, the counts at 0.5 are
+  // those of metrics' decisions at threshold 0.5.
+  const std::vector<PrCounts> fine = pr_counts_per_label(truth, prob);
+  EXPECT_EQ(fine[0].tp[50], 2);
+  EXPECT_EQ(fine[0].fp[50], 0);
+}
+
 // The logits of every row of `features` for head 0, in eval mode.
 Tensor logits_of(fulcrum::train::Trainer& trainer, const Tensor& features) {
   trainer.model().eval();

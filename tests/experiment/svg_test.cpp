@@ -8,6 +8,7 @@
 #include "experiment_test_util.hpp"
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/experiment/svg_document.hpp"
+#include "fulcrum/experiment/svg_panels.hpp"
 #include "fulcrum/experiment/svg_plot.hpp"
 #include "support/errors.hpp"
 
@@ -133,6 +134,65 @@ TEST(SvgLineChart, RangesFromTheDataAndEmptyCharts) {
   EXPECT_CONTAINS(svg, ">3.0</text>");  // the y axis reaches past 2.6
   EXPECT_EQ(count_of(svg, "<polyline"), 1u);
   EXPECT_EQ(testing::xml_problem(render_line_chart(LineChart{})), "");
+}
+
+// The width="..." of an SVG document.
+double width_of(const std::string& svg) {
+  const size_t at = svg.find("width=\"");
+  return at == std::string::npos ? -1 : std::stod(svg.substr(at + 7));
+}
+
+TEST(SvgPanelGrid, ManyPanelsOfBarsWithErrorBarsFitTheWidth) {
+  PanelGrid grid;
+  grid.title = "F1 per label";
+  grid.y_label = "F1";
+  for (int s = 0; s < 9; ++s) grid.legend.push_back({"strategy_" + std::to_string(s), ""});
+  for (int l = 0; l < 14; ++l) {
+    Panel panel{"label" + std::to_string(l), {}, {}, {}};
+    for (int s = 0; s < 9; ++s) {
+      panel.bars.push_back(s == 3 ? std::nullopt : std::optional<double>(0.05 * s + 0.01 * l));
+      panel.errors.push_back(s == 0 ? std::nullopt : std::optional<double>(0.02));
+    }
+    grid.panels.push_back(std::move(panel));
+  }
+  const std::string svg = render_panel_grid(grid);
+  EXPECT_EQ(testing::xml_problem(svg), "") << svg;
+  EXPECT_EQ(width_of(svg), 960);
+  // 14 panels x 8 defined bars; error bars (3 lines each) on 7 of them.
+  EXPECT_EQ(count_of(svg, "</rect>"), 14u * 8u);
+  EXPECT_EQ(count_of(svg, "stroke=\"#222\""), 14u * 7u * 3u);
+  EXPECT_CONTAINS(svg, "<title>strategy_2 / label13: 0.2300 ± 0.0200</title>");
+  // One legend for the whole grid: each name once.
+  EXPECT_EQ(count_of(svg, ">strategy_8</text>"), 1u);
+  EXPECT_EQ(render_panel_grid(grid), svg);
+}
+
+TEST(SvgPanelGrid, LinePanelsEachWithTheirOwnAxis) {
+  PanelGrid grid;
+  grid.legend = {{"training loss", "#777", true}, {"validation loss", "#4e79a7"}};
+  grid.panels = {{"bce", {}, {}, {{"training loss", {{1, 0.7}, {2, 0.6}}, "#777", true, false}}},
+                 {"focal", {}, {}, {{"validation loss", {{1, 0.07}, {2, 0.05}}, "", false, true}}}};
+  grid.columns = 2;
+  const std::string svg = render_panel_grid(grid);
+  EXPECT_EQ(testing::xml_problem(svg), "") << svg;
+  EXPECT_EQ(count_of(svg, "<polyline"), 2u);
+  EXPECT_EQ(count_of(svg, "<circle"), 2u);  // the markers of the second
+  // Each panel's y ticks come from its own data: 0.7 and 0.07 both legible.
+  EXPECT_CONTAINS(svg, ">0.70</text>");
+  EXPECT_CONTAINS(svg, ">0.07</text>");
+}
+
+TEST(SvgPanelGrid, RefusesBarsThatDoNotMatchTheLegend) {
+  PanelGrid grid;
+  grid.legend = {{"a", ""}, {"b", ""}};
+  grid.panels = {{"p", {0.5}, {}, {}}};
+  fulcrum::testing::expect_error<ValueError>([&] { render_panel_grid(grid); },
+                                             {"panel 'p' has 1 bars for 2 legend entries"});
+  grid.panels = {{"p", {0.5, 0.2}, {0.1}, {}}};
+  EXPECT_THROW(render_panel_grid(grid), ValueError);
+  grid.panels = {};
+  grid.columns = 40;
+  EXPECT_THROW(render_panel_grid(grid), ValueError);
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "fulcrum/checkpoint/checkpoint.hpp"
+#include "fulcrum/config/config_changes.hpp"
+#include "fulcrum/config/config_error.hpp"
 #include "fulcrum/config/loader.hpp"
 #include "fulcrum/config/loss_builder.hpp"
 #include "fulcrum/core/ops.hpp"
@@ -111,6 +113,37 @@ void Trainer::save_best(const BestSnapshot& best) {
   model_->load_state_dict(live.weights);
 }
 
+namespace {
+
+// Says which settings a resumed run changes, and refuses the ones that would
+// make the saved weights, data split or optimizer state mean something else.
+void check_resumed_config(const std::string& saved_yaml, const config::RunConfig& now,
+                          const std::filesystem::path& checkpoint_file) {
+  const std::vector<config::ConfigChange> changes =
+      config::config_changes(saved_yaml, config::to_yaml(now),
+                             checkpoint_file.string() + " (stored config)", now.source_path);
+  if (changes.empty()) return;
+  std::vector<config::ConfigChange> fixed;
+  for (const config::ConfigChange& change : changes) {
+    if (!config::may_change_on_resume(change.key)) fixed.push_back(change);
+  }
+  if (!fixed.empty()) {
+    throw config::ConfigError(
+        fmt::format("--resume: {} cannot change when a run is resumed (the model's shape, the "
+                    "data and its split, or the optimizer's kind), but the config changes:\n{}"
+                    "Resume with the run's own settings (its config.yaml), or train a new run "
+                    "(--overwrite, or another output_dir)",
+                    fixed.front().key, config::format_changes(fixed)),
+        now.source_path, 0, 0, fixed.front().key);
+  }
+  std::string listed = config::format_changes(changes);
+  listed.pop_back();  // the log adds its own newline
+  spdlog::warn("resuming from {} with {} changed setting{} (saved -> now):\n{}",
+               checkpoint_file.string(), changes.size(), changes.size() == 1 ? "" : "s", listed);
+}
+
+}  // namespace
+
 void Trainer::restore(const std::filesystem::path& file, State& state) {
   checkpoint::Checkpoint checkpoint = checkpoint::load_checkpoint(file, /*with_optimizer=*/true);
   const checkpoint::Metadata& md = checkpoint.metadata;
@@ -120,9 +153,7 @@ void Trainer::restore(const std::filesystem::path& file, State& state) {
         fmt::format("{}: the run monitored '{}' but this one monitors '{}'", file.string(),
                     md.at(kMonitor), monitor_.to_string()));
   }
-  if (config_ && card.config_yaml != config::to_yaml(*config_)) {
-    spdlog::warn("resuming with a config that differs from the one in {}", file.string());
-  }
+  if (config_ && !card.config_yaml.empty()) check_resumed_config(card.config_yaml, *config_, file);
   model_->load_state_dict(checkpoint.model);
   optimizer_->load_state(checkpoint.optimizer);
   try {
@@ -135,6 +166,14 @@ void Trainer::restore(const std::filesystem::path& file, State& state) {
   } catch (const std::exception& e) {
     throw checkpoint::CheckpointError(
         fmt::format("{}: malformed run metadata: {}", file.string(), e.what()));
+  }
+  if (state.epochs_completed > options_.epochs) {
+    throw config::ConfigError(
+        fmt::format("training.epochs: {} is fewer than the {} epochs the run in {} has already "
+                    "completed; on --resume epochs may grow, not shrink (use --overwrite to "
+                    "train a new run)",
+                    options_.epochs, state.epochs_completed, paths().dir.string()),
+        config_ ? config_->source_path : std::string(), 0, 0, "training.epochs");
   }
   if (options_.dropout_generator != nullptr) {
     options_.dropout_generator->set_state(metadata_value(md, kDropoutRng, file));

@@ -8,11 +8,13 @@
 #include <filesystem>
 
 #include "config_json.hpp"
+#include "epoch_line.hpp"
 #include "fulcrum/checkpoint/checkpoint.hpp"
 #include "fulcrum/config/config_error.hpp"
 #include "fulcrum/config/loader.hpp"
 #include "fulcrum/config/loss_builder.hpp"
 #include "fulcrum/core/ops.hpp"
+#include "fulcrum/losses/class_weights.hpp"
 #include "fulcrum/optim/clip_grad.hpp"
 #include "fulcrum/optim/schedule.hpp"
 #include "fulcrum/train/trainer.hpp"
@@ -199,6 +201,7 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
     return training.early_stopping.enabled &&
            state.epochs_without_improvement >= training.early_stopping.patience;
   };
+  int64_t epochs_run = 0;  // by this call, for the estimate of the time left
   for (int64_t epoch = state.epochs_completed; epoch < training.epochs; ++epoch) {
     if (stops_early()) {
       result.stopped_early = true;
@@ -209,10 +212,22 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
     const EpochSummary summary = run_epoch(loader, epoch, state);
     log.append(epoch_record(summary));
     if (summary.improved) unsaved_best = snapshot(state);
-    spdlog::info("epoch {}/{}  lr {:.3g}  train loss {:.4f}  {} {}{}  ({:.1f}s, {:.0f} samples/s)",
-                 summary.epoch, summary.epochs, summary.lr, summary.train_loss, summary.monitor,
-                 format_value(summary.monitored), summary.improved ? " *" : "", summary.seconds,
-                 summary.samples_per_second);
+    ++epochs_run;
+    const bool lr_changes = training.schedule.kind != optim::ScheduleKind::Constant ||
+                            training.schedule.warmup_epochs > 0;
+    spdlog::info("{}",
+                 format_epoch_line({.epoch = summary.epoch,
+                                    .epochs = summary.epochs,
+                                    .lr = lr_changes ? std::optional(summary.lr) : std::nullopt,
+                                    .train_loss = summary.train_loss,
+                                    .monitor = summary.monitor,
+                                    .monitored = summary.monitored,
+                                    .improved = summary.improved,
+                                    .epoch_seconds = summary.seconds,
+                                    .samples_per_second = summary.samples_per_second,
+                                    .elapsed_seconds = seconds_since(run_start),
+                                    .epochs_run = epochs_run},
+                                   kEpochLineColumns));
     if (callbacks_.on_epoch) callbacks_.on_epoch(summary);
     // best before last: until last.safetensors says these epochs are done, a
     // crash makes the resumed run redo them, best model included; the other
@@ -276,6 +291,12 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
 void Trainer::write_summary(const TrainResult& result) const {
   ordered_json heads = ordered_json::array();
   for (size_t h = 0; h < losses_.size(); ++h) {
+    // How often each label (or class) occurs in the training split: what
+    // imbalance measures and per-label orderings are computed from.
+    const data::Target& target = data_.train.target(losses_[h].head);
+    const std::vector<int64_t> train_counts =
+        target.kind == TaskKind::MultiClass ? nn::class_counts(target.values, target.num_classes())
+                                            : nn::label_positive_counts(target.values);
     heads.push_back(
         {{"name", losses_[h].head},
          {"kind", name_of(losses_[h].task())},
@@ -285,7 +306,8 @@ void Trainer::write_summary(const TrainResult& result) const {
          {"thresholds", h < label_thresholds_.size() ? label_thresholds_[h] : std::vector<float>{}},
          {"weight", config::weight_values(losses_[h].weight)},
          {"pos_weight", config::weight_values(losses_[h].pos_weight)},
-         {"labels_without_positives", losses_[h].labels_without_positives}});
+         {"labels_without_positives", losses_[h].labels_without_positives},
+         {"train_counts", train_counts}});
   }
   ordered_json summary{
       {"name", config_ ? config_->name : paths().dir.filename().string()},

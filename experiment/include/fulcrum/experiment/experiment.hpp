@@ -7,11 +7,15 @@
 //   variants.hpp  recalibrated / tuned-threshold evaluations of each run
 //   results.hpp   reading finished runs back
 //   summary.hpp   mean ± std over seeds
+//   significance.hpp       paired t-test and Wilcoxon signed-rank test over seeds
+//   imbalance_measures.hpp IRLbl, MeanIR, MaxIR of a head's labels
 //   report.hpp    results.csv, summary.md, plots/*.svg, index.html
 
 #include "fulcrum/experiment/config.hpp"
+#include "fulcrum/experiment/imbalance_measures.hpp"
 #include "fulcrum/experiment/report.hpp"
 #include "fulcrum/experiment/results.hpp"
 #include "fulcrum/experiment/runner.hpp"
+#include "fulcrum/experiment/significance.hpp"
 #include "fulcrum/experiment/summary.hpp"
 #include "fulcrum/experiment/variants.hpp"

@@ -9,6 +9,7 @@
 // test_variants.json an evaluation of its own.
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,14 @@ struct ReliabilityRecord {
   std::string variant;
   std::string head;
   ReliabilityBins bins;
+  std::vector<ReliabilityBins> per_label;  ///< one per label; empty in older files
+};
+
+/// Represents: precision-recall counts of one head's raw probabilities, one
+/// entry per label (pooled over labels: the micro-average).
+struct PrRecord {
+  std::string head;
+  std::vector<PrCounts> per_label;
 };
 
 /// Represents: one line of metrics.jsonl: the training loss and the flat
@@ -73,15 +82,28 @@ struct RunResults {
   uint64_t seed = 0;
   std::vector<EvaluationMetrics> evaluations;  ///< the trainer's first, then the variants
   std::vector<ReliabilityRecord> reliability;
+  std::vector<PrRecord> pr;
   std::vector<EpochRecord> epochs;
+  std::filesystem::path dir;      ///< the run's directory
+  std::optional<double> seconds;  ///< the run's time (summary.json), when known
+  /// The epoch whose model the test split evaluated (summary.json: the best
+  /// epoch, or the last with training.final_model: last); 0 when unknown.
+  int64_t tested_epoch = 0;
+  /// Per head: how often each label (class) occurs in the training split
+  /// (summary.json "train_counts"); absent in older runs.
+  std::vector<std::pair<std::string, std::vector<double>>> train_counts;
+
+  /// Validation metric `key` ("labels.f1_macro") of the tested epoch;
+  /// nullopt without a validation split or a known tested epoch.
+  std::optional<double> tested_validation(std::string_view key) const;
 };
 
 /// "pos_weight" for the trainer's evaluation, "pos_weight (tuned thresholds)"
 /// for a variant: the row name in every table and legend.
 std::string evaluation_name(const std::string& strategy, const std::string& variant);
 
-/// Reads a finished run. test_metrics.json is required; metrics.jsonl and
-/// test_variants.json are read when present. Heads are in the order of the
+/// Reads a finished run. test_metrics.json is required; metrics.jsonl,
+/// summary.json and test_variants.json are read when present. Heads are in the order of the
 /// run's summary.json (alphabetical without it). Throws fulcrum::Error naming
 /// the file for a missing or malformed one.
 RunResults read_run_results(const ExperimentRun& run);

@@ -16,7 +16,12 @@
 //                  "heads": {HEAD: <train/metrics_json.hpp's metrics object>}}, ...],
 //    "reliability": [{"variant": "raw" | "recalibrated", "head": HEAD,
 //                     "bins": 15, "count": [...], "sum_predicted": [...],
-//                     "positives": [...]}, ...]}
+//                     "positives": [...],
+//                     "per_label": [{"count": [...], "sum_predicted": [...],
+//                                    "positives": [...]}, ...]}, ...],
+//    "pr_counts": [{"variant": "raw", "head": HEAD, "thresholds": 101,
+//                   "per_label": [{"positives": P, "tp": [...], "fp": [...]},
+//                                 ...]}, ...]}
 //
 // A variant lists only the heads it changes; a run with nothing to
 // recalibrate (no pos_weight) has no "recalibrated" variant. The functions that
@@ -60,5 +65,32 @@ struct ReliabilityBins {
 /// The bins of every value of y_true / y_prob (same shape, any rank).
 ReliabilityBins reliability_bins(const Tensor& y_true, const Tensor& y_prob,
                                  int bins = metrics::kCalibrationBins);
+
+/// The bins of each column (label) of y_true / y_prob ([N, L] both).
+std::vector<ReliabilityBins> reliability_bins_per_label(const Tensor& y_true, const Tensor& y_prob,
+                                                        int bins = metrics::kCalibrationBins);
+
+/// The number of probability thresholds of the precision-recall counts:
+/// t_k = k / (thresholds - 1), k = 0 .. thresholds - 1.
+inline constexpr int kPrThresholds = 101;
+
+/// Represents: the precision-recall curve of one label's probabilities at
+/// fixed thresholds: at each t_k, the positives predicted >= t_k (tp) and the
+/// negatives predicted >= t_k (fp); `positives` in all. Counts, so that labels
+/// (a micro-average) and runs pool by adding.
+struct PrCounts {
+  int thresholds = kPrThresholds;
+  double positives = 0;
+  std::vector<double> tp;
+  std::vector<double> fp;
+
+  /// Adds counts at the same thresholds (ValueError otherwise).
+  void add(const PrCounts& other);
+};
+
+/// The counts of each column (label) of y_true / y_prob ([N, L] both).
+/// Requires: thresholds >= 2; probabilities finite in [0, 1].
+std::vector<PrCounts> pr_counts_per_label(const Tensor& y_true, const Tensor& y_prob,
+                                          int thresholds = kPrThresholds);
 
 }  // namespace fulcrum::experiment
