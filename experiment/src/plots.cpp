@@ -5,9 +5,17 @@
 #include <map>
 
 #include "fulcrum/experiment/report.hpp"
-#include "fulcrum/experiment/svg_plot.hpp"
+#include "fulcrum/plot/svg_plot.hpp"
 
 namespace fulcrum::experiment {
+
+using plot::BarChart;
+using plot::BarSeries;
+using plot::LineChart;
+using plot::LineSeries;
+using plot::render_bar_chart;
+using plot::render_line_chart;
+using plot::series_color;
 
 namespace {
 

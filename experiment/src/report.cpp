@@ -9,10 +9,12 @@
 #include <cmath>
 #include <variant>
 
-#include "fulcrum/experiment/svg_document.hpp"
+#include "fulcrum/plot/svg_document.hpp"
 #include "fulcrum/train/run_outputs.hpp"
 
 namespace fulcrum::experiment {
+
+using plot::xml_escape;
 
 namespace {
 

@@ -74,6 +74,10 @@
 #include <fulcrum/metrics/scalars.hpp>
 #include <fulcrum/metrics/thresholds.hpp>
 
+// plot
+#include <fulcrum/plot/svg_document.hpp>
+#include <fulcrum/plot/svg_plot.hpp>
+
 // checkpoint
 #include <fulcrum/checkpoint/checkpoint.hpp>
 #include <fulcrum/checkpoint/safetensors.hpp>
@@ -102,6 +106,4 @@
 #include <fulcrum/experiment/results.hpp>
 #include <fulcrum/experiment/runner.hpp>
 #include <fulcrum/experiment/summary.hpp>
-#include <fulcrum/experiment/svg_document.hpp>
-#include <fulcrum/experiment/svg_plot.hpp>
 #include <fulcrum/experiment/variants.hpp>

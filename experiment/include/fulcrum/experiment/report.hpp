@@ -6,7 +6,7 @@
 //   summary.md    per head: strategies x main metrics as mean ± std over
 //                 seeds (best macro-F1 in bold), then per-label tables
 //   plots/*.svg   per-label F1 by strategy, reliability diagrams, training
-//                 curves (svg_plot.hpp)
+//                 curves (fulcrum/plot/svg_plot.hpp)
 //   index.html    the same tables and the plots, self-contained (no script,
 //                 no external style or font; the SVGs are files beside it)
 
