@@ -5,6 +5,7 @@
 //   fulcrum predict --checkpoint runs/quickstart/best.safetensors --input x.csv --output p.csv
 //   fulcrum experiment configs/experiments/yeast.yaml
 //   fulcrum config show configs/quickstart.yaml [--set training.epochs=30]
+//   fulcrum report runs/quickstart
 //
 // Results go to stdout, logs and the progress bar to stderr. Exit codes:
 // exit_codes.hpp.
@@ -210,6 +211,18 @@ int main(int argc, char** argv) {
                              "experiment's output_dir");
   experiment_cmd->add_flag("-q,--quiet", experiment.quiet, "Only warnings");
 
+  ReportOptions report;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Write RUN_DIR/report.html again from the run's files (train writes it too)");
+  report_cmd->add_option("run_dir", report.run_dir, "A run's output directory, e.g. runs/yeast")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  report_cmd
+      ->add_option("--curve-labels", report.curve_labels,
+                   "Draw PR and ROC curves for this many labels per head, the most frequent")
+      ->check(CLI::PositiveNumber)
+      ->default_str("16");
+
   ConfigShowOptions config_show;
   CLI::App* config_cmd = app.add_subcommand("config", "Work with run configs");
   config_cmd->require_subcommand(1);
@@ -243,6 +256,10 @@ int main(int argc, char** argv) {
       return run_experiment(experiment);
     }
     if (show_cmd->parsed()) return run_config_show(config_show);
+    if (report_cmd->parsed()) {
+      setup_logging(/*quiet=*/true);
+      return run_report(report);
+    }
     if (eval_cmd->parsed()) {
       if (eval_threads) fulcrum::set_num_threads(*eval_threads);
       setup_logging(eval_quiet);
