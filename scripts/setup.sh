@@ -23,8 +23,9 @@ build="build"
 # it fulcrum builds on Eigen's, slower on most shapes.
 packages=(cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
           libgtest-dev nlohmann-json3-dev libcli11-dev libdnnl-dev)
-# Only the tests need these: the Python interop tests load checkpoints into PyTorch.
-test_packages=(python3-numpy python3-torch)
+# Only the tests need these: the Python interop tests load checkpoints into PyTorch,
+# the browser test opens a run's report.html in headless Chromium.
+test_packages=(python3-numpy python3-torch chromium)
 # Only the benchmarks need these: the GEMM libraries compared with oneDNN, and
 # PyTorch to compare with.
 bench_packages=(python3-numpy python3-torch libopenblas-openmp-dev libblis-openmp-dev
