@@ -96,6 +96,8 @@
 #include <fulcrum/train/metrics_json.hpp>
 #include <fulcrum/train/predictor.hpp>
 #include <fulcrum/train/run_outputs.hpp>
+#include <fulcrum/train/run_report.hpp>
+#include <fulcrum/train/test_predictions.hpp>
 #include <fulcrum/train/trainer.hpp>
 
 // experiment

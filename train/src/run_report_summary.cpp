@@ -12,13 +12,11 @@
 #include "fulcrum/core/names.hpp"
 #include "fulcrum/plot/svg_document.hpp"
 #include "fulcrum/plot/svg_plot.hpp"
+#include "fulcrum_git_commit.hpp"  // FULCRUM_GIT_COMMIT, generated at build time
 #include "run_report_sections.hpp"
 
 #ifndef FULCRUM_VERSION
 #define FULCRUM_VERSION "unknown"
-#endif
-#ifndef FULCRUM_GIT_COMMIT
-#define FULCRUM_GIT_COMMIT ""
 #endif
 
 namespace fulcrum::train::report {
