@@ -211,6 +211,14 @@ int main(int argc, char** argv) {
                              "experiment's output_dir");
   experiment_cmd->add_flag("-q,--quiet", experiment.quiet, "Only warnings");
 
+  ConfigShowOptions config_show;
+  CLI::App* config_cmd = app.add_subcommand("config", "Work with run configs");
+  config_cmd->require_subcommand(1);
+  CLI::App* show_cmd = config_cmd->add_subcommand(
+      "show", "Print CONFIG as the run would use it: every key, defaults and --set applied");
+  show_cmd->add_option("config", config_show.config, "Run config (YAML)")->required();
+  add_overrides(show_cmd, config_show.overrides);
+
   ReportOptions report;
   CLI::App* report_cmd = app.add_subcommand(
       "report", "Write RUN_DIR/report.html again from the run's files (train writes it too)");
@@ -222,14 +230,6 @@ int main(int argc, char** argv) {
                    "Draw PR and ROC curves for this many labels per head, the most frequent")
       ->check(CLI::PositiveNumber)
       ->default_str("16");
-
-  ConfigShowOptions config_show;
-  CLI::App* config_cmd = app.add_subcommand("config", "Work with run configs");
-  config_cmd->require_subcommand(1);
-  CLI::App* show_cmd = config_cmd->add_subcommand(
-      "show", "Print CONFIG as the run would use it: every key, defaults and --set applied");
-  show_cmd->add_option("config", config_show.config, "Run config (YAML)")->required();
-  add_overrides(show_cmd, config_show.overrides);
 
   if (const std::optional<std::string> unknown = unknown_subcommand(argc, argv, app)) {
     return fail(kExitUsage, fmt::format("{} (see fulcrum --help)", *unknown));
