@@ -28,8 +28,9 @@ packages=(cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
           libprotobuf-dev)
 # Only the tests need these: the Python interop tests load checkpoints into
 # PyTorch; python3-onnx checks exported ONNX files, and Node.js with npm
-# installs and runs ONNX Runtime (onnxruntime-node) on them.
-test_packages=(python3-numpy python3-torch python3-onnx nodejs)
+# installs and runs ONNX Runtime (onnxruntime-node) on them; the browser test
+# opens a run's report.html in headless Chromium.
+test_packages=(python3-numpy python3-torch python3-onnx nodejs chromium)
 # Only the benchmarks need these: the GEMM libraries compared with oneDNN, and
 # PyTorch to compare with.
 bench_packages=(python3-numpy python3-torch libopenblas-openmp-dev libblis-openmp-dev

@@ -3,6 +3,7 @@
 // exit code (exit_codes.hpp). Errors are thrown; main() turns them into a
 // one-line message and the matching exit code.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +59,11 @@ struct ExperimentOptions {
   bool quiet = false;
 };
 
+struct ReportOptions {
+  std::string run_dir;
+  int64_t curve_labels = 16;  ///< train::RunReportOptions::curve_labels
+};
+
 /// `fulcrum train`: trains, prints the test split's per-label tables on stdout.
 int run_train(const TrainOptions& options);
 /// `fulcrum eval`: evaluates a checkpoint on a split of its run's data, or on
@@ -70,5 +76,7 @@ int run_config_show(const ConfigShowOptions& options);
 /// `fulcrum experiment`: runs the grid as `fulcrum train` processes and
 /// writes the report; exit code 1 when a run failed, 130 when interrupted.
 int run_experiment(const ExperimentOptions& options);
+/// `fulcrum report`: writes RUN_DIR/report.html again from the run's files.
+int run_report(const ReportOptions& options);
 
 }  // namespace fulcrum::cli

@@ -7,6 +7,7 @@
 //   fulcrum predict --checkpoint runs/mulan/best.safetensors --input - --output - < rows.arff
 //   fulcrum experiment configs/experiments/yeast.yaml
 //   fulcrum config show configs/quickstart.yaml [--set training.epochs=30]
+//   fulcrum report runs/quickstart
 //
 // Results go to stdout, logs and the progress bar to stderr. Exit codes:
 // exit_codes.hpp.
@@ -269,6 +270,18 @@ int main(int argc, char** argv) {
   show_cmd->add_option("config", config_show.config, "Run config (YAML)")->required();
   add_overrides(show_cmd, config_show.overrides);
 
+  ReportOptions report;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Write RUN_DIR/report.html again from the run's files (train writes it too)");
+  report_cmd->add_option("run_dir", report.run_dir, "A run's output directory, e.g. runs/yeast")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  report_cmd
+      ->add_option("--curve-labels", report.curve_labels,
+                   "Draw PR and ROC curves for this many labels per head, the most frequent")
+      ->check(CLI::PositiveNumber)
+      ->default_str("16");
+
   if (const std::optional<std::string> unknown = unknown_subcommand(argc, argv, app)) {
     return fail(kExitUsage, fmt::format("{} (see fulcrum --help)", *unknown));
   }
@@ -297,6 +310,10 @@ int main(int argc, char** argv) {
     if (export_cmd->parsed()) {
       setup_logging(export_options.quiet);
       return run_export(export_options);
+    }
+    if (report_cmd->parsed()) {
+      setup_logging(/*quiet=*/true);
+      return run_report(report);
     }
     if (eval_cmd->parsed()) {
       if (eval_threads) fulcrum::set_num_threads(*eval_threads);

@@ -5,11 +5,23 @@
 #include <map>
 
 #include "fulcrum/experiment/report.hpp"
-#include "fulcrum/experiment/svg_panels.hpp"
-#include "fulcrum/experiment/svg_plot.hpp"
+#include "fulcrum/plot/svg_panels.hpp"
+#include "fulcrum/plot/svg_plot.hpp"
 #include "report_data.hpp"
 
 namespace fulcrum::experiment {
+
+using plot::BarChart;
+using plot::BarSeries;
+using plot::LineChart;
+using plot::LegendEntry;
+using plot::LineSeries;
+using plot::Panel;
+using plot::PanelGrid;
+using plot::render_bar_chart;
+using plot::render_line_chart;
+using plot::render_panel_grid;
+using plot::series_color;
 
 namespace {
 

@@ -8,13 +8,15 @@
 #include <algorithm>
 #include <cmath>
 
-#include "fulcrum/experiment/svg_document.hpp"
+#include "fulcrum/plot/svg_document.hpp"
 #include "fulcrum/train/run_outputs.hpp"
 #include "report_blocks.hpp"
 #include "report_data.hpp"
 #include "report_sections.hpp"
 
 namespace fulcrum::experiment {
+
+using plot::xml_escape;
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "fulcrum/experiment/build_info.hpp"
+#include "fulcrum/train/build_info.hpp"
 #include "fulcrum/experiment/imbalance_measures.hpp"
 #include "fulcrum/experiment/significance.hpp"
 #include "report_data.hpp"
@@ -41,7 +41,7 @@ std::string relative_link(const std::filesystem::path& target, const std::filesy
 void add_provenance(std::vector<Block>& blocks, const ReportContext& context) {
   blocks.push_back(Paragraph{fmt::format(
       "Made by fulcrum {} (commit {}). Base config: {}. Seeds: {}. Every run also sets: {}.",
-      fulcrum_version(), fulcrum_git_commit(), context.base, fmt::join(context.seeds, ", "),
+      train::fulcrum_version(), train::fulcrum_git_commit(), context.base, fmt::join(context.seeds, ", "),
       context.overrides.empty() ? std::string("nothing")
                                 : fmt::format("{}", fmt::join(context.overrides, " ")))});
 }

@@ -74,6 +74,11 @@
 #include <fulcrum/metrics/scalars.hpp>
 #include <fulcrum/metrics/thresholds.hpp>
 
+// plot
+#include <fulcrum/plot/svg_document.hpp>
+#include <fulcrum/plot/svg_panels.hpp>
+#include <fulcrum/plot/svg_plot.hpp>
+
 // checkpoint
 #include <fulcrum/checkpoint/checkpoint.hpp>
 #include <fulcrum/checkpoint/safetensors.hpp>
@@ -89,14 +94,16 @@
 #include <fulcrum/config/run_data.hpp>
 
 // train
+#include <fulcrum/train/build_info.hpp>
 #include <fulcrum/train/evaluation.hpp>
 #include <fulcrum/train/metrics_json.hpp>
 #include <fulcrum/train/predictor.hpp>
 #include <fulcrum/train/run_outputs.hpp>
+#include <fulcrum/train/run_report.hpp>
+#include <fulcrum/train/test_predictions.hpp>
 #include <fulcrum/train/trainer.hpp>
 
 // experiment
-#include <fulcrum/experiment/build_info.hpp>
 #include <fulcrum/experiment/config.hpp>
 #include <fulcrum/experiment/experiment.hpp>
 #include <fulcrum/experiment/imbalance_measures.hpp>
@@ -106,9 +113,6 @@
 #include <fulcrum/experiment/runner.hpp>
 #include <fulcrum/experiment/significance.hpp>
 #include <fulcrum/experiment/summary.hpp>
-#include <fulcrum/experiment/svg_document.hpp>
-#include <fulcrum/experiment/svg_panels.hpp>
-#include <fulcrum/experiment/svg_plot.hpp>
 #include <fulcrum/experiment/variants.hpp>
 
 // onnx

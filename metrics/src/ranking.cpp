@@ -17,6 +17,7 @@ namespace {
 struct ClassifierCurve {
   std::vector<double> true_positives;
   std::vector<double> false_positives;
+  std::vector<double> thresholds;
 };
 
 // The bits of a double as an unsigned key that orders like the value, largest
@@ -67,6 +68,7 @@ ClassifierCurve classifier_curve(std::span<const double> y_true, std::span<const
   ClassifierCurve curve;
   curve.true_positives.reserve(pairs.size());
   curve.false_positives.reserve(pairs.size());
+  curve.thresholds.reserve(pairs.size());
   double tp = 0, fp = 0;
   for (size_t k = 0; k < pairs.size(); ++k) {
     const double y = pairs[k].second;
@@ -76,6 +78,7 @@ ClassifierCurve classifier_curve(std::span<const double> y_true, std::span<const
     if (last_of_tie) {
       curve.true_positives.push_back(tp);
       curve.false_positives.push_back(fp);
+      curve.thresholds.push_back(pairs[k].first);
     }
   }
   return curve;
@@ -128,6 +131,40 @@ std::optional<double> binary_average_precision(std::span<const double> y_true,
 BinaryRanking binary_ranking(std::span<const double> y_true, std::span<const double> y_score) {
   const ClassifierCurve curve = classifier_curve(y_true, y_score, "binary_ranking");
   return {roc_auc_of(curve), average_precision_of(curve)};
+}
+
+PrecisionRecallCurve precision_recall_curve(std::span<const double> y_true,
+                                            std::span<const double> y_score) {
+  const ClassifierCurve curve = classifier_curve(y_true, y_score, "precision_recall_curve");
+  PrecisionRecallCurve out;
+  if (curve.true_positives.empty() || curve.true_positives.back() == 0) return out;
+  const double positives = curve.true_positives.back();
+  out.recall.push_back(0.0);
+  out.precision.push_back(1.0);
+  for (size_t k = 0; k < curve.true_positives.size(); ++k) {
+    const double tp = curve.true_positives[k];
+    out.recall.push_back(tp / positives);
+    out.precision.push_back(tp / (tp + curve.false_positives[k]));
+  }
+  out.thresholds = curve.thresholds;
+  return out;
+}
+
+RocCurve roc_curve(std::span<const double> y_true, std::span<const double> y_score) {
+  const ClassifierCurve curve = classifier_curve(y_true, y_score, "roc_curve");
+  RocCurve out;
+  if (curve.true_positives.empty()) return out;
+  const double positives = curve.true_positives.back();
+  const double negatives = curve.false_positives.back();
+  if (positives == 0 || negatives == 0) return out;
+  out.false_positive_rate.push_back(0.0);
+  out.true_positive_rate.push_back(0.0);
+  for (size_t k = 0; k < curve.true_positives.size(); ++k) {
+    out.false_positive_rate.push_back(curve.false_positives[k] / negatives);
+    out.true_positive_rate.push_back(curve.true_positives[k] / positives);
+  }
+  out.thresholds = curve.thresholds;
+  return out;
 }
 
 namespace {

@@ -52,7 +52,7 @@ TEST(CliUsage, AMistypedSubcommandGetsASuggestion) {
   const Result run = fulcrum("trian " + quickstart());
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_CONTAINS(run.err, "unknown command 'trian'; did you mean 'train'?");
-  EXPECT_CONTAINS(run.err, "(valid: train, eval, predict, export, experiment, config)");
+  EXPECT_CONTAINS(run.err, "(valid: train, eval, predict, export, experiment, config, report)");
 }
 
 TEST(CliUsage, HelpListsTheExitCodes) {

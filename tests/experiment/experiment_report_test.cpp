@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "experiment_test_util.hpp"
-#include "fulcrum/experiment/build_info.hpp"
+#include "fulcrum/train/build_info.hpp"
 #include "fulcrum/experiment/report.hpp"
 #include "fulcrum/experiment/significance.hpp"
 #include "support/errors.hpp"
@@ -410,7 +410,7 @@ TEST(ExperimentReport, SaysWhatRanHowImbalancedTheDataIsAndWhereEachRunIs) {
   const std::vector<SummaryRow> rows = summarize(results);
   const std::string md = summary_markdown(context, results, rows, {});
   EXPECT_CONTAINS(
-      md, fmt::format("Made by fulcrum {} (commit {}).", fulcrum_version(), fulcrum_git_commit()));
+      md, fmt::format("Made by fulcrum {} (commit {}).", train::fulcrum_version(), train::fulcrum_git_commit()));
   // Strategies, verbatim.
   EXPECT_CONTAINS(md, "| plain | (none: the base config) |");
   EXPECT_CONTAINS(md, "| weighted | model.heads.labels.loss.pos_weight=neg_over_pos |");

@@ -62,6 +62,7 @@ TEST(Trainer, TinyRunLearnsAndWritesItsOutputs) {
   for (const auto& path :
        {result.paths.config(), result.paths.last_checkpoint(), result.paths.best_checkpoint(),
         result.paths.test_metrics_json(), result.paths.test_metrics_csv(), result.paths.summary(),
+        result.paths.test_predictions(), result.paths.report(),
         result.paths.dir / checkpoint::load_checkpoint(result.paths.last_checkpoint(), false)
                                .metadata.at(checkpoint::checkpoint_keys::kOptimizerFile)}) {
     EXPECT_TRUE(std::filesystem::exists(path)) << path;
@@ -72,7 +73,7 @@ TEST(Trainer, TinyRunLearnsAndWritesItsOutputs) {
     EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
     ++files;
   }
-  EXPECT_EQ(files, 9);  // the 8 above, run.lock
+  EXPECT_EQ(files, 11);  // the 10 above, run.lock
 }
 
 TEST(Trainer, SameConfigGivesTheSameRunBitForBit) {

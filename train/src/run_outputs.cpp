@@ -212,9 +212,9 @@ namespace fs = std::filesystem;
 
 /// The run's files a user may rely on, in paths.dir.
 std::vector<fs::path> run_files(const RunPaths& paths) {
-  return {paths.config(),       paths.metrics_log(),      paths.last_checkpoint(),
+  return {paths.config(),          paths.metrics_log(),       paths.last_checkpoint(),
           paths.best_checkpoint(), paths.test_metrics_json(), paths.test_metrics_csv(),
-          paths.summary()};
+          paths.summary(),         paths.test_predictions(),  paths.report()};
 }
 
 }  // namespace

@@ -17,6 +17,8 @@
 #include "fulcrum/losses/class_weights.hpp"
 #include "fulcrum/optim/clip_grad.hpp"
 #include "fulcrum/optim/schedule.hpp"
+#include "fulcrum/train/run_report.hpp"
+#include "fulcrum/train/test_predictions.hpp"
 #include "fulcrum/train/trainer.hpp"
 #include "json_outputs.hpp"
 #include "trainer_state.hpp"
@@ -51,6 +53,28 @@ ordered_json epoch_record(const EpochSummary& s) {
                       {"improved", s.improved},
                       {"seconds", s.seconds},
                       {"samples_per_second", s.samples_per_second}};
+}
+
+// The model on every row of the test split, decided as the test evaluation decides.
+TestPredictions predict_split(nn::MultiHead& model, const data::Dataset& split,
+                              const ModelCard& card, int64_t batch_size) {
+  const std::vector<Tensor> logits = head_logits(model, split, batch_size);
+  TestPredictions predictions{split.size(), {}};
+  for (size_t h = 0; h < card.heads.size(); ++h) {
+    const HeadCard& head = card.heads[h];
+    predictions.heads.push_back(head_predictions(head, logits[h], split.target(head.name).values));
+  }
+  return predictions;
+}
+
+// A run whose report cannot be drawn has still trained: say why and go on.
+void write_report_or_warn(const std::filesystem::path& dir) {
+  try {
+    const std::filesystem::path page = write_run_report(dir);
+    spdlog::info("report: {}", page.string());
+  } catch (const std::exception& e) {
+    spdlog::warn("could not write the run's report.html: {}", e.what());
+  }
 }
 
 }  // namespace
@@ -281,10 +305,14 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
       result.test = evaluate(data::Split::Test);
       write_text_file(paths.test_metrics_json(), to_json(*result.test).dump(2) + "\n");
       write_text_file(paths.test_metrics_csv(), result.test->to_csv());
+      write_test_predictions(paths.test_predictions(),
+                             predict_split(*model_, data_.test, model_card(),
+                                           std::max<int64_t>(training.batch_size, 1024)));
     }
   }
   result.seconds = seconds_since(run_start);
   write_summary(result);
+  if (!result.interrupted) write_report_or_warn(paths.dir);
   return result;
 }
 

@@ -13,7 +13,7 @@
 //                 frequency)
 //   plots/*.svg   per-label F1 with error bars, precision-recall curves,
 //                 reliability diagrams (pooled and per label), loss and
-//                 validation curves (svg_plot.hpp, svg_panels.hpp); each at
+//                 validation curves (fulcrum/plot/svg_plot.hpp, svg_panels.hpp); each at
 //                 most 960 px wide
 //   index.html    the same, self-contained (no script, no external style or
 //                 font; the SVGs are files beside it)

@@ -2,7 +2,9 @@
 // Calibration metrics: how well predicted probabilities match observed
 // frequencies. Both take 0/1 outcomes and probabilities in [0, 1] as float64.
 
+#include <cstdint>
 #include <span>
+#include <vector>
 
 namespace fulcrum::metrics {
 
@@ -25,5 +27,22 @@ double brier_score(std::span<const double> y_true, std::span<const double> y_pro
 /// Requires: equal, non-zero lengths; bins >= 1. Ensures: a value in [0, 1].
 double expected_calibration_error(std::span<const double> y_true, std::span<const double> y_prob,
                                   int bins = kCalibrationBins);
+
+/// Represents: one non-empty bin of a reliability diagram: the mean predicted
+/// probability of its values, the fraction of them whose outcome is 1, and
+/// how many there are.
+struct ReliabilityBin {
+  double mean_probability = 0;
+  double fraction_positive = 0;
+  int64_t count = 0;
+};
+
+/// The non-empty bins of a reliability diagram, in increasing probability,
+/// with the bins of expected_calibration_error (so that ECE = sum over the
+/// bins of count / n * |fraction_positive - mean_probability|).
+/// Requires: as expected_calibration_error (ShapeError / ValueError otherwise).
+std::vector<ReliabilityBin> reliability_bins(std::span<const double> y_true,
+                                             std::span<const double> y_prob,
+                                             int bins = kCalibrationBins);
 
 }  // namespace fulcrum::metrics

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <vector>
 
 namespace fulcrum::metrics {
 
@@ -33,6 +34,40 @@ struct BinaryRanking {
   std::optional<double> average_precision;
 };
 BinaryRanking binary_ranking(std::span<const double> y_true, std::span<const double> y_score);
+
+/// Represents: the precision-recall curve of one binary problem: one point
+/// per distinct score t, from the highest to the lowest, for the decision
+/// score >= t, after a first point (recall 0, precision 1) with no threshold.
+/// These are sklearn's precision_recall_curve points in reverse order, so
+/// binary_average_precision is the sum over k >= 1 of
+/// (recall[k] - recall[k-1]) * precision[k].
+struct PrecisionRecallCurve {
+  std::vector<double> recall;
+  std::vector<double> precision;
+  std::vector<double> thresholds;  ///< one per point after the first
+};
+
+/// The curve of y_score against y_true (0 or 1).
+/// Requires: equal lengths (ShapeError otherwise).
+/// Ensures: empty when y_true has no positive (recall is undefined).
+PrecisionRecallCurve precision_recall_curve(std::span<const double> y_true,
+                                            std::span<const double> y_score);
+
+/// Represents: the ROC curve of one binary problem: (0, 0), then one point
+/// per distinct score t from the highest to the lowest, the false and true
+/// positive rates of the decision score >= t; the last point is (1, 1).
+/// sklearn's roc_curve(drop_intermediate=False) without its threshold `inf`,
+/// so binary_roc_auc is the trapezoid area under these points.
+struct RocCurve {
+  std::vector<double> false_positive_rate;
+  std::vector<double> true_positive_rate;
+  std::vector<double> thresholds;  ///< one per point after the first
+};
+
+/// The curve of y_score against y_true (0 or 1).
+/// Requires: equal lengths (ShapeError otherwise).
+/// Ensures: empty when y_true holds only one class (a rate is undefined).
+RocCurve roc_curve(std::span<const double> y_true, std::span<const double> y_score);
 
 /// sklearn's label_ranking_average_precision_score on a row-major
 /// [n_samples, n_labels] matrix: for each sample and each of its relevant

@@ -10,6 +10,10 @@
 //   <output_dir>/best.safetensors      the model of the best epoch so far
 //   <output_dir>/test_metrics.json/.csv  the best model on the test split
 //   <output_dir>/summary.json          epochs, best epoch, weights, test metrics
+//   <output_dir>/test_predictions.csv  the final model on the test split, row by
+//                                      row (test_predictions.hpp)
+//   <output_dir>/report.html           the run as one page: config, curves,
+//                                      per-label results (run_report.hpp)
 //   <output_dir>/run.lock              flock'ed by the process training into the
 //                                      directory (RunLock); holds its pid
 
@@ -36,6 +40,8 @@ struct RunPaths {
   std::filesystem::path test_metrics_json() const { return dir / "test_metrics.json"; }
   std::filesystem::path test_metrics_csv() const { return dir / "test_metrics.csv"; }
   std::filesystem::path summary() const { return dir / "summary.json"; }
+  std::filesystem::path test_predictions() const { return dir / "test_predictions.csv"; }
+  std::filesystem::path report() const { return dir / "report.html"; }
   std::filesystem::path lock() const { return dir / "run.lock"; }
 };
 

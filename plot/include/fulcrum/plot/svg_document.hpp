@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace fulcrum::experiment {
+namespace fulcrum::plot {
 
 /// `text` with & < > " ' replaced by entities, and control characters other
 /// than tab / newline dropped (they are not allowed in XML 1.0).
@@ -53,4 +53,4 @@ class SvgDocument {
   std::string body_;
 };
 
-}  // namespace fulcrum::experiment
+}  // namespace fulcrum::plot

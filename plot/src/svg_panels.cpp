@@ -1,5 +1,5 @@
 // Small multiples (svg_panels.hpp).
-#include "fulcrum/experiment/svg_panels.hpp"
+#include "fulcrum/plot/svg_panels.hpp"
 
 #include <fmt/format.h>
 
@@ -8,9 +8,9 @@
 #include <limits>
 
 #include "fulcrum/core/error.hpp"
-#include "fulcrum/experiment/svg_document.hpp"
+#include "fulcrum/plot/svg_document.hpp"
 
-namespace fulcrum::experiment {
+namespace fulcrum::plot {
 
 namespace {
 
@@ -223,4 +223,4 @@ std::string render_panel_grid(const PanelGrid& grid) {
   return svg.str();
 }
 
-}  // namespace fulcrum::experiment
+}  // namespace fulcrum::plot

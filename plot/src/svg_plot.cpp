@@ -1,5 +1,5 @@
 // Grouped bar charts and line charts as SVG (svg_plot.hpp).
-#include "fulcrum/experiment/svg_plot.hpp"
+#include "fulcrum/plot/svg_plot.hpp"
 
 #include <fmt/format.h>
 
@@ -8,9 +8,9 @@
 #include <limits>
 
 #include "fulcrum/core/error.hpp"
-#include "fulcrum/experiment/svg_document.hpp"
+#include "fulcrum/plot/svg_document.hpp"
 
-namespace fulcrum::experiment {
+namespace fulcrum::plot {
 
 namespace {
 
@@ -198,11 +198,15 @@ std::string render_line_chart(const LineChart& chart) {
     colors.push_back(chart.series[s].color.empty() ? series_color(s) : chart.series[s].color);
     dashes.push_back(chart.series[s].dashed ? "6 3" : "");
   }
-  const double plot_left = kMarginLeft, plot_right = plot_left + 480;
-  const double plot_top = kMarginTop, plot_bottom = plot_top + 320;
-  const double width = plot_right + kLegendGap + legend_width(names) + 10;
-  const double height =
-      std::max(plot_bottom + 56, plot_top + static_cast<double>(names.size()) * 18 + 30);
+  FULCRUM_CHECK(chart.plot_width > 0 && chart.plot_height > 0,
+                "render_line_chart: plot size {} x {} is empty", chart.plot_width,
+                chart.plot_height);
+  const double plot_left = kMarginLeft, plot_right = plot_left + chart.plot_width;
+  const double plot_top = kMarginTop, plot_bottom = plot_top + chart.plot_height;
+  const double width =
+      chart.legend ? plot_right + kLegendGap + legend_width(names) + 10 : plot_right + 16;
+  const double legend_rows = chart.legend ? static_cast<double>(names.size()) : 0.0;
+  const double height = std::max(plot_bottom + 56, plot_top + legend_rows * 18 + 30);
   SvgDocument svg(width, height);
   const Axis x{x_min, x_max, plot_left, plot_right};
   const Axis y{y_min, y_max, plot_bottom, plot_top};
@@ -244,9 +248,11 @@ std::string render_line_chart(const LineChart& chart) {
       }
     }
   }
-  draw_legend(svg, plot_right + kLegendGap, plot_top + 10, names, colors,
-              std::vector<double>(names.size(), 1.0), dashes, /*lines=*/true);
+  if (chart.legend) {
+    draw_legend(svg, plot_right + kLegendGap, plot_top + 10, names, colors,
+                std::vector<double>(names.size(), 1.0), dashes, /*lines=*/true);
+  }
   return svg.str();
 }
 
-}  // namespace fulcrum::experiment
+}  // namespace fulcrum::plot

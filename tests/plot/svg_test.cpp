@@ -5,14 +5,14 @@
 #include <cmath>
 #include <limits>
 
-#include "experiment_test_util.hpp"
 #include "fulcrum/core/error.hpp"
-#include "fulcrum/experiment/svg_document.hpp"
-#include "fulcrum/experiment/svg_panels.hpp"
-#include "fulcrum/experiment/svg_plot.hpp"
+#include "fulcrum/plot/svg_document.hpp"
+#include "fulcrum/plot/svg_panels.hpp"
+#include "fulcrum/plot/svg_plot.hpp"
 #include "support/errors.hpp"
+#include "support/markup_checks.hpp"
 
-namespace fulcrum::experiment {
+namespace fulcrum::plot {
 namespace {
 
 using fulcrum::testing::expect_error;
@@ -195,5 +195,22 @@ TEST(SvgPanelGrid, RefusesBarsThatDoNotMatchTheLegend) {
   EXPECT_THROW(render_panel_grid(grid), ValueError);
 }
 
+TEST(SvgLineChart, PlotSizeAndLegendCanBeSet) {
+  LineChart chart;
+  chart.series = {{"label a", {{0, 0}, {1, 1}}, "", false, false}};
+  const std::string with_legend = render_line_chart(chart);
+  EXPECT_CONTAINS(with_legend, ">label a</text>");
+  chart.plot_width = 200;
+  chart.plot_height = 150;
+  chart.legend = false;
+  const std::string small = render_line_chart(chart);
+  EXPECT_EQ(testing::xml_problem(small), "");
+  EXPECT_NOT_CONTAINS(small, ">label a</text>");
+  // 70 (left margin) + 200 + 16; 40 (top margin) + 150 + 56.
+  EXPECT_CONTAINS(small, "width=\"286.00\" height=\"246.00\"");
+  chart.plot_width = 0;
+  EXPECT_THROW(render_line_chart(chart), ValueError);
+}
+
 }  // namespace
-}  // namespace fulcrum::experiment
+}  // namespace fulcrum::plot

@@ -1,9 +1,9 @@
 // SvgDocument: SVG elements as text (svg_document.hpp).
-#include "fulcrum/experiment/svg_document.hpp"
+#include "fulcrum/plot/svg_document.hpp"
 
 #include <fmt/format.h>
 
-namespace fulcrum::experiment {
+namespace fulcrum::plot {
 
 std::string xml_escape(std::string_view text) {
   std::string out;
@@ -111,4 +111,4 @@ std::string SvgDocument::str() const {
       svg_number(width_), svg_number(height_), body_);
 }
 
-}  // namespace fulcrum::experiment
+}  // namespace fulcrum::plot

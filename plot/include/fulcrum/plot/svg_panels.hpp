@@ -1,5 +1,5 @@
 #pragma once
-// Small multiples for the experiment report: a grid of small charts that
+// Small multiples for the reports: a grid of small charts that
 // share one legend, so that many labels or strategies fit a page
 // (render_panel_grid keeps within `width`, 960 px by default). Each panel is
 // a set of bars, one per series, with an optional ± error bar each (per-label
@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "fulcrum/experiment/svg_plot.hpp"
+#include "fulcrum/plot/svg_plot.hpp"
 
-namespace fulcrum::experiment {
+namespace fulcrum::plot {
 
 /// Represents: one small chart of a grid. A bar panel has `bars` (one value
 /// per legend entry, nullopt: no bar) and optionally `errors` (the same
@@ -55,4 +55,4 @@ struct PanelGrid {
 /// panel's values do not match the legend or the layout cannot fit.
 std::string render_panel_grid(const PanelGrid& grid);
 
-}  // namespace fulcrum::experiment
+}  // namespace fulcrum::plot

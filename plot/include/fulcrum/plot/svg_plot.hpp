@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace fulcrum::experiment {
+namespace fulcrum::plot {
 
 /// The colour of series `index` (a 10-colour palette, then repeated).
 const std::string& series_color(size_t index);
@@ -64,6 +64,9 @@ struct LineChart {
   std::vector<LineSeries> series;
   std::optional<double> x_min, x_max, y_min, y_max;
   bool diagonal = false;
+  double plot_width = 480;  ///< of the area inside the axes, in pixels
+  double plot_height = 320;
+  bool legend = true;  ///< false: no legend (a single series, named in the title)
 };
 
 /// The chart as an SVG document; points that are not finite are skipped.
@@ -73,4 +76,4 @@ std::string render_line_chart(const LineChart& chart);
 /// of ten) covering [lo, hi]: the first <= lo, the last >= hi.
 std::vector<double> nice_ticks(double lo, double hi, int count = 5);
 
-}  // namespace fulcrum::experiment
+}  // namespace fulcrum::plot
