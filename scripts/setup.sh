@@ -21,8 +21,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="build"
 # libdnnl-dev: oneDNN, the GEMM behind every product (bench/README.md); without
 # it fulcrum builds on Eigen's, slower on most shapes.
+# libopenmpi-dev, openmpi-bin: Open MPI, for `mpirun -np N fulcrum train`
+# (docs/distributed.md); without them fulcrum builds for one process.
 packages=(cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
-          libgtest-dev nlohmann-json3-dev libcli11-dev libdnnl-dev)
+          libgtest-dev nlohmann-json3-dev libcli11-dev libdnnl-dev libopenmpi-dev openmpi-bin)
 # Only the tests need these: the Python interop tests load checkpoints into PyTorch.
 test_packages=(python3-numpy python3-torch)
 # Only the benchmarks need these: the GEMM libraries compared with oneDNN, and

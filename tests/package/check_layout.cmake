@@ -20,7 +20,17 @@ foreach(line IN LISTS link_lines)
   endif()
   # The last cell: "a, b; pkg (note), pkg".
   string(REGEX MATCH "\\|([^|]*)\\|[ ]*$" _ "${row}")
-  string(REGEX REPLACE "\\([^)]*\\)" "" cell "${CMAKE_MATCH_1}")
+  set(cell "${CMAKE_MATCH_1}")
+  # "pkg (..., when ...)" is linked only in some builds: documented, but
+  # not required.
+  string(REGEX MATCHALL "[A-Za-z0-9_-]+ \\([^)]*when [^)]*\\)" optional_items "${cell}")
+  foreach(item IN LISTS optional_items)
+    string(REGEX REPLACE " .*" "" name "${item}")
+    if(NOT name IN_LIST actual)
+      string(REPLACE "${item}" "" cell "${cell}")
+    endif()
+  endforeach()
+  string(REGEX REPLACE "\\([^)]*\\)" "" cell "${cell}")
   string(REGEX REPLACE "[,;]" " " cell "${cell}")
   separate_arguments(documented UNIX_COMMAND "${cell}")
   list(SORT documented)
