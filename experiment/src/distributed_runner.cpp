@@ -27,7 +27,8 @@ std::vector<RunOutcome> run_experiment_distributed(
     }
   }
 
-  // Rank 0 learns the other processes' outcomes from their reports.
+  // Rank 0 learns the other processes' outcomes from their reports, and
+  // passes them to on_end as its own.
   const auto on_report = [&](int rank, const distributed::TaskReport& report) {
     if (rank == 0 || report.task < 0 || static_cast<size_t>(report.task) >= runs.size()) return;
     RunOutcome& outcome = outcomes[static_cast<size_t>(report.task)];
@@ -37,6 +38,7 @@ std::vector<RunOutcome> run_experiment_distributed(
       outcome.message =
           fmt::format("on rank {}; see {}", rank, run_log_path(runs[outcome.index]).string());
     }
+    if (options.on_end) options.on_end(runs[outcome.index], outcome);
   };
   distributed::WorkQueue queue(std::move(unfinished), comm, on_report);
 

@@ -14,7 +14,8 @@ namespace {
 
 std::shared_ptr<distributed::Communicator> world() { return distributed::world(); }
 
-// A directory every rank names the same: rank 0's, broadcast.
+// A directory every rank names the same: rank 0's, broadcast; a collective
+// to make and to destroy.
 class SharedDir {
  public:
   SharedDir() {
@@ -26,6 +27,10 @@ class SharedDir {
     world()->broadcast(path, 0);
     path_ = path;
   }
+  // Rank 0 removes the directory only once every rank is done with it.
+  ~SharedDir() { world()->barrier(); }
+  SharedDir(const SharedDir&) = delete;
+  SharedDir& operator=(const SharedDir&) = delete;
   const std::filesystem::path& path() const { return path_; }
 
  private:

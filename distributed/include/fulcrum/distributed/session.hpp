@@ -2,7 +2,7 @@
 // Session: MPI's lifetime in a program that may run under `mpirun`.
 //
 // ```cpp
-// int run(int argc, char** argv) {
+// int main(int argc, char** argv) {
 //   fulcrum::distributed::Session session(argc, argv);  // MPI_Init only under mpirun
 //   auto comm = fulcrum::distributed::world();
 //   return comm->rank() == 0 ? 0 : 0;

@@ -15,7 +15,8 @@ namespace fulcrum::experiment {
 /// to whichever process has a free slot (distributed::WorkQueue), itself
 /// included; every process runs its runs as child processes
 /// (options.executable, required), options.parallel at a time, calling
-/// options.on_start / on_end for its own runs. A failed run does not stop the
+/// options.on_start / on_end for its own runs (rank 0 also calls on_end for
+/// the other processes' runs, as their reports arrive). A failed run does not stop the
 /// others. Every process must call it.
 /// Returns on rank 0 one outcome per run, in grid order, whichever process
 /// ran it (a failure on another rank names the rank and the run's log); on
