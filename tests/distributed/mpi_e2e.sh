@@ -10,7 +10,8 @@
 #                                         results.csv as one process; a failing run is
 #                                         reported and the others finish
 #
-# MPIRUN (default: mpirun --allow-run-as-root --oversubscribe) starts the jobs.
+# MPIRUN (default: mpirun --allow-run-as-root --oversubscribe) starts the jobs;
+# SHOW_LOGS=1 prints the end of every log of a passing check too.
 set -euo pipefail
 
 mode="$1"
@@ -52,7 +53,7 @@ training:
   checkpoint_interval: 0
   progress: false
 distributed:
-  timeout: 5
+  timeout: 120
 YAML
 
 # The pid of rank $2 among the children of mpirun $1 (Open MPI sets
@@ -90,18 +91,21 @@ wait_job() {
   wait "$1" || status=$?
 }
 
-# Starts the 2-process training, waits for its first checkpoint, and does
-# `kill $1` to rank 1; then the job must end with an error within 30 s.
+# Starts the 2-process training with the extra arguments $2..., waits for its
+# first checkpoint, and does `kill $1` to rank 1; then the job must end with an
+# error within 30 s.
 interrupt_rank() {
-  "${mpirun[@]}" -np 2 "$bin" train "$work/run.yaml" --output-dir "$work/run" --quiet \
+  local signal="$1"
+  shift
+  "${mpirun[@]}" -np 2 "$bin" train "$work/run.yaml" --output-dir "$work/run" --quiet "$@" \
     >"$work/job.log" 2>&1 &
   job=$!
   wait_for_file "$work/run/last.safetensors" 60 || fail "no checkpoint after 60 s"
   local pid
   pid="$(rank_pid "$job" 1)" || fail "rank 1 of mpirun $job not found"
-  kill "$1" "$pid"
-  wait_job "$job" 30 || fail "the job still runs 30 s after kill $1 of rank 1"
-  ((status != 0)) || fail "the job ended with exit code 0 after kill $1 of rank 1"
+  kill "$signal" "$pid"
+  wait_job "$job" 30 || fail "the job still runs 30 s after kill $signal of rank 1"
+  ((status != 0)) || fail "the job ended with exit code 0 after kill $signal of rank 1"
   job=""
   [[ -z "$(pgrep -f "$work/run.yaml" || true)" ]] || fail "processes of the job are left"
 }
@@ -120,7 +124,7 @@ case "$mode" in
     [[ "$(wc -l <"$work/run/metrics.jsonl")" -eq 40 ]] || fail "metrics.jsonl has not 40 epochs"
     ;;
   stalled_rank)
-    interrupt_rank -STOP
+    interrupt_rank -STOP --set distributed.timeout=5
     grep -q "distributed.timeout" "$work/job.log" || fail "no message naming distributed.timeout"
     grep -q "rank 0" "$work/job.log" || fail "the message does not name the rank that waited"
     checkpoint_loads
