@@ -55,6 +55,8 @@ function(fulcrum_dependency_call dep out_var)
     set(call "find_dependency(Protobuf)")
   elseif(dep STREQUAL "onnx_proto")  # ONNX's config names its targets without a namespace
     set(call "find_dependency(ONNX CONFIG)")
+  elseif(dep MATCHES "^MPI::")
+    set(call "set(MPI_CXX_SKIP_MPICXX ON)\nfind_dependency(MPI COMPONENTS CXX)")
   elseif(dep MATCHES "^Threads::")
     set(call "find_dependency(Threads)")
   elseif(dep MATCHES "::" AND NOT dep MATCHES "^fulcrum::")

@@ -38,7 +38,7 @@ function(fulcrum_internal_packages target out_var)
 endfunction()
 
 set(_fulcrum_layout "")
-foreach(lib core layers losses optim data metrics plot checkpoint config train experiment onnx)
+foreach(lib core distributed layers losses optim data metrics plot checkpoint config train experiment onnx)
   get_target_property(_items fulcrum_${lib} LINK_LIBRARIES)
   set(_names "")
   foreach(_item IN LISTS _items)

@@ -22,10 +22,12 @@ build="build"
 # libdnnl-dev: oneDNN, the GEMM behind every product (bench/README.md); without
 # it fulcrum builds on Eigen's, slower on most shapes. libonnx-dev and
 # libprotobuf-dev: `fulcrum export` writes ONNX files with them; without them
-# it says that this build cannot.
+# it says that this build cannot. libopenmpi-dev, openmpi-bin: Open MPI, for
+# `mpirun -np N fulcrum train` (docs/distributed.md); without them fulcrum
+# builds for one process.
 packages=(cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
           libgtest-dev nlohmann-json3-dev libcli11-dev libdnnl-dev libonnx-dev
-          libprotobuf-dev)
+          libprotobuf-dev libopenmpi-dev openmpi-bin)
 # Only the tests need these: the Python interop tests load checkpoints into
 # PyTorch; python3-onnx checks exported ONNX files, and Node.js with npm
 # installs and runs ONNX Runtime (onnxruntime-node) on them; the browser test

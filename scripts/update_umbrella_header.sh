@@ -22,7 +22,7 @@ is_library() {
 }
 
 # Known libraries in dependency order, then any other library folder.
-ordered=(core layers losses optim data metrics plot checkpoint config train experiment)
+ordered=(core distributed layers losses optim data metrics plot checkpoint config train experiment)
 libs=()
 for lib in "${ordered[@]}"; do
   if is_library "$lib"; then libs+=("$lib"); fi

@@ -9,6 +9,7 @@
 #include "exit_codes.hpp"
 #include "fulcrum/config/config_error.hpp"
 #include "fulcrum/config/loader.hpp"
+#include "fulcrum/distributed/communicator.hpp"
 #include "fulcrum/train/predictor.hpp"
 #include "fulcrum/train/run_outputs.hpp"
 #include "fulcrum/train/trainer.hpp"
@@ -49,7 +50,10 @@ int run_train(const TrainOptions& options) {
                  paths.dir.string());
     resume = false;
   }
-  const bool show_progress = !options.quiet && config.training.progress && stderr_is_terminal();
+  // Under mpirun, rank 0 alone shows progress and prints the results.
+  const bool root = distributed::world()->is_root();
+  const bool show_progress =
+      root && !options.quiet && config.training.progress && stderr_is_terminal();
 
   train::Trainer trainer(config);
   // Never replace a run by accident: only --overwrite does (and a --resume
@@ -67,6 +71,7 @@ int run_train(const TrainOptions& options) {
       resume ? trainer.fit(paths.last_checkpoint()) : trainer.fit();
   bar.clear();
 
+  if (!root) return result.interrupted ? kExitInterrupted : kExitOk;
   if (result.interrupted) {
     std::string again = "fulcrum train " + options.config;
     for (const std::string& setting : options.overrides) again += " --set " + setting;

@@ -9,6 +9,9 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "fulcrum/config/loader.hpp"
+#include "fulcrum/distributed/session.hpp"
+#include "fulcrum/experiment/distributed_runner.hpp"
 #include "fulcrum/experiment/experiment.hpp"
 #include "interrupt.hpp"
 
@@ -69,11 +72,21 @@ int run_experiment(const ExperimentOptions& command) {
         if (!quiet) spdlog::info("{} {}", prefix, to_string(outcome.status));
     }
   };
+  // Under mpirun the processes share the grid (docs/distributed.md); rank 0
+  // writes the report.
+  const auto world = distributed::world();
+  if (world->size() > 1) {
+    distributed::set_timeout(config::load_config(config.base).distributed.timeout);
+    spdlog::info("{} processes share the grid, {} run{} at a time each", world->size(), parallel,
+                 parallel == 1 ? "" : "s");
+  }
   std::vector<RunOutcome> outcomes;
   {
     const InterruptScope interrupt(interrupted);
-    outcomes = run_experiment(config, runs, options);
+    outcomes = world->size() > 1 ? run_experiment_distributed(config, runs, options, world)
+                                 : run_experiment(config, runs, options);
   }
+  if (!world->is_root()) return kExitOk;
 
   std::vector<RunResults> results;
   std::vector<std::string> notes;

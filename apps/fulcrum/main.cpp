@@ -33,6 +33,7 @@
 #include "fulcrum/core/names.hpp"
 #include "fulcrum/core/parallel.hpp"
 #include "fulcrum/data/dataset.hpp"
+#include "fulcrum/distributed/session.hpp"
 
 #ifndef FULCRUM_VERSION
 #define FULCRUM_VERSION "unknown"
@@ -59,6 +60,9 @@ std::string printable(const std::string& text) {
 }
 
 int fail(int code, const std::string& message) {
+  // Under mpirun the other processes would wait for this one: end them all.
+  const auto world = fulcrum::distributed::world();
+  if (world->size() > 1) world->abort(code, printable(message));
   std::fflush(stdout);
   std::fputs(fmt::format("fulcrum: error: {}\n", printable(message)).c_str(), stderr);
   return code;
@@ -130,14 +134,25 @@ std::optional<std::string> unknown_subcommand(int argc, char** argv, const CLI::
 // Logs go to stderr so that stdout holds only results (tables, paths).
 void setup_logging(bool quiet) {
   auto logger = spdlog::stderr_color_mt("fulcrum");
-  logger->set_pattern("[%T] %^%l%$: %v");
-  logger->set_level(quiet ? spdlog::level::warn : spdlog::level::info);
+  // Under mpirun: each line names its rank, and only rank 0 says more than warnings.
+  const auto world = fulcrum::distributed::world();
+  const bool ranked = world->size() > 1;
+  logger->set_pattern(ranked ? fmt::format("[%T] rank {} %^%l%$: %v", world->rank())
+                             : std::string("[%T] %^%l%$: %v"));
+  logger->set_level(quiet || !world->is_root() ? spdlog::level::warn : spdlog::level::info);
   spdlog::set_default_logger(logger);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // MPI_Init, only when started by mpirun (docs/distributed.md).
+  std::optional<fulcrum::distributed::Session> session;
+  try {
+    session.emplace(argc, argv);
+  } catch (const std::exception& e) {
+    return fail(kExitUsage, e.what());
+  }
   CLI::App app{"fulcrum: training for imbalanced multi-label classifiers", "fulcrum"};
   app.set_version_flag("--version", std::string("fulcrum ") + FULCRUM_VERSION);
   app.require_subcommand(1);

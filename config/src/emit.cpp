@@ -168,6 +168,7 @@ Tree config_tree(const RunConfig& config) {
   const auto& tuning = config.evaluation.threshold_tuning;
   tree["evaluation"] = {
       {"threshold_tuning", tuning ? metrics::format_threshold_objective(*tuning) : "none"}};
+  tree["distributed"] = {{"timeout", config.distributed.timeout}};
   return tree;
 }
 

@@ -232,6 +232,9 @@ RunConfig read_run_config(const YAML::Node& root, SourceMap& sources) {
     }
   }
   evaluation.finish();
+  MapReader distributed = top.section("distributed");
+  distributed.read("timeout", config.distributed.timeout);
+  distributed.finish();
   top.finish();
   return config;
 }

@@ -57,6 +57,8 @@ class Validator {
     check_data(config.data, config.model);
     check_training(config.training, config.model);
     check_evaluation(config);
+    require(config.distributed.timeout > 0.0, "distributed.timeout",
+            fmt::format("must be > 0 seconds, got {}", config.distributed.timeout));
     require(!config.training.early_stopping.enabled || config.data.validation_fraction > 0.0,
             "training.early_stopping",
             "needs a validation split: data.validation_fraction must be > 0");

@@ -28,6 +28,10 @@ DataLoader::DataLoader(const Dataset& dataset, LoaderOptions options)
     : dataset_(dataset), options_(options) {
   FULCRUM_CHECK(options_.batch_size >= 1, "DataLoader: batch_size = {} must be >= 1",
                 options_.batch_size);
+  FULCRUM_CHECK(options_.shard.count >= 1 && options_.shard.index >= 0 &&
+                    options_.shard.index < options_.shard.count,
+                "DataLoader: shard {} of {} is not one of 0..count-1", options_.shard.index,
+                options_.shard.count);
   dataset_.validate("DataLoader");
   start_epoch(0);
 }
@@ -66,7 +70,11 @@ bool DataLoader::next(Batch& batch) {
   const int64_t n = static_cast<int64_t>(order_.size());
   const int64_t size = std::min(options_.batch_size, n - cursor_);
   if (size <= 0 || (options_.drop_last && size < options_.batch_size)) return false;
-  batch.rows.assign(order_.begin() + cursor_, order_.begin() + cursor_ + size);
+  const int64_t begin = options_.shard.index * size / options_.shard.count;
+  const int64_t end = (options_.shard.index + 1) * size / options_.shard.count;
+  batch.rows.assign(order_.begin() + cursor_ + begin, order_.begin() + cursor_ + end);
+  batch.global_size = size;
+  batch.shard_begin = begin;
   cursor_ += size;
   if (dataset_.is_sparse()) {
     // A graph built on the last batch (a step without backward) may still

@@ -9,12 +9,32 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string_view>
 
 #include "fulcrum/core/error.hpp"
+
+extern char** environ;
 
 namespace fulcrum::experiment {
 
 namespace {
+
+// This process's environment without what an MPI launcher sets for its
+// processes: a child of a process of an MPI job (a run of a distributed
+// experiment) is a program of its own, which must not take itself for that
+// process and join the job.
+std::vector<std::string> child_environment() {
+  std::vector<std::string> env;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    bool launcher = false;
+    for (const std::string_view prefix : {"OMPI_", "PMIX_", "PMI_", "OPAL_", "ORTE_"}) {
+      launcher = launcher || text.substr(0, prefix.size()) == prefix;
+    }
+    if (!launcher) env.emplace_back(text);
+  }
+  return env;
+}
 
 int exit_code_of(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -53,6 +73,10 @@ pid_t spawn_process(const std::vector<std::string>& argv, const std::filesystem:
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  std::vector<std::string> env_text = child_environment();
+  std::vector<char*> env;
+  for (std::string& entry : env_text) env.push_back(entry.data());
+  env.push_back(nullptr);
   const int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log_fd < 0) {
     throw Error(
@@ -72,7 +96,7 @@ pid_t spawn_process(const std::vector<std::string>& argv, const std::filesystem:
     ::dup2(log_fd, STDOUT_FILENO);
     ::dup2(log_fd, STDERR_FILENO);
     if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
-    ::execv(args[0], args.data());
+    ::execve(args[0], args.data(), env.data());
     write_all(STDERR_FILENO, "fulcrum experiment: cannot execute ");
     write_all(STDERR_FILENO, args[0]);
     write_all(STDERR_FILENO, errno == ENOENT ? ": no such file\n" : ": exec failed\n");

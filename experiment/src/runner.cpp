@@ -157,14 +157,27 @@ std::vector<RunOutcome> run_in_processes(const ExperimentConfig& config,
                                          std::deque<size_t> pending) {
   const auto parallel = static_cast<size_t>(std::max<int64_t>(1, options.parallel));
   std::vector<ActiveRun> active;
-  while (!pending.empty() || !active.empty()) {
+  const auto take = [&]() -> std::optional<size_t> {
+    if (options.next_run) return options.next_run();
+    if (pending.empty()) return std::nullopt;
+    const size_t i = pending.front();
+    pending.pop_front();
+    return i;
+  };
+  bool exhausted = !options.next_run && pending.empty();
+  while (!exhausted || !active.empty()) {
     if (stop_requested(options)) {
       for (const size_t i : pending) report(options, runs[i], outcomes[i]);  // NotStarted
       pending.clear();
+      exhausted = true;
     }
-    while (active.size() < parallel && !pending.empty()) {
-      const size_t i = pending.front();
-      pending.pop_front();
+    while (active.size() < parallel && !exhausted) {
+      const std::optional<size_t> next = take();
+      if (!next) {
+        exhausted = true;
+        break;
+      }
+      const size_t i = *next;
       prepare_run_dir(runs[i]);
       if (options.on_start) options.on_start(runs[i]);
       const pid_t pid = spawn_process(run_command_line(options.executable, config, runs[i]),
@@ -197,6 +210,7 @@ std::vector<RunOutcome> run_in_processes(const ExperimentConfig& config,
       active.erase(active.begin() + static_cast<std::ptrdiff_t>(a));
       report(options, run, outcome);
     }
+    if (options.on_poll) options.on_poll();
     if (!any_ended && !active.empty()) std::this_thread::sleep_for(kPollInterval);
   }
   return outcomes;
@@ -282,8 +296,13 @@ std::vector<RunOutcome> run_experiment(const ExperimentConfig& config,
                                        const RunnerOptions& options) {
   std::vector<RunOutcome> outcomes(runs.size());
   std::deque<size_t> pending;
+  for (size_t i = 0; i < runs.size(); ++i) outcomes[i].index = i;
+  if (options.next_run) {
+    FULCRUM_CHECK(!options.executable.empty(),
+                  "run_experiment: next_run needs process mode (an executable)");
+    return run_in_processes(config, runs, options, std::move(outcomes), std::move(pending));
+  }
   for (size_t i = 0; i < runs.size(); ++i) {
-    outcomes[i].index = i;
     if (run_finished(config, runs[i])) {
       outcomes[i].status = RunStatus::Skipped;
       report(options, runs[i], outcomes[i]);

@@ -18,6 +18,12 @@
 #include <fulcrum/core/task_kind.hpp>
 #include <fulcrum/core/tensor.hpp>
 
+// distributed
+#include <fulcrum/distributed/communicator.hpp>
+#include <fulcrum/distributed/gradients.hpp>
+#include <fulcrum/distributed/session.hpp>
+#include <fulcrum/distributed/work_queue.hpp>
+
 // layers
 #include <fulcrum/layers/activation.hpp>
 #include <fulcrum/layers/dropout.hpp>
@@ -105,6 +111,7 @@
 
 // experiment
 #include <fulcrum/experiment/config.hpp>
+#include <fulcrum/experiment/distributed_runner.hpp>
 #include <fulcrum/experiment/experiment.hpp>
 #include <fulcrum/experiment/imbalance_measures.hpp>
 #include <fulcrum/experiment/process.hpp>

@@ -19,7 +19,7 @@ TEST(ConfigErrors, UnknownTopLevelKeyNamesLineAndNearestKey) {
   EXPECT_STREQ(error.what(),
                "test.yaml:8:1: unknown key 'trainng' at the top level; did you mean "
                "'training'? (valid keys: name, seed, threads, output_dir, data, model, training, "
-               "evaluation)");
+               "evaluation, distributed)");
   EXPECT_EQ(error.file(), "test.yaml");
   EXPECT_EQ(error.line(), 8);
   EXPECT_EQ(error.column(), 1);

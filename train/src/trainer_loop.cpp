@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "config_json.hpp"
+#include "data_parallel.hpp"
 #include "epoch_line.hpp"
 #include "fulcrum/checkpoint/checkpoint.hpp"
 #include "fulcrum/config/config_error.hpp"
@@ -95,8 +96,12 @@ double Trainer::train_epoch(data::DataLoader& loader, int64_t epoch, double& sec
   double loss_sum = 0;
   int64_t samples = 0;
   data::Batch batch;
+  DataParallel& parallel = *parallel_;
   while (loader.next(batch)) {
     ++progress.batch;
+    if (parallel.split()) parallel.check_batch(batch, epoch, progress.batch);
+    const DropoutRowsScope dropout_rows(parallel.split() ? training.dropout_generator : nullptr,
+                                        batch);
     // Never train on: a NaN would spread into every weight at the next step.
     const auto diverged = [&](const std::string& where, const std::string& what) {
       throw TrainingDiverged(fmt::format(
@@ -117,9 +122,13 @@ double Trainer::train_epoch(data::DataLoader& loader, int64_t epoch, double& sec
       const auto value = static_cast<double>(loss.item());
       if (!std::isfinite(value)) diverged(where, fmt::format("the loss is {}", value));
       if (head.head_weight != 1.0) loss = loss * static_cast<float>(head.head_weight);
+      // Split: this process's part of the loss of the whole batch.
+      if (parallel.split()) loss = loss * DataParallel::loss_factor(head, batch);
       total = total.defined() ? total + loss : loss;
     }
     total.backward();
+    float batch_loss = total.item();
+    if (parallel.split()) batch_loss = parallel.sum_gradients(batch_loss);
     if (training.grad_clip > 0.0) {
       try {
         optim::clip_grad_norm(params, training.grad_clip);
@@ -128,8 +137,9 @@ double Trainer::train_epoch(data::DataLoader& loader, int64_t epoch, double& sec
       }
     }
     optimizer_->step();
-    loss_sum += static_cast<double>(total.item()) * static_cast<double>(batch.size());
-    samples += batch.size();
+    const int64_t rows = parallel.split() ? batch.global_size : batch.size();
+    loss_sum += static_cast<double>(batch_loss) * static_cast<double>(rows);
+    samples += rows;
     if (callbacks_.on_batch) {
       const double elapsed = seconds_since(start);
       progress.loss = loss_sum / static_cast<double>(samples);
@@ -186,17 +196,24 @@ std::string Trainer::monitor_label() const {
 TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
   const auto run_start = Clock::now();
   const RunPaths paths = this->paths();
-  const RunLock lock(paths.dir);  // creates the directory
+  DataParallel& parallel = *parallel_;
+  // Split across processes, rank 0 alone writes the run's files.
+  const bool writes = parallel.is_root();
+  std::optional<RunLock> lock;
+  if (writes) lock.emplace(paths.dir);  // creates the directory
   stop_requested_.store(false);
 
   State state;
   if (resume_from) {
-    for (const std::string& name : discard_unfinished_writes(paths)) {
-      spdlog::info("removed {}, left by an interrupted write", (paths.dir / name).string());
+    if (writes) {
+      for (const std::string& name : discard_unfinished_writes(paths)) {
+        spdlog::info("removed {}, left by an interrupted write", (paths.dir / name).string());
+      }
     }
+    if (parallel.split()) parallel.comm().barrier();  // the others read what rank 0 kept
     restore(*resume_from, state);
     spdlog::info("resuming from {} after epoch {}", resume_from->string(), state.epochs_completed);
-  } else {
+  } else if (writes) {
     if (holds_run(paths) && existing_run_ == ExistingRun::Refuse) {
       const std::string source = config_ ? config_->source_path : std::string();
       throw config::ConfigError(
@@ -208,13 +225,22 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
     // What an earlier run left in this directory is not this run's.
     remove_run_files(paths);
   }
-  if (config_) checkpoint::write_file_atomically(paths.config(), config::to_yaml(*config_));
-  MetricsLog log(paths.metrics_log(), resume_from ? state.epochs_completed : -1);
+  // Every process starts from rank 0's weights, as DistributedDataParallel does.
+  parallel.broadcast_parameters();
+  if (config_ && writes)
+    checkpoint::write_file_atomically(paths.config(), config::to_yaml(*config_));
+  std::optional<MetricsLog> log;
+  if (writes) log.emplace(paths.metrics_log(), resume_from ? state.epochs_completed : -1);
 
   const TrainerOptions& training = options_;
   // Built after restore(), which may re-standardise the data.
   data::DataLoader loader(data_.train, {training.batch_size, /*shuffle=*/true, training.drop_last,
-                                        training.loader_seed, training_order()});
+                                        training.loader_seed, training_order(), parallel.shard()});
+  if (parallel.split() && writes) {
+    spdlog::info(
+        "data-parallel over {} processes: each computes about {} rows of every batch of {}",
+        parallel.comm().size(), training.batch_size / parallel.comm().size(), training.batch_size);
+  }
   TrainResult result;
   result.paths = paths;
   result.monitor = monitor_label();
@@ -234,8 +260,8 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
       break;
     }
     const EpochSummary summary = run_epoch(loader, epoch, state);
-    log.append(epoch_record(summary));
-    if (summary.improved) unsaved_best = snapshot(state);
+    if (log) log->append(epoch_record(summary));
+    if (summary.improved && writes) unsaved_best = snapshot(state);
     ++epochs_run;
     const bool lr_changes = training.schedule.kind != optim::ScheduleKind::Constant ||
                             training.schedule.warmup_epochs > 0;
@@ -257,17 +283,21 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
     // crash makes the resumed run redo them, best model included; the other
     // order could leave a last checkpoint whose best epoch has no file.
     const auto commit = [&] {
+      if (!writes) return;
       if (unsaved_best) save_best(*unsaved_best);
       unsaved_best.reset();
       save(paths.last_checkpoint(), /*with_optimizer=*/true, state);
       last_save = Clock::now();
     };
     const bool last_epoch = epoch + 1 == training.epochs;
+    // Split, the processes stop together when one was asked to (one vote per epoch).
+    const bool stop = parallel.split() ? parallel.any(stopping()) : stopping();
     const bool due = seconds_since(last_save) >= training.checkpoint_interval || last_epoch ||
-                     stopping() || stops_early();
+                     stop || stops_early();
     if (due) commit();
     // Also a stop requested while the checkpoint was written.
-    if (stopping() && !last_epoch) {
+    const bool stop_now = parallel.split() ? parallel.any(stopping()) : stopping();
+    if (stop_now && !last_epoch) {
       if (!due) commit();
       result.interrupted = true;
       spdlog::info("stopped after epoch {}; resume from {}", state.epochs_completed,
@@ -279,6 +309,11 @@ TrainResult Trainer::run(std::optional<std::filesystem::path> resume_from) {
   result.epochs_completed = state.epochs_completed;
   result.best_epoch = state.best_epoch;
   result.best_value = state.best_value;
+  // The final model, its thresholds and the test evaluation are rank 0's.
+  if (!writes) {
+    result.seconds = seconds_since(run_start);
+    return result;
+  }
   if (!result.interrupted) {
     const bool keep_last = training.final_model == config::FinalModel::Last;
     if (keep_last) {

@@ -7,12 +7,14 @@
 
 #include <algorithm>
 
+#include "data_parallel.hpp"
 #include "fulcrum/config/config_error.hpp"
 #include "fulcrum/config/loader.hpp"
 #include "fulcrum/config/loss_builder.hpp"
 #include "fulcrum/config/model_builder.hpp"
 #include "fulcrum/config/optimizer_builder.hpp"
 #include "fulcrum/core/parallel.hpp"
+#include "fulcrum/distributed/session.hpp"
 #include "fulcrum/train/trainer.hpp"
 #include "trainer_state.hpp"
 
@@ -49,6 +51,7 @@ TrainerOptions options_of(const config::RunConfig& config) {
   options.sampling = config.data.sampling;
   options.ml_ros_percentage = config.data.ml_ros_percentage;
   options.loader_seed = derive_seed(config.seed, kLoaderStream);
+
   return options;
 }
 
@@ -58,9 +61,11 @@ std::string labels_or_classes(TaskKind kind) {
 
 }  // namespace
 
-Trainer::Trainer(config::RunConfig config) : Trainer(setup_from(std::move(config))) {}
+Trainer::Trainer(config::RunConfig config, std::shared_ptr<distributed::Communicator> communicator)
+    : Trainer(setup_from(std::move(config), std::move(communicator))) {}
 
-Trainer::Setup Trainer::setup_from(config::RunConfig config) {
+Trainer::Setup Trainer::setup_from(config::RunConfig config,
+                                   std::shared_ptr<distributed::Communicator> communicator) {
   config::validate_config(config);
   if (config.threads > 0) set_num_threads(static_cast<int>(config.threads));
   Setup setup;
@@ -95,6 +100,8 @@ Trainer::Setup Trainer::setup_from(config::RunConfig config) {
   setup.losses = config::build_losses(config.model, setup.data.train);
   setup.optimizer = config::build_optimizer(config.training.optimizer, setup.model->parameters());
   setup.options = options_of(config);
+  setup.options.communicator = communicator ? std::move(communicator) : distributed::world();
+  if (setup.options.communicator->size() > 1) distributed::set_timeout(config.distributed.timeout);
   setup.options.dropout_generator = setup.dropout_gen.get();
   setup.config = std::move(config);
   return setup;
@@ -124,6 +131,7 @@ Trainer::Trainer(std::shared_ptr<nn::MultiHead> model, std::vector<nn::HeadLoss>
   FULCRUM_CHECK(optimizer_ != nullptr, "Trainer: no optimizer");
   data_ = config::standardized(raw_, raw_.scaler);
   base_lr_ = optimizer_->lr();
+  parallel_ = std::make_unique<DataParallel>(options_.communicator, model_->parameters());
   check_setup();
   std::string why;
   const std::optional<config::ModelConfig> description =

@@ -299,6 +299,17 @@ struct EvaluationConfig {
   friend bool operator==(const EvaluationConfig&, const EvaluationConfig&) = default;
 };
 
+/// How the processes of a data-parallel run (mpirun -np N fulcrum train)
+/// wait for each other (docs/distributed.md).
+struct DistributedConfig {
+  /// Seconds a process waits for the others in a collective (a gradient sum,
+  /// a broadcast) before it ends the whole job with an error: a process that
+  /// died or hangs never makes the others wait forever.
+  double timeout = 300.0;
+
+  friend bool operator==(const DistributedConfig&, const DistributedConfig&) = default;
+};
+
 // -- the whole run ----------------------------------------------------------------
 
 struct RunConfig {
@@ -310,6 +321,7 @@ struct RunConfig {
   ModelConfig model;
   TrainingConfig training;
   EvaluationConfig evaluation;
+  DistributedConfig distributed;
   std::string source_path;  ///< the file it was read from (for messages), if any
 
   friend bool operator==(const RunConfig&, const RunConfig&) = default;

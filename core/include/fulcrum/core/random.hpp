@@ -12,6 +12,17 @@
 
 namespace fulcrum {
 
+/// Represents: the rows of a batch one process computes when a batch is split
+/// across processes (data-parallel training): rows [begin, begin + rows) of a
+/// batch of `global` rows. global == 0: the whole batch (not split).
+/// Layers that draw one number per element (Dropout) skip the draws of the
+/// other rows, so that each row gets the numbers it would get unsplit.
+struct RowShard {
+  int64_t begin = 0;
+  int64_t global = 0;
+  bool split() const { return global > 0; }
+};
+
 class Generator {
  public:
   explicit Generator(uint64_t seed = 0) : engine_(seed) {}
@@ -29,6 +40,13 @@ class Generator {
   /// Uniform integer in [0, n).
   uint64_t below(uint64_t n);
   uint64_t next_u64() { return engine_(); }
+  /// Skips n draws of uniform() (or next_u64()), as if they were made.
+  void discard(uint64_t n) { engine_.discard(n); }
+
+  /// The rows of the current batch that this process computes (RowShard);
+  /// not part of state(): the trainer sets it around each step.
+  const RowShard& row_shard() const { return row_shard_; }
+  void set_row_shard(RowShard shard) { row_shard_ = shard; }
 
   /// The full engine state as text (for checkpoints), and its inverse: a run
   /// resumed from a checkpoint draws the same numbers as one never stopped.
@@ -39,6 +57,7 @@ class Generator {
   std::mt19937_64 engine_;
   bool has_spare_normal_ = false;
   float spare_normal_ = 0.0f;
+  RowShard row_shard_{};
 };
 
 /// splitmix64 (Steele, Lea and Flood 2014): a strong 64-bit mixer.

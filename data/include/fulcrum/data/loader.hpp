@@ -22,12 +22,22 @@ using EpochOrderFn = std::function<std::vector<int64_t>(int64_t epoch)>;
 /// order_fn (torch's `sampler`): when set, epoch e visits exactly the rows
 /// order_fn(e), in that order, and `shuffle` is ignored; the function must
 /// depend on the epoch only (so a run can resume) and return rows in [0, N).
+/// Represents: which part of every batch a process takes when batches are
+/// split across `count` processes (data-parallel training): process `index`
+/// gets rows [index * B / count, (index + 1) * B / count) of each batch of B
+/// rows, so the processes together see exactly the unsplit batches.
+struct BatchShard {
+  int64_t index = 0;
+  int64_t count = 1;
+};
+
 struct LoaderOptions {
   int64_t batch_size = 64;
   bool shuffle = true;
   bool drop_last = false;
   uint64_t seed = 0;
   EpochOrderFn order_fn = nullptr;  // the initialiser keeps {a, b, c, d} warning-free
+  BatchShard shard{};               ///< the default: whole batches
 };
 
 /// The seed of epoch `epoch`'s random stream, mixed (splitmix64) so that
@@ -38,12 +48,16 @@ uint64_t epoch_seed(uint64_t seed, int64_t epoch);
 /// One mini-batch: features [B, F] (dense, or sparse_features for a sparse
 /// dataset, the other left empty), one tensor per target in the order of
 /// Dataset::targets ([B, L] labels or [B] class indices), and the dataset rows
-/// the batch holds.
+/// the batch holds. With a BatchShard, the batch holds this process's part:
+/// rows [shard_begin, shard_begin + size()) of a batch of global_size rows
+/// (possibly none).
 struct Batch {
   Tensor features;
   std::shared_ptr<CsrMatrix> sparse_features{};
   std::vector<Tensor> targets;
   std::vector<int64_t> rows;
+  int64_t global_size = 0;
+  int64_t shard_begin = 0;
   int64_t size() const { return static_cast<int64_t>(rows.size()); }
   bool is_sparse() const { return sparse_features != nullptr; }
 };
@@ -61,7 +75,8 @@ struct Batch {
 /// The loader keeps its own handle to the dataset's tensors.
 class DataLoader {
  public:
-  /// Throws ValueError if batch_size < 1 or the dataset is not valid.
+  /// Throws ValueError if batch_size < 1, the shard is not 0 <= index < count,
+  /// or the dataset is not valid.
   DataLoader(const Dataset& dataset, LoaderOptions options);
 
   /// Restarts at the first batch of `epoch`, reshuffling if asked (or taking

@@ -13,7 +13,10 @@
 namespace fulcrum::experiment {
 
 /// Starts argv[0] (a path: PATH is not searched) with arguments argv[1..],
-/// stdin from /dev/null, stdout and stderr appended to a fresh `log` file.
+/// stdin from /dev/null, stdout and stderr appended to a fresh `log` file,
+/// and this process's environment without the variables of an MPI launcher
+/// (OMPI_*, PMIX_*, PMI_*, ...), so that a child of an MPI process never
+/// takes itself for a part of the MPI job.
 /// Returns the child's pid. If the program cannot be executed the child writes
 /// why to `log` and exits with 127.
 /// Throws fulcrum::Error when `log` cannot be created or fork fails.

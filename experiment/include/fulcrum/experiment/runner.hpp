@@ -94,6 +94,14 @@ struct RunnerOptions {
   /// Called (in this thread) when a run starts, and when it ends or is skipped.
   std::function<void(const ExperimentRun&)> on_start;
   std::function<void(const ExperimentRun&, const RunOutcome&)> on_end;
+  /// Set when the processes of an MPI job share the grid
+  /// (run_experiment_distributed, process mode only): called whenever a slot
+  /// is free, it gives the grid index of the next run to do here, nullopt
+  /// once none is left; run_experiment then neither looks for finished runs
+  /// nor reports any as skipped (the caller does).
+  std::function<std::optional<size_t>()> next_run;
+  /// Called about every 20 ms while runs are going (process mode).
+  std::function<void()> on_poll;
 };
 
 /// Runs every unfinished run of `runs` (normally experiment_grid(config)).

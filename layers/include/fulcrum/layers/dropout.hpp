@@ -13,6 +13,9 @@ namespace fulcrum::nn {
 /// the input; the mask is a constant tensor multiplied in, so gradients flow
 /// through the kept elements with the same scale. In eval mode, or when
 /// p == 0, the input is returned unchanged (no random numbers are drawn).
+/// When the generator's row_shard() says the input is rows [b, b + n) of a
+/// batch of G rows split across processes, the mask is rows [b, b + n) of the
+/// mask of the whole batch, and the generator advances as for the whole batch.
 /// Requires: 0 <= p < 1 (ValueError otherwise); `gen` outlives the module.
 class Dropout : public Module {
  public:
@@ -25,6 +28,8 @@ class Dropout : public Module {
   std::string extra_repr() const override;
 
  private:
+  Tensor draw_mask(const Shape& shape);
+
   float p_;
   Generator* gen_;  // not owned
 };

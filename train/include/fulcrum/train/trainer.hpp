@@ -36,6 +36,7 @@
 #include "fulcrum/data/loader.hpp"
 #include "fulcrum/data/sampling.hpp"
 #include "fulcrum/data/split.hpp"
+#include "fulcrum/distributed/communicator.hpp"
 #include "fulcrum/layers/multi_head.hpp"
 #include "fulcrum/losses/head_loss.hpp"
 #include "fulcrum/metrics/scalars.hpp"
@@ -141,14 +142,24 @@ struct TrainerOptions {
   /// The generator the model's Dropout layers draw from, if any: its state is
   /// saved in the last checkpoint so that a resumed run draws the same masks.
   Generator* dropout_generator = nullptr;
+  /// The processes this run is split across (data-parallel training, like
+  /// PyTorch's DistributedDataParallel; docs/distributed.md); null: this
+  /// process alone. Every process runs the same Trainer: each computes its
+  /// rows of every batch (the batch order is the one of a single process),
+  /// the gradients are summed across the processes before each step, and
+  /// rank 0 alone writes the run's files. The dropout masks equal a single
+  /// process's when dropout_generator is the model's Dropout generator.
+  std::shared_ptr<distributed::Communicator> communicator = nullptr;
 };
+
+class DataParallel;
 
 /// Represents: one run: a model trained with its losses and optimizer on a
 /// run's data, from data to checkpoints.
-/// Ensures: the same inputs, seed and thread count give the same run bit for
-/// bit, and fit(resume_from) continues an interrupted run exactly as if it had
-/// never stopped: the weights, optimizer state, dropout generator, epoch count
-/// and early-stopping state are in the last checkpoint, the shuffling order
+/// Ensures: the same inputs, seed and thread count (and number of processes,
+/// with options.communicator) give the same run bit for bit, and fit(resume_from) continues an
+/// interrupted run exactly as if it had never stopped: the weights, optimizer state, dropout
+/// generator, epoch count and early-stopping state are in the last checkpoint, the shuffling order
 /// depends on (loader_seed, epoch) only (also with re-sampling: the
 /// class-aware draws and the ML-ROS clones come from the seed) and the
 /// learning rate on the epoch only.
@@ -166,9 +177,13 @@ class Trainer {
   /// (config::build_* ), and the options from the training section. Seeds:
   /// config.seed drives the synthetic data and the split directly; the initial
   /// weights, the dropout masks and the batch order each use their own
-  /// generator derived from it. Logs the setup with spdlog.
+  /// generator derived from it. The run is split across the processes of
+  /// `communicator` (null: distributed::world(), the job's processes under
+  /// mpirun with a distributed::Session alive, else this one), whose waits
+  /// time out after config.distributed.timeout. Logs the setup with spdlog.
   /// Throws ConfigError for config problems, data::DataError for data ones.
-  explicit Trainer(config::RunConfig config);
+  explicit Trainer(config::RunConfig config,
+                   std::shared_ptr<distributed::Communicator> communicator = nullptr);
 
   /// A run of a model built in C++. `data` holds the splits as read; when its
   /// scaler is fitted, every split is standardised with it (and the
@@ -251,7 +266,8 @@ class Trainer {
   struct State;  // epoch counters and best value, saved in the last checkpoint
   struct Setup;  // what the config constructor builds before delegating
 
-  static Setup setup_from(config::RunConfig config);
+  static Setup setup_from(config::RunConfig config,
+                          std::shared_ptr<distributed::Communicator> communicator);
   explicit Trainer(Setup setup);
   void check_setup();
   void log_losses() const;
@@ -278,6 +294,7 @@ class Trainer {
   std::shared_ptr<nn::MultiHead> model_;
   std::vector<nn::HeadLoss> losses_;
   std::unique_ptr<optim::Optimizer> optimizer_;
+  std::unique_ptr<DataParallel> parallel_;
   double base_lr_ = 0;
   std::string model_yaml_;  // the architecture the checkpoints store ("": none)
   metrics::MetricKey monitor_;
