@@ -96,8 +96,12 @@
 
 // experiment
 #include <fulcrum/experiment/config.hpp>
+#include <fulcrum/experiment/critical_difference_plot.hpp>
+#include <fulcrum/experiment/distributions.hpp>
 #include <fulcrum/experiment/experiment.hpp>
+#include <fulcrum/experiment/multi_dataset_report.hpp>
 #include <fulcrum/experiment/process.hpp>
+#include <fulcrum/experiment/rank_tests.hpp>
 #include <fulcrum/experiment/report.hpp>
 #include <fulcrum/experiment/results.hpp>
 #include <fulcrum/experiment/runner.hpp>

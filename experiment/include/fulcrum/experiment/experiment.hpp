@@ -8,8 +8,12 @@
 //   results.hpp   reading finished runs back
 //   summary.hpp   mean ± std over seeds
 //   report.hpp    results.csv, summary.md, plots/*.svg, index.html
+//   multi_dataset_report.hpp  over several data sets: average ranks,
+//                 Friedman's test, critical-difference diagrams
+//                 (rank_tests.hpp, distributions.hpp, critical_difference_plot.hpp)
 
 #include "fulcrum/experiment/config.hpp"
+#include "fulcrum/experiment/multi_dataset_report.hpp"
 #include "fulcrum/experiment/report.hpp"
 #include "fulcrum/experiment/results.hpp"
 #include "fulcrum/experiment/runner.hpp"
