@@ -23,11 +23,12 @@ build="build"
 # it fulcrum builds on Eigen's, slower on most shapes.
 packages=(cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
           libgtest-dev nlohmann-json3-dev libcli11-dev libdnnl-dev)
-# Only the tests need these: the Python interop tests load checkpoints into PyTorch.
-test_packages=(python3-numpy python3-torch)
+# Only the tests need these: the Python interop tests load checkpoints into PyTorch;
+# bench/mulan_torch_recipe.py (tested on one set) also reads fulcrum's YAML.
+test_packages=(python3-numpy python3-torch python3-yaml)
 # Only the benchmarks need these: the GEMM libraries compared with oneDNN, and
 # PyTorch to compare with.
-bench_packages=(python3-numpy python3-torch libopenblas-openmp-dev libblis-openmp-dev
+bench_packages=(python3-numpy python3-torch python3-yaml libopenblas-openmp-dev libblis-openmp-dev
                 libxsmm-dev)
 
 usage() {
