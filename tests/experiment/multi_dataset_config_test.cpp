@@ -5,7 +5,9 @@
 #include <cstdlib>
 
 #include "experiment_test_util.hpp"
+#include "fulcrum/core/error.hpp"
 #include "fulcrum/experiment/config.hpp"
+#include "fulcrum/experiment/runner.hpp"
 
 namespace fulcrum::experiment {
 namespace {
@@ -76,6 +78,9 @@ TEST(MultiDatasetConfig, ReadsTheListAndExpandsOneExperimentPerDataSet) {
                                       "model.heads.labels.loss.pos_weight=neg_over_pos", "seed=1",
                                       "threads=1"}));
   EXPECT_TRUE(dataset_experiments(experiments[0]).empty());
+  // The list itself has no grid of runs: each data set's experiment has.
+  EXPECT_THROW(experiment_grid(config), ValueError);
+  EXPECT_EQ(experiment_grid(experiments[1]).size(), 4u);
 }
 
 TEST(MultiDatasetConfig, BaseAndDatasetsAreExclusive) {
