@@ -237,6 +237,11 @@ def mean_std(values):
     return values.mean(), values.std(ddof=1) if len(values) > 1 else float("nan")
 
 
+def spread(std):
+    """The sample std as the table shows it: n/a for a single seed."""
+    return "n/a" if np.isnan(std) else f"{std:.4f}"
+
+
 def load_cache(path, config):
     """The cached per-seed results of `path` when they were computed with `config`."""
     if path is None or not os.path.exists(path):
@@ -308,14 +313,14 @@ def table(results, tolerance):
         d_micro, d_macro = ours_micro - torch_micro, ours_macro - torch_macro
         r["within"] = abs(d_micro) <= tolerance and abs(d_macro) <= tolerance
         lines.append(
-            f"| {r['name']} | {r['seeds']} | {torch_micro:.4f} ± {torch_micro_std:.4f} | {ours_micro:.4f} ± "
-            f"{ours_micro_std:.4f} | {d_micro:+.4f} | {torch_macro:.4f} ± {torch_macro_std:.4f} | "
-            f"{ours_macro:.4f} ± {ours_macro_std:.4f} | {d_macro:+.4f} | "
+            f"| {r['name']} | {r['seeds']} | {torch_micro:.4f} ± {spread(torch_micro_std)} | {ours_micro:.4f} ± "
+            f"{spread(ours_micro_std)} | {d_micro:+.4f} | {torch_macro:.4f} ± {spread(torch_macro_std)} | "
+            f"{ours_macro:.4f} ± {spread(ours_macro_std)} | {d_macro:+.4f} | "
             f"{'yes' if r['within'] else 'NO'} | {r['torch_seconds']:.0f} | "
             f"{r['fulcrum_seconds']:.0f} |")
     lines.append("")
     lines.append("Test micro-F1 and macro-F1 of plain BCE, mean ± std over seeds 0, 1, ... "
-                 "(nan: a single seed; Δ: fulcrum - PyTorch); seconds: all seeds' training, one "
+                 "(n/a: a single seed; Δ: fulcrum - PyTorch); seconds: all seeds' training, one "
                  "thread each, on a shared machine. Written by `bench/mulan_torch_recipe.py`.")
     return "\n".join(lines)
 
