@@ -54,7 +54,7 @@ TEST(MulanTorchRecipe, PrintsBothProgramsNumbersForEmotions) {
   ASSERT_EQ(run(command), 0) << read_file(dir / "out.txt");
   const std::string out = read_file(dir / "out.txt");
   EXPECT_NE(out.find("emotions seed 0: torch micro 0."), std::string::npos) << out;
-  EXPECT_NE(out.find("| emotions | 0."), std::string::npos) << out;
+  EXPECT_NE(out.find("| emotions | 1 | 0."), std::string::npos) << out;
   EXPECT_NE(out.find("| yes |"), std::string::npos) << out;
 
   // An unknown data set is refused before anything trains.
