@@ -31,11 +31,12 @@ packages=(cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
 # Only the tests need these: the Python interop tests load checkpoints into
 # PyTorch; python3-onnx checks exported ONNX files, and Node.js with npm
 # installs and runs ONNX Runtime (onnxruntime-node) on them; the browser test
-# opens a run's report.html in headless Chromium.
-test_packages=(python3-numpy python3-torch python3-onnx nodejs chromium)
+# opens a run's report.html in headless Chromium; bench/mulan_torch_recipe.py
+# (tested on one set) also reads fulcrum's YAML.
+test_packages=(python3-numpy python3-torch python3-onnx nodejs chromium python3-yaml)
 # Only the benchmarks need these: the GEMM libraries compared with oneDNN, and
 # PyTorch to compare with.
-bench_packages=(python3-numpy python3-torch libopenblas-openmp-dev libblis-openmp-dev
+bench_packages=(python3-numpy python3-torch python3-yaml libopenblas-openmp-dev libblis-openmp-dev
                 libxsmm-dev)
 
 usage() {

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "commands.hpp"
+#include "dataset_experiments.hpp"
 #include "exit_codes.hpp"
 #include "fulcrum/config/loader.hpp"
 #include "fulcrum/distributed/session.hpp"
@@ -28,11 +29,17 @@ std::filesystem::path resolve_executable(const std::filesystem::path& exe) {
 }  // namespace
 
 int run_experiment(const ExperimentOptions& command) {
-  using namespace fulcrum::experiment;
-  const bool quiet = command.quiet;
   std::vector<std::string> overrides = command.overrides;
   if (!command.output_dir.empty()) overrides.push_back("output_dir=" + command.output_dir);
-  const ExperimentConfig config = load_experiment(command.config, overrides);
+  const experiment::ExperimentConfig config =
+      experiment::load_experiment(command.config, overrides);
+  if (!config.datasets.empty()) return run_dataset_experiments(config, command.quiet);
+  return run_experiment_grid(config, command.quiet, nullptr);
+}
+
+int run_experiment_grid(const experiment::ExperimentConfig& config, bool quiet,
+                        std::vector<experiment::RunResults>* finished) {
+  using namespace fulcrum::experiment;
   const std::vector<ExperimentRun> runs = experiment_grid(config);
   const int64_t parallel = effective_parallelism(config);
   spdlog::info(
@@ -133,6 +140,7 @@ int run_experiment(const ExperimentOptions& command) {
                  .c_str(),
              stdout);
   std::fflush(stdout);
+  if (finished != nullptr) *finished = std::move(results);
   if (unfinished > 0) return kExitInterrupted;
   return failed > 0 ? kExitRuntime : kExitOk;
 }

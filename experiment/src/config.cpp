@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -51,13 +52,21 @@ bool safe_file_name(const std::string& name) {
   });
 }
 
+// How check_runs names the experiment keys an error came from: `base`, and
+// the list item behind override i of config.overrides (the experiment's `set`
+// and, for a data set, its own after it).
+struct RunKeys {
+  std::string base = "base";
+  std::function<std::string(size_t)> set_item = [](size_t i) { return fmt::format("set[{}]", i); };
+};
+
 // The key of the list item that holds `text` among the experiment's `set`
 // and the strategy's, or "" when neither does.
 std::string override_item_key(const ExperimentConfig& config, size_t strategy_index,
-                              const std::string& text) {
+                              const std::string& text, const RunKeys& keys) {
   const std::string wanted = normalized_override(text);
   for (size_t i = 0; i < config.overrides.size(); ++i) {
-    if (normalized_override(config.overrides[i]) == wanted) return fmt::format("set[{}]", i);
+    if (normalized_override(config.overrides[i]) == wanted) return keys.set_item(i);
   }
   const auto& own = config.strategies[strategy_index].overrides;
   for (size_t i = 0; i < own.size(); ++i) {
@@ -71,29 +80,30 @@ std::string override_item_key(const ExperimentConfig& config, size_t strategy_in
 // Builds the base config with the experiment's `set`, then every strategy's
 // run config once; a ConfigError is re-thrown at the experiment key it came
 // from (the override's list item when there is one), naming the strategy.
-void check_runs(const ExperimentConfig& config, const config::detail::SourceMap& sources) {
+void check_runs(const ExperimentConfig& config, const config::detail::SourceMap& sources,
+                const RunKeys& keys = {}) {
   config::RunConfig base;
   try {
     std::vector<std::string> overrides = config.overrides;
     overrides.push_back(fmt::format("seed={}", config.seeds.front()));
     base = config::load_config(config.base, overrides);
   } catch (const config::ConfigError& error) {
-    std::string key = "base";
+    std::string key = keys.base;
     if (!error.override_text().empty()) {
       for (size_t i = 0; i < config.overrides.size(); ++i) {
         if (normalized_override(config.overrides[i]) ==
             normalized_override(error.override_text())) {
-          key = fmt::format("set[{}]", i);
+          key = keys.set_item(i);
         }
       }
     }
     sources.fail(key, error.what());
   }
   if (base.data.test.empty() && base.data.test_fraction <= 0.0) {
-    sources.fail("base", fmt::format("{} has no test split, and an experiment compares "
-                                     "strategies on it: give data.test or "
-                                     "data.test_fraction > 0",
-                                     config.base.string()));
+    sources.fail(keys.base, fmt::format("{} has no test split, and an experiment compares "
+                                        "strategies on it: give data.test or "
+                                        "data.test_fraction > 0",
+                                        config.base.string()));
   }
   config::check_files_exist(base);
 
@@ -104,7 +114,7 @@ void check_runs(const ExperimentConfig& config, const config::detail::SourceMap&
     } catch (const config::ConfigError& error) {
       std::string key = fmt::format("strategies[{}]", s);
       if (!error.override_text().empty()) {
-        const std::string item = override_item_key(config, s, error.override_text());
+        const std::string item = override_item_key(config, s, error.override_text(), keys);
         if (!item.empty()) key = item;
       }
       sources.fail(key, fmt::format("strategy '{}': {}", strategy.name, error.what()));
@@ -146,7 +156,49 @@ std::vector<std::string> read_overrides(config::detail::MapReader& reader, const
   return overrides;
 }
 
+// The datasets list: names and base files (the runs are checked later).
+void check_datasets(const ExperimentConfig& config, const config::detail::SourceMap& sources) {
+  std::set<std::string> seen;
+  if (config.datasets.empty() && config.base.empty()) {
+    sources.fail("datasets", "empty: give at least one {name, base} entry");
+  }
+  for (size_t i = 0; i < config.datasets.size(); ++i) {
+    const DatasetConfig& dataset = config.datasets[i];
+    const std::string key = fmt::format("datasets[{}]", i);
+    if (dataset.name.empty()) sources.fail(key, "missing name");
+    if (!safe_file_name(dataset.name)) {
+      sources.fail(key + ".name", fmt::format("'{}' cannot name a directory: use letters, digits, "
+                                              "'_', '-' and '.' (not first)",
+                                              dataset.name));
+    }
+    if (!seen.insert(dataset.name).second) {
+      sources.fail(key + ".name", fmt::format("data set '{}' is listed twice", dataset.name));
+    }
+    if (dataset.base.empty()) {
+      sources.fail(key, fmt::format("data set '{}': missing base (its run config)", dataset.name));
+    }
+    if (!std::filesystem::is_regular_file(dataset.base)) {
+      sources.fail(key + ".base", fmt::format("data set '{}': config file not found: {}",
+                                              dataset.name, dataset.base.string()));
+    }
+  }
+}
+
 }  // namespace
+
+std::vector<ExperimentConfig> dataset_experiments(const ExperimentConfig& config) {
+  std::vector<ExperimentConfig> experiments;
+  for (const DatasetConfig& dataset : config.datasets) {
+    ExperimentConfig one = config;
+    one.datasets.clear();
+    one.name = config.name + "/" + dataset.name;
+    one.base = dataset.base;
+    one.output_dir = config.output_dir / dataset.name;
+    one.overrides.insert(one.overrides.end(), dataset.overrides.begin(), dataset.overrides.end());
+    experiments.push_back(std::move(one));
+  }
+  return experiments;
+}
 
 std::vector<std::string> run_overrides(const ExperimentConfig& config,
                                        const StrategyConfig& strategy, uint64_t seed) {
@@ -221,14 +273,53 @@ ExperimentConfig parse_experiment(const std::string& yaml_text, const std::strin
       config.strategies.push_back(std::move(strategy));
     }
   }
+  const std::optional<YAML::Node> datasets = reader.take("datasets");
+  if (datasets) {
+    if (!datasets->IsSequence()) {
+      sources.fail("datasets",
+                   fmt::format("expected a list of {{name, base, set}} entries, got {}",
+                               config::detail::describe(*datasets)),
+                   datasets->Mark());
+    }
+    for (size_t i = 0; i < datasets->size(); ++i) {
+      const YAML::Node item = (*datasets)[i];
+      const std::string key = fmt::format("datasets[{}]", i);
+      sources.record(key, item.Mark());
+      if (!item.IsMap()) {
+        sources.fail(key,
+                     fmt::format("expected a mapping {{name: ..., base: ..., set: [...]}}, got {}",
+                                 config::detail::describe(item)),
+                     item.Mark());
+      }
+      config::detail::MapReader entry(item, key, sources);
+      DatasetConfig dataset;
+      entry.read("name", dataset.name);
+      std::string dataset_base;
+      entry.read_path("base", dataset_base);
+      dataset.base = dataset_base;
+      dataset.overrides = read_overrides(entry, key + ".set");
+      entry.finish();
+      config.datasets.push_back(std::move(dataset));
+    }
+  }
   reader.finish();
 
   // -- values ------------------------------------------------------------------
-  if (base.empty()) sources.fail("base", "missing: the run config every run starts from");
-  config.base = base;
-  if (!std::filesystem::is_regular_file(config.base)) {
-    sources.fail("base", fmt::format("config file not found: {}", config.base.string()));
+  if (datasets && !base.empty()) {
+    sources.fail("base",
+                 "give either base (one data set) or datasets (several), not both: each data set "
+                 "names its own base");
   }
+  if (!datasets) {
+    if (base.empty()) {
+      sources.fail("base", "missing: the run config every run starts from (or a datasets list)");
+    }
+    config.base = base;
+    if (!std::filesystem::is_regular_file(config.base)) {
+      sources.fail("base", fmt::format("config file not found: {}", config.base.string()));
+    }
+  }
+  check_datasets(config, sources);
   config.output_dir = output_dir.empty() ? "runs/experiments/" + config.name : output_dir;
   if (seeds.empty()) sources.fail("seeds", "missing or empty: give a list such as [0, 1, 2]");
   std::set<int64_t> seen_seeds;
@@ -264,7 +355,21 @@ ExperimentConfig parse_experiment(const std::string& yaml_text, const std::strin
       sources.fail(key, fmt::format("strategy '{}' is defined twice", name));
     }
   }
-  check_runs(config, sources);
+  if (config.datasets.empty()) {
+    check_runs(config, sources);
+  } else {
+    const std::vector<ExperimentConfig> experiments = dataset_experiments(config);
+    for (size_t d = 0; d < experiments.size(); ++d) {
+      RunKeys keys;
+      keys.base = fmt::format("datasets[{}].base", d);
+      keys.set_item = [&config, d](size_t i) {
+        return i < config.overrides.size()
+                   ? fmt::format("set[{}]", i)
+                   : fmt::format("datasets[{}].set[{}]", d, i - config.overrides.size());
+      };
+      check_runs(experiments[d], sources, keys);
+    }
+  }
   return config;
 }
 

@@ -47,4 +47,10 @@ struct Image {
 
 using Block = std::variant<Heading, Paragraph, Table, Image>;
 
+/// The blocks as markdown: table cells escaped, paragraphs as written.
+std::string markdown_document(const std::vector<Block>& blocks);
+
+/// The blocks as a self-contained HTML page (inline style, no script).
+std::string html_document(const std::vector<Block>& blocks, const std::string& title);
+
 }  // namespace fulcrum::experiment

@@ -219,6 +219,9 @@ std::vector<RunOutcome> run_in_processes(const ExperimentConfig& config,
 }  // namespace
 
 std::vector<ExperimentRun> experiment_grid(const ExperimentConfig& config) {
+  FULCRUM_CHECK(config.datasets.empty(),
+                "experiment '{}' lists {} data sets: its grids are those of dataset_experiments()",
+                config.name, config.datasets.size());
   std::vector<ExperimentRun> runs;
   for (const StrategyConfig& strategy : config.strategies) {
     for (const uint64_t seed : config.seeds) {

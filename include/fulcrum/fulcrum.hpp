@@ -111,10 +111,14 @@
 
 // experiment
 #include <fulcrum/experiment/config.hpp>
+#include <fulcrum/experiment/critical_difference_plot.hpp>
 #include <fulcrum/experiment/distributed_runner.hpp>
+#include <fulcrum/experiment/distributions.hpp>
 #include <fulcrum/experiment/experiment.hpp>
 #include <fulcrum/experiment/imbalance_measures.hpp>
+#include <fulcrum/experiment/multi_dataset_report.hpp>
 #include <fulcrum/experiment/process.hpp>
+#include <fulcrum/experiment/rank_tests.hpp>
 #include <fulcrum/experiment/report.hpp>
 #include <fulcrum/experiment/results.hpp>
 #include <fulcrum/experiment/runner.hpp>

@@ -15,6 +15,17 @@
 //     - name: pos_weight
 //       set: [model.heads.labels.loss.pos_weight=neg_over_pos]
 //
+// Several data sets instead of one base: a `datasets` list (without `base`),
+// each data set its own experiment with the same strategies and seeds, in
+// output_dir/<dataset name>/, compared across data sets by average ranks
+// (multi_dataset_report.hpp):
+//
+//   datasets:
+//     - name: bibtex
+//       base: ../mulan/bibtex.yaml
+//       set: [data.sparse=true]  # overrides of this data set's runs (optional)
+//     - {name: emotions, base: ../mulan/emotions.yaml}
+//
 // The whole experiment is checked before anything runs: unknown keys (with a
 // "did you mean"), types, duplicate strategy names, and every override, by
 // building each strategy's run config once, so that a typo in the last
@@ -38,6 +49,17 @@ struct StrategyConfig {
   friend bool operator==(const StrategyConfig&, const StrategyConfig&) = default;
 };
 
+/// Represents: one data set of a multi-data-set experiment: its base run
+/// config and overrides applied after the experiment's `set`, before the
+/// strategy's. name is safe as a file name, as a strategy's.
+struct DatasetConfig {
+  std::string name;
+  std::filesystem::path base;          ///< the run config, absolute
+  std::vector<std::string> overrides;  ///< the `set` list
+
+  friend bool operator==(const DatasetConfig&, const DatasetConfig&) = default;
+};
+
 /// Represents: a checked experiment config.
 /// Ensures (after load_experiment / parse_experiment): base is absolute and
 /// loads with every strategy's overrides; seeds is non-empty without repeats;
@@ -53,6 +75,7 @@ struct ExperimentConfig {
   int64_t threads_per_run = 1;
   std::vector<std::string> overrides;  ///< `set`: applied to every run, before the strategy's
   std::vector<StrategyConfig> strategies;
+  std::vector<DatasetConfig> datasets;  ///< empty: one data set, `base`
   std::string source_path;  ///< the file it was read from (for messages)
 
   friend bool operator==(const ExperimentConfig&, const ExperimentConfig&) = default;
@@ -63,7 +86,8 @@ struct ExperimentConfig {
 /// file, YAML syntax, an unknown key (nearest valid key suggested), a wrong
 /// type, an empty seeds or strategies list, a repeated seed or strategy name,
 /// a strategy name unfit for a file name, an override of seed / threads /
-/// output_dir, a base config that is missing, invalid, has no test split, or
+/// output_dir, both or neither of base and datasets, a repeated or unfit
+/// data set name, a base config that is missing, invalid, has no test split, or
 /// rejects an override (the message names the strategy and the override).
 /// Also checks that the base config's data files exist.
 /// `overrides` are the CLI's `--set key.path=value` settings of the
@@ -76,6 +100,12 @@ ExperimentConfig load_experiment(const std::filesystem::path& file,
 /// is the file `base` is relative to.
 ExperimentConfig parse_experiment(const std::string& yaml_text, const std::string& source_name,
                                   const std::vector<std::string>& overrides = {});
+
+/// One single-data-set experiment per entry of config.datasets, in order:
+/// name "<name>/<dataset>", the data set's base, the experiment's `set` then
+/// the data set's, output_dir/<dataset>; strategies, seeds, parallel and
+/// threads_per_run as config's. Empty when config.datasets is.
+std::vector<ExperimentConfig> dataset_experiments(const ExperimentConfig& config);
 
 /// The overrides of one run, in the order they apply: the experiment's `set`,
 /// the strategy's `set`, then seed=<seed> and threads=<threads_per_run>.

@@ -10,9 +10,13 @@
 //   significance.hpp       paired t-test and Wilcoxon signed-rank test over seeds
 //   imbalance_measures.hpp IRLbl, MeanIR, MaxIR of a head's labels
 //   report.hpp    results.csv, summary.md, plots/*.svg, index.html
+//   multi_dataset_report.hpp  over several data sets: average ranks,
+//                 Friedman's test, critical-difference diagrams
+//                 (rank_tests.hpp, distributions.hpp, critical_difference_plot.hpp)
 
 #include "fulcrum/experiment/config.hpp"
 #include "fulcrum/experiment/imbalance_measures.hpp"
+#include "fulcrum/experiment/multi_dataset_report.hpp"
 #include "fulcrum/experiment/report.hpp"
 #include "fulcrum/experiment/results.hpp"
 #include "fulcrum/experiment/runner.hpp"

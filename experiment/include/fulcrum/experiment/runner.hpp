@@ -38,6 +38,8 @@ struct ExperimentRun {
 };
 
 /// strategies x seeds, strategy-major, in config order.
+/// Requires: config.datasets is empty (ValueError otherwise; each of
+/// dataset_experiments(config) has a grid).
 std::vector<ExperimentRun> experiment_grid(const ExperimentConfig& config);
 
 /// <run dir>/log.txt and <run dir>/done.
