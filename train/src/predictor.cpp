@@ -229,7 +229,7 @@ std::vector<float> Predictor::decision_thresholds(size_t head_index, bool raw) c
   const Recalibration& r = recalibrations_[head_index];
   const Tensor shifted =
       raw ? Tensor()
-          : recalibrated_logits(Tensor::from({1, k}, as_logits), r.kind, r.weight, r.pos_weight);
+          : train::recalibrated_logits(Tensor::from({1, k}, as_logits), r.kind, r.weight, r.pos_weight);
   if (!shifted.defined()) return stored;
   std::vector<float> converted = sigmoid(shifted).to_vector();
   for (size_t c = 0; c < stored.size(); ++c) {
