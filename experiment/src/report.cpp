@@ -16,7 +16,6 @@
 
 namespace fulcrum::experiment {
 
-using plot::xml_escape;
 
 namespace {
 
