@@ -15,6 +15,7 @@ using plot::BarChart;
 using plot::BarSeries;
 using plot::LineChart;
 using plot::LegendEntry;
+using plot::LinePoint;
 using plot::LineSeries;
 using plot::Panel;
 using plot::PanelGrid;
