@@ -195,12 +195,12 @@ int main(int argc, char** argv) {
   eval_cmd
       ->add_option("--format", eval.format,
                    "Format of --input; default: the format the model was trained on")
-      ->transform(CLI::CheckedTransformer(name_map<InputFormat>()));
+      ->transform(choice_of<InputFormat>("input format"));
   eval_cmd
       ->add_option("--header", eval.header,
                    "Whether a CSV --input has a header row (auto: if a field of the first row "
                    "is not a number)")
-      ->transform(CLI::CheckedTransformer(name_map<fulcrum::train::HeaderMode>()))
+      ->transform(choice_of<fulcrum::train::HeaderMode>("header mode"))
       ->default_str("auto");
   bool eval_quiet = false;
   eval_cmd->add_flag("-q,--quiet", eval_quiet, "Only warnings and results");
@@ -237,7 +237,7 @@ int main(int argc, char** argv) {
       ->add_option("--format", predict.format,
                    "Input format; default: the format the model was trained on (csv for "
                    "synthetic data)")
-      ->transform(CLI::CheckedTransformer(name_map<InputFormat>()));
+      ->transform(choice_of<InputFormat>("input format"));
   predict_cmd->add_flag("--has-labels", predict.has_labels,
                         "CSV input also holds the label columns where the training file had "
                         "them (data.targets); drop them");
