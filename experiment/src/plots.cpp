@@ -13,8 +13,8 @@ namespace fulcrum::experiment {
 
 using plot::BarChart;
 using plot::BarSeries;
-using plot::LineChart;
 using plot::LegendEntry;
+using plot::LineChart;
 using plot::LinePoint;
 using plot::LineSeries;
 using plot::Panel;

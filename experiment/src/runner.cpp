@@ -220,7 +220,8 @@ std::vector<RunOutcome> run_in_processes(const ExperimentConfig& config,
 
 std::vector<ExperimentRun> experiment_grid(const ExperimentConfig& config) {
   FULCRUM_CHECK(config.datasets.empty(),
-                "experiment '{}' lists {} data sets: its grids are those of dataset_experiments()",
+                "experiment_grid: experiment '{}' lists {} data sets, so it has no grid of its "
+                "own; take the grid of each experiment dataset_experiments() returns",
                 config.name, config.datasets.size());
   std::vector<ExperimentRun> runs;
   for (const StrategyConfig& strategy : config.strategies) {

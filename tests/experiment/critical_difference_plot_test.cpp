@@ -7,10 +7,12 @@
 
 #include "experiment_test_util.hpp"
 #include "fulcrum/core/error.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::experiment {
 namespace {
 
+using fulcrum::testing::expect_error;
 using testing::count_of;
 
 CriticalDifferenceDiagram demsar_diagram(double critical_difference) {
@@ -47,7 +49,8 @@ TEST(CriticalDifferenceDiagram, EscapesNamesAndRefusesBadInput) {
   EXPECT_CONTAINS(svg, "a&lt;b &amp; c");
 
   diagram.average_ranks.pop_back();
-  EXPECT_THROW(render_critical_difference_diagram(diagram), ValueError);
+  expect_error<ValueError>([&] { render_critical_difference_diagram(diagram); },
+                           {"'C4.5 variants'", "4 methods but 3 average ranks"});
   diagram = demsar_diagram(1.0);
   diagram.average_ranks[1] = 4.5;
   try {
@@ -56,8 +59,13 @@ TEST(CriticalDifferenceDiagram, EscapesNamesAndRefusesBadInput) {
   } catch (const ValueError& e) {
     EXPECT_CONTAINS(e.what(), "average rank 4.5 of 'C4.5+m' is outside [1, 4]");
   }
-  EXPECT_THROW(render_critical_difference_diagram(demsar_diagram(0.0)), ValueError);
-  EXPECT_THROW(render_critical_difference_diagram({"one", {"a"}, {1.0}, 1.0, ""}), ValueError);
+  expect_error<ValueError>([] { render_critical_difference_diagram(demsar_diagram(0.0)); },
+                           {"'C4.5 variants'", "critical difference must be > 0, got 0"});
+  expect_error<ValueError>(
+      [] {
+        render_critical_difference_diagram({"one", {"a"}, {1.0}, 1.0, ""});
+      },
+      {"critical-difference diagram 'one'", "needs at least 2 methods, got 1"});
 }
 
 }  // namespace

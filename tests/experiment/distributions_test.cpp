@@ -7,9 +7,12 @@
 #include <cmath>
 
 #include "fulcrum/core/error.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::experiment {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 TEST(RegularizedGammaQ, MatchesClosedForms) {
   for (const double x : {0.0, 0.1, 1.0, 2.5, 10.0, 40.0}) {
@@ -93,13 +96,20 @@ TEST(StudentizedRange, QuantilesMatchDemsarsTable) {
 }
 
 TEST(Distributions, RefuseArgumentsOutsideTheirDomain) {
-  EXPECT_THROW(regularized_gamma_q(0.0, 1.0), ValueError);
-  EXPECT_THROW(regularized_gamma_q(1.0, -1.0), ValueError);
-  EXPECT_THROW(regularized_beta(1.0, 1.0, 1.5), ValueError);
-  EXPECT_THROW(chi_square_sf(1.0, 0.0), ValueError);
-  EXPECT_THROW(f_sf(1.0, 3.0, 0.0), ValueError);
-  EXPECT_THROW(studentized_range_cdf(1.0, 1), ValueError);
-  EXPECT_THROW(studentized_range_quantile(1.0, 4), ValueError);
+  expect_error<ValueError>([] { regularized_gamma_q(0.0, 1.0); },
+                           {"regularized_gamma_q", "got a = 0, x = 1"});
+  expect_error<ValueError>([] { regularized_gamma_q(1.0, -1.0); },
+                           {"regularized_gamma_q", "got a = 1, x = -1"});
+  expect_error<ValueError>([] { regularized_beta(1.0, 1.0, 1.5); },
+                           {"regularized_beta", "0 <= x <= 1", "x = 1.5"});
+  expect_error<ValueError>([] { chi_square_sf(1.0, 0.0); },
+                           {"chi_square_sf", "degrees of freedom must be > 0, got 0"});
+  expect_error<ValueError>([] { f_sf(1.0, 3.0, 0.0); },
+                           {"f_sf", "degrees of freedom must be > 0, got (3, 0)"});
+  expect_error<ValueError>([] { studentized_range_cdf(1.0, 1); },
+                           {"studentized_range_cdf", "needs k >= 2 values, got 1"});
+  expect_error<ValueError>([] { studentized_range_quantile(1.0, 4); },
+                           {"studentized_range_quantile", "needs 0 < p < 1, got 1"});
 }
 
 }  // namespace

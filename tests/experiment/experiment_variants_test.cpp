@@ -96,9 +96,12 @@ TEST(ReliabilityBins, PerLabelSplitTheColumnsAndAddUpToTheWhole) {
   const ReliabilityBins whole = reliability_bins(truth, prob, 2);
   EXPECT_EQ(pooled.count, whole.count);
   EXPECT_EQ(pooled.positives, whole.positives);
-  EXPECT_THROW(reliability_bins_per_label(Tensor::from({3}, {0, 1, 0}),
-                                          Tensor::from({3}, {0.1f, 0.2f, 0.3f})),
-               ShapeError);
+  expect_error<ShapeError>(
+      [] {
+        reliability_bins_per_label(Tensor::from({3}, {0, 1, 0}),
+                                   Tensor::from({3}, {0.1f, 0.2f, 0.3f}));
+      },
+      {"reliability_bins_per_label", "must be [N, L] matrices", "Tensor(shape=[3]"});
 }
 
 TEST(PrCounts, CountPositivesAndNegativesAtOrAboveEachThreshold) {
@@ -118,9 +121,15 @@ TEST(PrCounts, CountPositivesAndNegativesAtOrAboveEachThreshold) {
   micro.add(counts[1]);
   EXPECT_EQ(micro.fp, (std::vector<double>{4, 2, 1}));
   EXPECT_EQ(micro.positives, 2);
-  EXPECT_THROW(micro.add(pr_counts_per_label(truth, prob, 4)[0]), ValueError);
-  EXPECT_THROW(pr_counts_per_label(truth, prob, 1), ValueError);
-  EXPECT_THROW(pr_counts_per_label(truth, Tensor::from({3, 2}, {0, 0, 0, 0, 0, 2.0f})), ValueError);
+  expect_error<ValueError>([&] { micro.add(pr_counts_per_label(truth, prob, 4)[0]); },
+                           {"PrCounts::add", "counts at 3 and at 4 thresholds"});
+  expect_error<ValueError>([&] { pr_counts_per_label(truth, prob, 1); },
+                           {"pr_counts_per_label", "thresholds is 1; it must be >= 2"});
+  expect_error<ValueError>(
+      [&] {
+        pr_counts_per_label(truth, Tensor::from({3, 2}, {0, 0, 0, 0, 0, 2.0f}));
+      },
+      {"pr_counts_per_label", "y_prob[2, 1] is 2", "in [0, 1]"});
   // Evaluated on the default grid of 101 thresholds, the counts at 0.5 are
   // those of metrics' decisions at threshold 0.5.
   const std::vector<PrCounts> fine = pr_counts_per_label(truth, prob);

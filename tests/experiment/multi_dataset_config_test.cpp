@@ -8,10 +8,12 @@
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/experiment/config.hpp"
 #include "fulcrum/experiment/runner.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::experiment {
 namespace {
 
+using fulcrum::testing::expect_error;
 using testing::fresh_dir;
 using testing::write_file;
 
@@ -79,7 +81,9 @@ TEST(MultiDatasetConfig, ReadsTheListAndExpandsOneExperimentPerDataSet) {
                                       "threads=1"}));
   EXPECT_TRUE(dataset_experiments(experiments[0]).empty());
   // The list itself has no grid of runs: each data set's experiment has.
-  EXPECT_THROW(experiment_grid(config), ValueError);
+  expect_error<ValueError>(
+      [&] { experiment_grid(config); },
+      {"experiment_grid", "experiment 'exp' lists 2 data sets", "dataset_experiments()"});
   EXPECT_EQ(experiment_grid(experiments[1]).size(), 4u);
 }
 

@@ -8,9 +8,12 @@
 #include <cmath>
 
 #include "fulcrum/core/error.hpp"
+#include "support/errors.hpp"
 
 namespace fulcrum::experiment {
 namespace {
+
+using fulcrum::testing::expect_error;
 
 using Ranks = std::vector<double>;
 
@@ -34,8 +37,13 @@ TEST(AverageRanks, AveragesEachDataSetsRanks) {
   // Lower is better (a loss): data set 0 ranks {1, 2, 3}, data set 1 {2, 1, 3}.
   const Ranks ranks = average_ranks({{0.1, 0.2, 0.3}, {0.5, 0.4, 0.6}}, false);
   EXPECT_EQ(ranks, (Ranks{1.5, 1.5, 3.0}));
-  EXPECT_THROW(average_ranks({}, true), ValueError);
-  EXPECT_THROW(average_ranks({{0.1, 0.2}, {0.3}}, true), ValueError);
+  expect_error<ValueError>([] { average_ranks({}, true); },
+                           {"average_ranks", "no data set to rank on"});
+  expect_error<ValueError>(
+      [] {
+        average_ranks({{0.1, 0.2}, {0.3}}, true);
+      },
+      {"average_ranks", "data set 1 has 1 scores, data set 0 has 2"});
 }
 
 // Demsar's average ranks of C4.5, C4.5+m, C4.5+cf and C4.5+m+cf (3.143,
@@ -79,9 +87,18 @@ TEST(FriedmanTest, EqualRanksGiveNoEvidenceAndIdenticalRankingsCertainty) {
 }
 
 TEST(FriedmanTest, RefusesTooFewMethodsOrDataSetsOrImpossibleRanks) {
-  EXPECT_THROW(friedman_test({1.0}, 5), ValueError);
-  EXPECT_THROW(friedman_test({1.0, 2.0}, 1), ValueError);
-  EXPECT_THROW(friedman_test({0.5, 2.0}, 5), ValueError);
+  expect_error<ValueError>([] { friedman_test({1.0}, 5); },
+                           {"friedman_test", "at least 2 methods, got 1"});
+  expect_error<ValueError>(
+      [] {
+        friedman_test({1.0, 2.0}, 1);
+      },
+      {"friedman_test", "at least 2 data sets, got 1"});
+  expect_error<ValueError>(
+      [] {
+        friedman_test({0.5, 2.0}, 5);
+      },
+      {"friedman_test", "average rank 0.5 of method 0 is outside [1, 2]"});
 }
 
 TEST(NemenyiTest, ReproducesDemsarsCriticalDifference) {
@@ -92,9 +109,12 @@ TEST(NemenyiTest, ReproducesDemsarsCriticalDifference) {
   EXPECT_DOUBLE_EQ(test.critical_difference, test.q_alpha * std::sqrt(20.0 / 84.0));
   // At 0.10: q = 2.291, CD = 1.12 (Demsar: "the critical difference is 1.12").
   EXPECT_NEAR(nemenyi_test(4, 14, 0.10).critical_difference, 1.12, 0.005);
-  EXPECT_THROW(nemenyi_test(1, 14), ValueError);
-  EXPECT_THROW(nemenyi_test(4, 0), ValueError);
-  EXPECT_THROW(nemenyi_test(4, 14, 1.0), ValueError);
+  expect_error<ValueError>([] { nemenyi_test(1, 14); },
+                           {"nemenyi_test", "at least 2 methods, got 1"});
+  expect_error<ValueError>([] { nemenyi_test(4, 0); },
+                           {"nemenyi_test", "at least 1 data set, got 0"});
+  expect_error<ValueError>([] { nemenyi_test(4, 14, 1.0); },
+                           {"nemenyi_test", "alpha must be in (0, 1), got 1"});
 }
 
 TEST(NemenyiGroups, AreTheMaximalRunsSpanningLessThanTheDifference) {

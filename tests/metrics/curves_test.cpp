@@ -8,12 +8,15 @@
 #include <random>
 #include <vector>
 
+#include "expect_error.hpp"
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/metrics/calibration.hpp"
 #include "fulcrum/metrics/ranking.hpp"
 
 namespace fulcrum::metrics {
 namespace {
+
+using testing::expect_error;
 
 using V = std::vector<double>;
 
@@ -63,7 +66,11 @@ TEST(PrecisionRecallCurve, TiedScoresAreOnePoint) {
 
 TEST(PrecisionRecallCurve, NoPositiveIsEmptyAndLengthsMustMatch) {
   EXPECT_TRUE(precision_recall_curve(V{0, 0}, V{0.1, 0.7}).recall.empty());
-  EXPECT_THROW(precision_recall_curve(V{0, 1}, V{0.5}), ShapeError);
+  expect_error<ShapeError>(
+      [] {
+        precision_recall_curve(V{0, 1}, V{0.5});
+      },
+      {"precision_recall_curve", "y_true has 2 values but y_score has 1"});
 }
 
 TEST(RocCurve, SklearnDocumentationExample) {
@@ -86,7 +93,11 @@ TEST(RocCurve, TiedScoresMoveBothRatesAtOnce) {
 TEST(RocCurve, OneClassIsEmptyAndLengthsMustMatch) {
   EXPECT_TRUE(roc_curve(V{1, 1}, V{0.1, 0.7}).false_positive_rate.empty());
   EXPECT_TRUE(roc_curve(V{0, 0}, V{0.1, 0.7}).false_positive_rate.empty());
-  EXPECT_THROW(roc_curve(V{0, 1}, V{0.5}), ShapeError);
+  expect_error<ShapeError>(
+      [] {
+        roc_curve(V{0, 1}, V{0.5});
+      },
+      {"roc_curve", "y_true has 2 values but y_score has 1"});
 }
 
 TEST(Curves, AgreeWithAveragePrecisionAndRocAucOnRandomScores) {
@@ -138,8 +149,13 @@ TEST(ReliabilityBins, AgreeWithExpectedCalibrationError) {
            std::abs(bin.fraction_positive - bin.mean_probability);
   }
   EXPECT_NEAR(ece, expected_calibration_error(y_true, y_prob), 1e-12);
-  EXPECT_THROW(reliability_bins(V{0}, V{1.5}), ValueError);
-  EXPECT_THROW(reliability_bins(V{0, 1}, V{0.5}), ShapeError);
+  expect_error<ValueError>([] { reliability_bins(V{0}, V{1.5}); },
+                           {"reliability_bins", "y_prob[0] is 1.5", "in [0, 1]"});
+  expect_error<ShapeError>(
+      [] {
+        reliability_bins(V{0, 1}, V{0.5});
+      },
+      {"reliability_bins", "y_true has 2 values and y_prob 1"});
 }
 
 }  // namespace

@@ -189,10 +189,12 @@ TEST(SvgPanelGrid, RefusesBarsThatDoNotMatchTheLegend) {
   fulcrum::testing::expect_error<ValueError>([&] { render_panel_grid(grid); },
                                              {"panel 'p' has 1 bars for 2 legend entries"});
   grid.panels = {{"p", {0.5, 0.2}, {0.1}, {}}};
-  EXPECT_THROW(render_panel_grid(grid), ValueError);
+  expect_error<ValueError>([&] { render_panel_grid(grid); },
+                           {"render_panel_grid", "panel 'p' has 1 errors for 2 bars"});
   grid.panels = {};
   grid.columns = 40;
-  EXPECT_THROW(render_panel_grid(grid), ValueError);
+  expect_error<ValueError>([&] { render_panel_grid(grid); },
+                           {"render_panel_grid", "40 columns do not fit 960 px"});
 }
 
 TEST(SvgLineChart, PlotSizeAndLegendCanBeSet) {
@@ -209,7 +211,8 @@ TEST(SvgLineChart, PlotSizeAndLegendCanBeSet) {
   // 70 (left margin) + 200 + 16; 40 (top margin) + 150 + 56.
   EXPECT_CONTAINS(small, "width=\"286.00\" height=\"246.00\"");
   chart.plot_width = 0;
-  EXPECT_THROW(render_line_chart(chart), ValueError);
+  expect_error<ValueError>([&] { render_line_chart(chart); },
+                           {"render_line_chart", "plot size 0 x 150 is empty"});
 }
 
 }  // namespace
