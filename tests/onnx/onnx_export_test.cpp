@@ -239,11 +239,11 @@ TEST_P(OnnxRuntimeMatchesPredict, OnLogitsProbabilitiesAndRecalibrated) {
   constexpr int64_t kRows = 50;
   write_rows("rows.csv", kRows, 6);
   ASSERT_EQ(fulcrum("predict --checkpoint run/best.safetensors --input rows.csv --output cal.csv "
-                    "--logits --header no -q")
+                    "--logits --format csv --header no -q")
                 .exit_code,
             0);
   ASSERT_EQ(fulcrum("predict --checkpoint run/best.safetensors --input rows.csv --output raw.csv "
-                    "--raw --header no -q")
+                    "--raw --format csv --header no -q")
                 .exit_code,
             0);
   const auto onnx = run_onnx_runtime("model.onnx", "rows.csv", kRows);
@@ -281,11 +281,11 @@ TEST_F(OnnxExport, ASparseInputModelExportsWithDenseInput) {
   constexpr int64_t kRows = 20;
   write_rows("rows.csv", kRows, features);
   ASSERT_EQ(fulcrum("predict --checkpoint run/best.safetensors --input rows.csv --output cal.csv "
-                    "--logits --header no -q")
+                    "--logits --format csv --header no -q")
                 .exit_code,
             0);
   ASSERT_EQ(fulcrum("predict --checkpoint run/best.safetensors --input rows.csv --output raw.csv "
-                    "--raw --header no -q")
+                    "--raw --format csv --header no -q")
                 .exit_code,
             0);
   expect_runtime_matches_predict(checkpoint, run_onnx_runtime("sparse.onnx", "rows.csv", kRows),
