@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "fulcrum/config/run_config.hpp"
+#include "fulcrum/config/run_data.hpp"
 #include "fulcrum/data/arff.hpp"
 #include "fulcrum/data/csv.hpp"
 #include "fulcrum/data/libsvm.hpp"
@@ -267,21 +268,9 @@ data::CsvOptions csv_layout(const train::Predictor& predictor, const std::string
 // The targets of the stored config's data.targets, with the model's labels
 // (so that class indices mean what they meant in training).
 std::vector<data::TargetSpec> csv_targets(const train::Predictor& predictor) {
-  const config::RunConfig& config = *predictor.config();
-  std::vector<data::TargetSpec> specs;
-  for (size_t h = 0; h < config.model.heads.size(); ++h) {
-    const config::HeadConfig& head = config.model.heads[h];
-    const config::TargetColumnsConfig& columns = config.data.targets.at(head.name);
-    data::TargetSpec spec;
-    spec.name = head.name;
-    spec.kind = head.kind;
-    spec.columns = columns.columns;
-    spec.column = columns.column;
-    spec.last = columns.last;
-    spec.separator = columns.separator.empty() ? '|' : columns.separator[0];
-    spec.classes = columns.classes;
-    if (!columns.column.empty()) spec.classes = predictor.card().heads.at(h).labels;
-    specs.push_back(std::move(spec));
+  std::vector<data::TargetSpec> specs = config::csv_targets(*predictor.config());
+  for (size_t h = 0; h < specs.size(); ++h) {
+    if (!specs[h].column.empty()) specs[h].classes = predictor.card().heads.at(h).labels;
   }
   return specs;
 }
