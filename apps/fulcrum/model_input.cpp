@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -13,15 +12,15 @@
 #include <unordered_map>
 
 #include "fulcrum/config/run_config.hpp"
+#include "fulcrum/config/run_data.hpp"
 #include "fulcrum/data/arff.hpp"
 #include "fulcrum/data/csv.hpp"
+#include "fulcrum/data/csv_fields.hpp"
 #include "fulcrum/data/libsvm.hpp"
 
 namespace fulcrum::cli {
 
 namespace {
-
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 std::string read_stdin() {
   std::string text;
@@ -45,58 +44,6 @@ std::string read_file(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return std::move(text).str();
-}
-
-std::string trim(std::string_view s) {
-  const auto begin = s.find_first_not_of(" \t\r");
-  if (begin == std::string_view::npos) return {};
-  const auto end = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(begin, end - begin + 1));
-}
-
-// The fields of the first non-blank line (quotes honoured; a header is one
-// line): enough to see the column names before the CSV reader parses it all.
-std::vector<std::string> first_record(std::string_view text, char delimiter) {
-  if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
-  std::string_view line;
-  while (!text.empty()) {
-    const size_t end = text.find('\n');
-    line = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-    if (!trim(line).empty()) break;
-  }
-  std::vector<std::string> fields;
-  std::string field;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == delimiter) {
-      fields.push_back(trim(field));
-      field.clear();
-    } else {
-      field += c;
-    }
-  }
-  fields.push_back(trim(field));
-  return fields;
-}
-
-bool is_number(const std::string& s) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size();
 }
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
@@ -215,11 +162,9 @@ data::CsvOptions csv_layout(const train::Predictor& predictor, const std::string
   const config::RunConfig* config = predictor.config();
   const char delimiter =
       config != nullptr && !config->data.delimiter.empty() ? config->data.delimiter[0] : ',';
-  const std::vector<std::string> first = first_record(text, delimiter);
-  const bool header =
-      options.header == train::HeaderMode::Yes ||
-      (options.header == train::HeaderMode::Auto &&
-       std::any_of(first.begin(), first.end(), [](const std::string& f) { return !is_number(f); }));
+  const std::vector<std::string> first = data::first_csv_record(text, delimiter);
+  const bool header = options.header == train::HeaderMode::Yes ||
+                      (options.header == train::HeaderMode::Auto && data::looks_like_header(first));
   std::vector<std::string> names = first;
   if (!header) {
     for (size_t c = 0; c < names.size(); ++c) names[c] = fmt::format("c{}", c);
@@ -267,21 +212,9 @@ data::CsvOptions csv_layout(const train::Predictor& predictor, const std::string
 // The targets of the stored config's data.targets, with the model's labels
 // (so that class indices mean what they meant in training).
 std::vector<data::TargetSpec> csv_targets(const train::Predictor& predictor) {
-  const config::RunConfig& config = *predictor.config();
-  std::vector<data::TargetSpec> specs;
-  for (size_t h = 0; h < config.model.heads.size(); ++h) {
-    const config::HeadConfig& head = config.model.heads[h];
-    const config::TargetColumnsConfig& columns = config.data.targets.at(head.name);
-    data::TargetSpec spec;
-    spec.name = head.name;
-    spec.kind = head.kind;
-    spec.columns = columns.columns;
-    spec.column = columns.column;
-    spec.last = columns.last;
-    spec.separator = columns.separator.empty() ? '|' : columns.separator[0];
-    spec.classes = columns.classes;
-    if (!columns.column.empty()) spec.classes = predictor.card().heads.at(h).labels;
-    specs.push_back(std::move(spec));
+  std::vector<data::TargetSpec> specs = config::csv_targets(*predictor.config());
+  for (size_t h = 0; h < specs.size(); ++h) {
+    if (!specs[h].column.empty()) specs[h].classes = predictor.card().heads.at(h).labels;
   }
   return specs;
 }

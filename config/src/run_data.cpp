@@ -40,27 +40,6 @@ data::Dataset synthetic_data(const RunConfig& config) {
   return data::make_synthetic(options);
 }
 
-std::vector<data::TargetSpec> csv_targets(const RunConfig& config) {
-  std::vector<data::TargetSpec> specs;
-  for (const HeadConfig& head : config.model.heads) {
-    const auto it = config.data.targets.find(head.name);
-    if (it == config.data.targets.end()) {
-      config_fail("data.targets", fmt::format("has no entry for head '{}'", head.name));
-    }
-    const TargetColumnsConfig& columns = it->second;
-    data::TargetSpec spec;
-    spec.name = head.name;
-    spec.kind = head.kind;
-    spec.columns = columns.columns;
-    spec.column = columns.column;
-    spec.last = columns.last;
-    spec.separator = columns.separator.empty() ? '|' : columns.separator[0];
-    spec.classes = columns.classes;
-    specs.push_back(std::move(spec));
-  }
-  return specs;
-}
-
 // How to hold the features of a file: as the config says, or, for the test
 // file, as the training file was held.
 data::FeatureStorage storage_for(const DataConfig& dc, const data::Dataset* like) {
@@ -169,6 +148,27 @@ data::Dataset rows_of(const data::Dataset& dataset, const std::vector<int64_t>& 
 }
 
 }  // namespace
+
+std::vector<data::TargetSpec> csv_targets(const RunConfig& config) {
+  std::vector<data::TargetSpec> specs;
+  for (const HeadConfig& head : config.model.heads) {
+    const auto it = config.data.targets.find(head.name);
+    if (it == config.data.targets.end()) {
+      config_fail("data.targets", fmt::format("has no entry for head '{}'", head.name));
+    }
+    const TargetColumnsConfig& columns = it->second;
+    data::TargetSpec spec;
+    spec.name = head.name;
+    spec.kind = head.kind;
+    spec.columns = columns.columns;
+    spec.column = columns.column;
+    spec.last = columns.last;
+    spec.separator = columns.separator.empty() ? '|' : columns.separator[0];
+    spec.classes = columns.classes;
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
 
 RunData load_run_data(const RunConfig& config) {
   const DataConfig& dc = config.data;

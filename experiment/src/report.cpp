@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "fulcrum/data/csv_fields.hpp"
 #include "fulcrum/plot/svg_document.hpp"
 #include "fulcrum/train/run_outputs.hpp"
 #include "report_blocks.hpp"
@@ -20,16 +21,6 @@ namespace fulcrum::experiment {
 namespace {
 
 // -- results.csv ----------------------------------------------------------------
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string quoted = "\"";
-  for (const char c : s) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
 
 std::string csv_value(const std::optional<double>& value) {
   return value && std::isfinite(*value) ? fmt::format("{}", *value) : std::string{};
@@ -184,21 +175,21 @@ std::string results_csv(const std::vector<RunResults>& runs) {
   for (const RunResults& run : runs) {
     for (const EvaluationMetrics& evaluation : run.evaluations) {
       const std::string prefix = fmt::format(
-          "{},{},", csv_field(evaluation_name(run.strategy, evaluation.variant)), run.seed);
+          "{},{},", data::csv_field(evaluation_name(run.strategy, evaluation.variant)), run.seed);
       for (const HeadMetrics& head : evaluation.heads) {
-        const std::string head_prefix = prefix + csv_field(head.head) + ",";
+        const std::string head_prefix = prefix + data::csv_field(head.head) + ",";
         for (const auto& [metric, value] : head.scalars) {
-          out += head_prefix + csv_field(metric) + ",," + csv_value(value) + "\n";
+          out += head_prefix + data::csv_field(metric) + ",," + csv_value(value) + "\n";
         }
         for (size_t l = 0; l < head.labels.size(); ++l) {
           for (const auto& [metric, values] : head.per_label) {
-            out += head_prefix + csv_field(metric) + "," + csv_field(head.labels[l]) + "," +
-                   csv_value(l < values.size() ? values[l] : std::nullopt) + "\n";
+            out += head_prefix + data::csv_field(metric) + "," + data::csv_field(head.labels[l]) +
+                   "," + csv_value(l < values.size() ? values[l] : std::nullopt) + "\n";
           }
         }
         for (const auto& [metric, label, value] : head.other) {
-          out += head_prefix + csv_field(metric) + "," + csv_field(label) + "," + csv_value(value) +
-                 "\n";
+          out += head_prefix + data::csv_field(metric) + "," + data::csv_field(label) + "," +
+                 csv_value(value) + "\n";
         }
       }
     }

@@ -57,6 +57,7 @@
 // data
 #include <fulcrum/data/arff.hpp>
 #include <fulcrum/data/csv.hpp>
+#include <fulcrum/data/csv_fields.hpp>
 #include <fulcrum/data/data.hpp>
 #include <fulcrum/data/dataset.hpp>
 #include <fulcrum/data/feature_storage.hpp>

@@ -19,24 +19,15 @@
 #include "fulcrum/train/predictor.hpp"
 #include "fulcrum/train/run_outputs.hpp"
 #include "json_outputs.hpp"
+#include "support/command.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using fulcrum::testing::CommandResult;
+using fulcrum::testing::read_file;
 
 class Cli : public ::testing::Test {
  protected:
@@ -45,14 +36,7 @@ class Cli : public ::testing::Test {
   /// Runs `fulcrum ARGS` in the test's directory, capturing stdout and stderr;
   /// `prefix` goes before the binary (VAR=value, or a command that execs it).
   CommandResult fulcrum(const std::string& args, const std::string& prefix = "") const {
-    const std::string command = "cd '" + dir_.string() + "' && " + prefix + " '" FULCRUM_BIN "' " +
-                                args + " > stdout.txt 2> stderr.txt";
-    const int status = std::system(command.c_str());
-    CommandResult run;
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = read_file(dir_ / "stdout.txt");
-    run.err = read_file(dir_ / "stderr.txt");
-    return run;
+    return fulcrum::testing::run_fulcrum(dir_, args, prefix);
   }
 
   static std::string quickstart() {

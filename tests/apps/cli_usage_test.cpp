@@ -2,44 +2,25 @@
 // exit codes are in --help, --set takes several KEY=VALUE words, and
 // `fulcrum config show` prints the config a run would use.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include "fulcrum/config/loader.hpp"
+#include "support/command.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using Result = fulcrum::testing::CommandResult;
 
 // Runs `fulcrum ARGS` in a directory of this test's own.
 Result fulcrum(const std::string& args) {
   const fulcrum::testing::TempDir tmp("fulcrum_cli_usage");
-  const fs::path& dir = tmp.path();
-  const std::string command =
-      "cd '" + dir.string() + "' && '" FULCRUM_BIN "' " + args + " > out.txt 2> err.txt";
-  const int status = std::system(command.c_str());
-  Result result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(dir / "out.txt"),
-                read_file(dir / "err.txt")};
-  return result;
+  return fulcrum::testing::run_fulcrum(tmp.path(), args);
 }
 
 std::string quickstart() { return (fs::path(FULCRUM_CONFIGS_DIR) / "quickstart.yaml").string(); }

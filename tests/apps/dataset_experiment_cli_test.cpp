@@ -1,26 +1,20 @@
 // `fulcrum experiment` on a config with a `datasets` list: each data set's own
 // experiment in its folder, then the report over data sets.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include "support/command.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using fulcrum::testing::read_file;
 
 // A synthetic base of 300 rows, 2 epochs: a fraction of a second per run.
 std::string tiny_base(double frequency) {
@@ -49,12 +43,9 @@ TEST(DatasetExperimentCli, RunsEachDataSetThenReportsRanksOverThem) {
          "  - {name: second, base: b.yaml, set: [training.epochs=1]}\n"
          "strategies:\n  - {name: plain, set: []}\n"
          "  - {name: weighted, set: [model.heads.labels.loss.pos_weight=neg_over_pos]}\n";
-  const std::string command = "cd '" + dir.string() +
-                              "' && '" FULCRUM_BIN
-                              "' experiment exp.yaml --quiet > stdout.txt 2> stderr.txt";
-  const int status = std::system(command.c_str());
-  ASSERT_TRUE(WIFEXITED(status));
-  ASSERT_EQ(WEXITSTATUS(status), 0) << read_file(dir / "stderr.txt");
+  const fulcrum::testing::CommandResult experiment =
+      fulcrum::testing::run_fulcrum(dir, "experiment exp.yaml --quiet");
+  ASSERT_EQ(experiment.exit_code, 0) << experiment.err;
 
   for (const char* dataset : {"first", "second"}) {
     for (const char* run : {"plain/seed0", "plain/seed1", "weighted/seed0", "weighted/seed1"}) {
@@ -69,14 +60,11 @@ TEST(DatasetExperimentCli, RunsEachDataSetThenReportsRanksOverThem) {
   EXPECT_CONTAINS(summary, "Friedman's test (k = 2 strategies, N = 2 data sets)");
   EXPECT_TRUE(fs::exists(dir / "out" / "plots" / "cd_f1_macro.svg"));
   EXPECT_TRUE(fs::exists(dir / "out" / "ranks.csv"));
-  const std::string out = read_file(dir / "stdout.txt");
-  EXPECT_CONTAINS(out, "report over data sets:");
-  EXPECT_CONTAINS(out, "## macro-F1 (higher is better)");
+  EXPECT_CONTAINS(experiment.out, "report over data sets:");
+  EXPECT_CONTAINS(experiment.out, "## macro-F1 (higher is better)");
 
   // A second invocation finds every run finished and only rewrites the reports.
-  const int again = std::system(command.c_str());
-  ASSERT_TRUE(WIFEXITED(again));
-  EXPECT_EQ(WEXITSTATUS(again), 0);
+  EXPECT_EQ(fulcrum::testing::run_fulcrum(dir, "experiment exp.yaml --quiet").exit_code, 0);
   EXPECT_EQ(read_file(dir / "out" / "summary.md"), summary);
 }
 

@@ -4,31 +4,21 @@
 // numpy, torch and yaml (skipped without them, failed in CI, where a skip would
 // hide that nothing was checked) and the MULAN files (skipped without them).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "support/command.hpp"
+#include "support/python.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-int run(const std::string& command) {
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+using fulcrum::testing::exit_code_of;
+using fulcrum::testing::read_file;
 
 TEST(MulanTorchRecipe, PrintsBothProgramsNumbersForEmotions) {
   const char* env = std::getenv("FULCRUM_MULAN_DIR");
@@ -36,13 +26,7 @@ TEST(MulanTorchRecipe, PrintsBothProgramsNumbersForEmotions) {
   if (!fs::exists(data / "emotions-train.arff")) {
     GTEST_SKIP() << "no MULAN files in " << data.string() << ": set FULCRUM_MULAN_DIR";
   }
-  if (run("'" FULCRUM_PYTHON "' -c 'import numpy, torch, yaml' > /dev/null 2>&1") != 0) {
-    const std::string missing = std::string(FULCRUM_PYTHON) +
-                                " cannot import numpy, torch and yaml (apt-get install "
-                                "python3-numpy python3-torch python3-yaml)";
-    if (std::getenv("CI") != nullptr) FAIL() << missing;
-    GTEST_SKIP() << missing;
-  }
+  FULCRUM_REQUIRE_PYTHON("numpy, torch, yaml");
   const fs::path dir = fulcrum::testing::test_dir("torch_recipe");
   // A tolerance of 1 keeps seed noise from failing the run: this test checks
   // that the comparison runs and prints, docs/mulan.md has the comparison.
@@ -51,7 +35,7 @@ TEST(MulanTorchRecipe, PrintsBothProgramsNumbersForEmotions) {
       "' '" FULCRUM_PYTHON "' '" FULCRUM_SOURCE_DIR "/bench/mulan_torch_recipe.py' --fulcrum '" +
       std::string(FULCRUM_BIN) + "' --datasets emotions --seeds 1 --tolerance 1 --no-docs > '" +
       (dir / "out.txt").string() + "' 2>&1";
-  ASSERT_EQ(run(command), 0) << read_file(dir / "out.txt");
+  ASSERT_EQ(exit_code_of(command), 0) << read_file(dir / "out.txt");
   const std::string out = read_file(dir / "out.txt");
   EXPECT_NE(out.find("emotions seed 0: torch micro 0."), std::string::npos) << out;
   EXPECT_NE(out.find("| emotions | 1 | 0."), std::string::npos) << out;
@@ -61,7 +45,7 @@ TEST(MulanTorchRecipe, PrintsBothProgramsNumbersForEmotions) {
   const std::string unknown = "'" FULCRUM_PYTHON "' '" FULCRUM_SOURCE_DIR
                               "/bench/mulan_torch_recipe.py' --datasets nope --no-docs > '" +
                               (dir / "err.txt").string() + "' 2>&1";
-  EXPECT_EQ(run(unknown), 2);
+  EXPECT_EQ(exit_code_of(unknown), 2);
   EXPECT_NE(read_file(dir / "err.txt").find("no configs/mulan/NAME.yaml for: nope"),
             std::string::npos)
       << read_file(dir / "err.txt");

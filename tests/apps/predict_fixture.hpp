@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cmath>
 #include <cstdint>
@@ -18,24 +17,15 @@
 #include <string>
 #include <vector>
 
+#include "support/command.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fulcrum::predict_test {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-inline std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using fulcrum::testing::CommandResult;
+using fulcrum::testing::read_file;
 
 /// Represents: a CSV file with a header, as {column name: fields} and the
 /// names in file order. Enough for predict's output (no quoted commas).
@@ -112,20 +102,13 @@ class PredictFixture : public ::testing::Test {
   /// Runs `fulcrum ARGS` in the test's directory (ARGS may redirect stdin),
   /// capturing stdout and stderr.
   CommandResult fulcrum(const std::string& args) const {
-    const std::string command =
-        "cd '" + dir_.string() + "' && '" FULCRUM_BIN "' " + args + " > stdout.txt 2> stderr.txt";
-    const int status = std::system(command.c_str());
-    CommandResult run;
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = read_text(dir_ / "stdout.txt");
-    run.err = read_text(dir_ / "stderr.txt");
-    return run;
+    return fulcrum::testing::run_fulcrum(dir_, args);
   }
 
   void write(const std::string& name, const std::string& text) const {
     std::ofstream(dir_ / name, std::ios::binary) << text;
   }
-  std::string read(const std::string& name) const { return read_text(dir_ / name); }
+  std::string read(const std::string& name) const { return read_file(dir_ / name); }
 
   /// Trains the small CSV model (train.csv: 6 features, labels c6 and c7,
   /// class c8; no header) into small/; returns the path of its best

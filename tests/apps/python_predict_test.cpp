@@ -11,23 +11,10 @@
 #include <string>
 
 #include "predict_fixture.hpp"
+#include "support/python.hpp"
 
 namespace fulcrum::predict_test {
 namespace {
-
-bool python_has(const std::string& modules) {
-  const std::string command = "'" FULCRUM_PYTHON "' -c 'import " + modules + "' >/dev/null 2>&1";
-  return std::system(command.c_str()) == 0;
-}
-
-#define REQUIRE_PYTHON(modules)                                                   \
-  if (!python_has(modules)) {                                                     \
-    const std::string missing = std::string(FULCRUM_PYTHON) +                     \
-                                " cannot import " modules                         \
-                                " (apt-get install python3-numpy python3-torch)"; \
-    if (std::getenv("CI") != nullptr) FAIL() << missing;                          \
-    GTEST_SKIP() << missing;                                                      \
-  }
 
 class PythonPredict : public PredictFixture {
  protected:
@@ -125,7 +112,7 @@ print("compared", len(x), "rows")
 )";
 
 TEST_F(PythonPredict, TheTorchLoaderPredictsWhatFulcrumPredicts) {
-  REQUIRE_PYTHON("numpy, torch");
+  FULCRUM_REQUIRE_PYTHON("numpy, torch");
   const std::string model = train_small_model();
   write("rows.csv", SmallData(300, /*seed=*/42).csv());
   const CommandResult run =

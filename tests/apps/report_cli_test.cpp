@@ -2,14 +2,12 @@
 // `fulcrum train` wrote again, byte for byte, and refuses what is not a run.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
+#include "support/command.hpp"
 #include "support/markup_checks.hpp"
 #include "support/temp_dir.hpp"
 
@@ -17,29 +15,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using fulcrum::testing::CommandResult;
+using fulcrum::testing::read_file;
 
 class ReportCli : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = fulcrum::testing::test_dir("report_cli"); }
 
   CommandResult fulcrum(const std::string& args) const {
-    const std::string command =
-        "cd '" + dir_.string() + "' && '" FULCRUM_BIN "' " + args + " > stdout.txt 2> stderr.txt";
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(dir_ / "stdout.txt"),
-            read_file(dir_ / "stderr.txt")};
+    return fulcrum::testing::run_fulcrum(dir_, args);
   }
 
   // Two heads, a multilabel one and a multiclass one, trained in a moment.

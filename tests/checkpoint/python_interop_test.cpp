@@ -17,28 +17,10 @@
 #include "fulcrum/checkpoint/checkpoint.hpp"
 #include "fulcrum/core/random.hpp"
 #include "fulcrum/layers/mlp.hpp"
+#include "support/python.hpp"
 
 namespace fulcrum::checkpoint {
 namespace {
-
-bool python_has(const std::string& modules) {
-  const std::string command = "'" FULCRUM_PYTHON "' -c 'import " + modules + "' >/dev/null 2>&1";
-  return std::system(command.c_str()) == 0;
-}
-
-// What keeps the test from running, or "" when nothing does.
-std::string missing_python(const std::string& modules) {
-  if (python_has(modules)) return {};
-  return std::string(FULCRUM_PYTHON) + " cannot import " + modules +
-         " (apt-get install python3-numpy python3-torch)";
-}
-
-// Skips the test when `modules` are missing, or fails it in CI.
-#define REQUIRE_PYTHON(modules)                                          \
-  if (const std::string missing = missing_python(modules); !missing.empty()) { \
-    if (std::getenv("CI") != nullptr) FAIL() << missing;                 \
-    GTEST_SKIP() << missing;                                             \
-  }
 
 class PythonInterop : public test::ScratchDir {
  protected:
@@ -54,7 +36,7 @@ class PythonInterop : public test::ScratchDir {
 };
 
 TEST_F(PythonInterop, NumpyReaderReadsAndWritesOurFiles) {
-  REQUIRE_PYTHON("numpy");
+  FULCRUM_REQUIRE_PYTHON("numpy");
   save_safetensors(path("ours.safetensors"),
                    {{"b", Tensor::from({2, 3}, {1, 2, 3, 4, 5, 6})}, {"a", Tensor::scalar(-0.5f)}},
                    {{"labels", R"(["x","y"])"}});
@@ -85,7 +67,7 @@ save_file({"w": np.array([[0.25, -1.0]], dtype=np.float32),
 }
 
 TEST_F(PythonInterop, PyTorchModelLoadsOurCheckpoint) {
-  REQUIRE_PYTHON("numpy, torch");
+  FULCRUM_REQUIRE_PYTHON("numpy, torch");
   Generator gen(4);
   nn::MLP model({.sizes = {4, 8, 3}, .activation = nn::Activation::ReLU}, gen);
   save_checkpoint(path("model.safetensors"), model, nullptr, {});

@@ -9,7 +9,6 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cmath>
@@ -25,6 +24,8 @@
 #include "fulcrum/checkpoint/safetensors.hpp"
 #include "fulcrum/core/random.hpp"
 #include "fulcrum/train/predictor.hpp"
+#include "support/command.hpp"
+#include "support/python.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
@@ -36,22 +37,13 @@ namespace fs = std::filesystem;
 // fulcrum's, by a few units in the last place of a float.
 constexpr double kTolerance = 1e-5;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using fulcrum::testing::CommandResult;
+using fulcrum::testing::read_file;
 
 // What keeps the ONNX Runtime or checker tests from running, or "".
 std::string missing_tool(bool runtime) {
   if (!FULCRUM_ONNX_EXPORT) return "this build has no ONNX export (libonnx-dev, libprotobuf-dev)";
-  if (!runtime) {
-    const std::string probe = "'" FULCRUM_PYTHON "' -c 'import onnx' >/dev/null 2>&1";
-    return std::system(probe.c_str()) == 0 ? ""
-                                           : FULCRUM_PYTHON
-               " cannot import onnx (apt-get install python3-onnx)";
-  }
+  if (!runtime) return fulcrum::testing::python_missing(FULCRUM_PYTHON, "onnx");
   if (std::string(FULCRUM_NODE).empty()) return "node not found (Node.js 20)";
   if (!fs::exists(fs::path(FULCRUM_ONNX_RUNTIME_DIR) / "node_modules" / "onnxruntime-node")) {
     return "onnxruntime-node is not installed in " FULCRUM_ONNX_RUNTIME_DIR
@@ -65,12 +57,6 @@ std::string missing_tool(bool runtime) {
     if (std::getenv("CI") != nullptr) FAIL() << missing;                     \
     GTEST_SKIP() << missing;                                                 \
   }
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
 
 // A CSV file with a header row, as `fulcrum predict` writes it.
 struct Csv {
@@ -111,14 +97,22 @@ class OnnxExport : public ::testing::Test {
   void SetUp() override { dir_ = fulcrum::testing::test_dir("onnx"); }
 
   CommandResult run(const std::string& command) const {
-    const std::string line =
-        "cd '" + dir_.string() + "' && " + command + " > stdout.txt 2> stderr.txt";
-    const int status = std::system(line.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(dir_ / "stdout.txt"),
-            read_file(dir_ / "stderr.txt")};
+    return fulcrum::testing::run_in(dir_, command);
   }
 
-  CommandResult fulcrum(const std::string& args) const { return run("'" FULCRUM_BIN "' " + args); }
+  CommandResult fulcrum(const std::string& args) const {
+    return fulcrum::testing::run_fulcrum(dir_, args);
+  }
+
+  /// `fulcrum predict` of run/best.safetensors on `rows` (no header) twice:
+  /// calibrated with logits into cal.csv, and --raw into raw.csv.
+  void predict_calibrated_and_raw(const std::string& rows) const {
+    for (const char* output : {"--output cal.csv --logits", "--output raw.csv --raw"}) {
+      const CommandResult predicted = fulcrum("predict --checkpoint run/best.safetensors --input " +
+                                              rows + " " + output + " --format csv --header no -q");
+      ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+    }
+  }
 
   void write(const std::string& name, const std::string& text) const {
     std::ofstream(dir_ / name) << text;
@@ -238,14 +232,7 @@ TEST_P(OnnxRuntimeMatchesPredict, OnLogitsProbabilitiesAndRecalibrated) {
   EXPECT_NE(exported.err.find("input features [batch, 6]"), std::string::npos) << exported.err;
   constexpr int64_t kRows = 50;
   write_rows("rows.csv", kRows, 6);
-  ASSERT_EQ(fulcrum("predict --checkpoint run/best.safetensors --input rows.csv --output cal.csv "
-                    "--logits --format csv --header no -q")
-                .exit_code,
-            0);
-  ASSERT_EQ(fulcrum("predict --checkpoint run/best.safetensors --input rows.csv --output raw.csv "
-                    "--raw --format csv --header no -q")
-                .exit_code,
-            0);
+  ASSERT_NO_FATAL_FAILURE(predict_calibrated_and_raw("rows.csv"));
   const auto onnx = run_onnx_runtime("model.onnx", "rows.csv", kRows);
   std::vector<std::string> names;
   for (const auto& [name, values] : onnx) names.push_back(name);
@@ -280,14 +267,7 @@ TEST_F(OnnxExport, ASparseInputModelExportsWithDenseInput) {
             0);
   constexpr int64_t kRows = 20;
   write_rows("rows.csv", kRows, features);
-  ASSERT_EQ(fulcrum("predict --checkpoint run/best.safetensors --input rows.csv --output cal.csv "
-                    "--logits --format csv --header no -q")
-                .exit_code,
-            0);
-  ASSERT_EQ(fulcrum("predict --checkpoint run/best.safetensors --input rows.csv --output raw.csv "
-                    "--raw --format csv --header no -q")
-                .exit_code,
-            0);
+  ASSERT_NO_FATAL_FAILURE(predict_calibrated_and_raw("rows.csv"));
   expect_runtime_matches_predict(checkpoint, run_onnx_runtime("sparse.onnx", "rows.csv", kRows),
                                  Csv(read_file(dir_ / "cal.csv")),
                                  Csv(read_file(dir_ / "raw.csv")));

@@ -18,6 +18,7 @@
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/ops.hpp"
 #include "fulcrum/data/csv.hpp"
+#include "fulcrum/data/csv_fields.hpp"
 #include "fulcrum/train/evaluation.hpp"
 
 namespace fulcrum::train {
@@ -26,69 +27,15 @@ namespace {
 
 constexpr int64_t kPredictBatch = 4096;
 
-// The first bytes of a UTF-8 file written with a byte order mark (the CSV
-// reader skips them too).
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
-std::string trim(std::string_view s) {
-  const auto begin = s.find_first_not_of(" \t\r");
-  if (begin == std::string_view::npos) return {};
-  const auto end = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(begin, end - begin + 1));
-}
-
-// The fields of the first non-blank line of a CSV file (quotes honoured; a
-// header is one line). Enough to see the column names, before read_csv
-// parses the file properly.
-std::vector<std::string> first_record(const std::filesystem::path& file, char delimiter) {
+// The first non-blank line of `file`: enough for first_csv_record to see the
+// column names without reading the whole file.
+std::string first_line(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw data::DataError(fmt::format("cannot open '{}'", file.string()));
   std::string line;
-  while (std::getline(in, line) && trim(line).empty()) {
+  while (std::getline(in, line) && line.find_first_not_of(" \t\r") == std::string::npos) {
   }
-  if (line.starts_with(kUtf8Bom)) line.erase(0, kUtf8Bom.size());
-  std::vector<std::string> fields;
-  std::string field;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == delimiter) {
-      fields.push_back(trim(field));
-      field.clear();
-    } else {
-      field += c;
-    }
-  }
-  fields.push_back(trim(field));
-  return fields;
-}
-
-bool is_number(const std::string& s) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size();
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n;\t") == std::string::npos) return s;
-  std::string quoted = "\"";
-  for (char c : s) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
+  return line;
 }
 
 Tensor tensor_of(const std::vector<double>& values) {
@@ -334,7 +281,7 @@ std::string Predictor::to_csv(const Predictions& predictions) const {
   std::string text;
   for (size_t c = 0; c < predictions.columns.size(); ++c) {
     if (c > 0) text += ',';
-    text += csv_field(predictions.columns[c]);
+    text += data::csv_field(predictions.columns[c]);
   }
   text += "\n";
   const int64_t n = predictions.values.size(0);
@@ -345,7 +292,7 @@ std::string Predictor::to_csv(const Predictions& predictions) const {
       if (c > 0) text += ',';
       const float value = v[i * total + c];
       if (const HeadCard* head = class_column[static_cast<size_t>(c)]) {
-        text += csv_field(head->labels[static_cast<size_t>(value)]);
+        text += data::csv_field(head->labels[static_cast<size_t>(value)]);
       } else {
         text += fmt::format("{}", value);
       }
@@ -361,11 +308,9 @@ int64_t Predictor::predict_csv(const std::filesystem::path& input,
   check_paths(input, output);
   const char delimiter =
       config_ && !config_->data.delimiter.empty() ? config_->data.delimiter[0] : ',';
-  const std::vector<std::string> first = first_record(input, delimiter);
-  const bool header =
-      options.header == HeaderMode::Yes ||
-      (options.header == HeaderMode::Auto &&
-       std::any_of(first.begin(), first.end(), [](const std::string& f) { return !is_number(f); }));
+  const std::vector<std::string> first = data::first_csv_record(first_line(input), delimiter);
+  const bool header = options.header == HeaderMode::Yes ||
+                      (options.header == HeaderMode::Auto && data::looks_like_header(first));
   const auto width = card_.feature_names.size();
   data::CsvOptions csv;
   csv.header = header;

@@ -13,21 +13,12 @@
 #include "fulcrum/checkpoint/safetensors.hpp"
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/ops.hpp"
+#include "fulcrum/data/csv_fields.hpp"
 #include "fulcrum/data/dataset.hpp"
 
 namespace fulcrum::train {
 
 namespace {
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string quoted = "\"";
-  for (const char c : s) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
 
 // The fields of one CSV line ("" quotes a quote inside a quoted field).
 std::vector<std::string> csv_fields(const std::string& line) {
@@ -107,7 +98,7 @@ std::string test_predictions_csv(const TestPredictions& predictions) {
     for (const auto* group : {&columns.probabilities, &columns.decisions, &columns.truth}) {
       for (const std::string& name : *group) {
         text += ',';
-        text += csv_field(name);
+        text += data::csv_field(name);
       }
     }
   }
@@ -123,7 +114,7 @@ std::string test_predictions_csv(const TestPredictions& predictions) {
       if (head.kind == TaskKind::MultiClass) {
         for (const float index : {d[i], t[i]}) {
           text += ',';
-          text += csv_field(head.labels.at(static_cast<size_t>(index)));
+          text += data::csv_field(head.labels.at(static_cast<size_t>(index)));
         }
         continue;
       }

@@ -9,6 +9,7 @@
 #include "fulcrum/data/dataset.hpp"
 #include "fulcrum/data/scaler.hpp"
 #include "fulcrum/data/split.hpp"
+#include "fulcrum/data/target_spec.hpp"
 
 namespace fulcrum::config {
 
@@ -42,6 +43,11 @@ struct RunData {
 /// Throws data::DataError for a missing or unreadable file (naming the config
 /// key and the path), ConfigError for targets that do not fit the heads.
 RunData load_run_data(const RunConfig& config);
+
+/// What read_csv is told about each head's label columns: data.targets of
+/// every head, in model.heads order, named after the head.
+/// Throws ConfigError for a head that data.targets has no entry for.
+std::vector<data::TargetSpec> csv_targets(const RunConfig& config);
 
 /// `raw` with every split's features standardised by `scaler` (copies; `raw`
 /// is unchanged). An unfitted scaler returns copies of the features as they are.

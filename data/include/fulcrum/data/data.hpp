@@ -4,6 +4,7 @@
 
 #include "fulcrum/data/arff.hpp"
 #include "fulcrum/data/csv.hpp"
+#include "fulcrum/data/csv_fields.hpp"
 #include "fulcrum/data/dataset.hpp"
 #include "fulcrum/data/feature_storage.hpp"
 #include "fulcrum/data/libsvm.hpp"
