@@ -40,7 +40,13 @@ case "$mode" in
     # consumer with the same flags (tests/package passes them through).
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-    ctest --test-dir "$build" -j"$jobs" --output-on-failure
+    ctest --test-dir "$build" -j"$jobs" --output-on-failure -LE mpi
+    # Open MPI does not free its plugins' and its runtime's memory at
+    # MPI_Finalize (LeakSanitizer reports ~120 KB in 3,300 allocations from
+    # libmpi and its unloaded plugins), so the MPI tests run with every check
+    # but the leak check; the same trainer code runs leak-checked above.
+    ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:strict_string_checks=1" \
+      ctest --test-dir "$build" -j"$jobs" --output-on-failure -L mpi
     ;;
   thread)
     # GCC's libgomp is not instrumented, so TSan would see its barriers as
