@@ -41,7 +41,7 @@ std::string Generator::state() const {
 
 void Generator::set_state(const std::string& state) {
   std::istringstream in(state);
-  std::mt19937_64 engine;
+  MersenneTwister64 engine;
   bool has_spare = false;
   std::string spare_text;
   in >> engine >> has_spare >> spare_text;
@@ -61,7 +61,9 @@ void manual_seed(uint64_t seed) { default_generator() = Generator(seed); }
 
 Tensor uniform(const Shape& shape, float low, float high, Generator& gen) {
   Tensor t = Tensor::empty(shape);
-  for (float& v : t.values()) v = gen.uniform(low, high);
+  gen.fill_uniform(t.values());
+  // The expression of Generator::uniform(low, high), so the same rounding.
+  for (float& v : t.values()) v = low + (high - low) * v;
   return t;
 }
 
@@ -73,8 +75,7 @@ Tensor normal(const Shape& shape, float mean, float stddev, Generator& gen) {
 
 Tensor bernoulli(const Shape& shape, float p, Generator& gen) {
   Tensor t = Tensor::empty(shape);
-  float* out = t.data();
-  for (int64_t i = 0, n = t.numel(); i < n; ++i) out[i] = gen.uniform() < p ? 1.0f : 0.0f;
+  gen.fill_bernoulli(t.values(), p);
   return t;
 }
 

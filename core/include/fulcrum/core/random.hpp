@@ -1,13 +1,15 @@
 #pragma once
 // Seeded random numbers. The same seed gives the same numbers on every
-// platform: the engine is std::mt19937_64 (fully specified by the standard) and
-// the distributions are written here, not taken from <random>, whose
-// distributions differ between standard libraries.
+// platform: the engine produces the sequence of std::mt19937_64 (fully
+// specified by the standard; fulcrum's own MersenneTwister64, which also draws
+// in bulk) and the distributions are written here, not taken from <random>,
+// whose distributions differ between standard libraries.
 
 #include <cstdint>
-#include <random>
+#include <span>
 #include <string>
 
+#include "fulcrum/core/mersenne_twister.hpp"
 #include "fulcrum/core/tensor.hpp"
 
 namespace fulcrum {
@@ -43,6 +45,14 @@ class Generator {
   /// Skips n draws of uniform() (or next_u64()), as if they were made.
   void discard(uint64_t n) { engine_.discard(n); }
 
+  /// Bulk draws, the same numbers as one call per element: out[i] = the i-th
+  /// next uniform() (fill_uniform), or `kept` if it is < p and else 0
+  /// (fill_bernoulli).
+  void fill_uniform(std::span<float> out) { engine_.fill_uniform(out); }
+  void fill_bernoulli(std::span<float> out, float p, float kept = 1.0f) {
+    engine_.fill_bernoulli(out, bernoulli_threshold(p), kept);
+  }
+
   /// The rows of the current batch that this process computes (RowShard);
   /// not part of state(): the trainer sets it around each step.
   const RowShard& row_shard() const { return row_shard_; }
@@ -50,11 +60,13 @@ class Generator {
 
   /// The full engine state as text (for checkpoints), and its inverse: a run
   /// resumed from a checkpoint draws the same numbers as one never stopped.
+  /// The engine's part is libstdc++'s text of std::mt19937_64, so states
+  /// written before fulcrum had its own engine load unchanged.
   std::string state() const;
   void set_state(const std::string& state);
 
  private:
-  std::mt19937_64 engine_;
+  MersenneTwister64 engine_;
   bool has_spare_normal_ = false;
   float spare_normal_ = 0.0f;
   RowShard row_shard_{};
@@ -78,7 +90,7 @@ Tensor uniform(const Shape& shape, float low = 0.0f, float high = 1.0f,
                Generator& gen = default_generator());
 Tensor normal(const Shape& shape, float mean = 0.0f, float stddev = 1.0f,
               Generator& gen = default_generator());
-/// 1 with probability p, else 0.
+/// 1 with probability p (where uniform() < p), else 0.
 Tensor bernoulli(const Shape& shape, float p, Generator& gen = default_generator());
 
 }  // namespace fulcrum
