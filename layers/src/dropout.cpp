@@ -14,10 +14,7 @@ Dropout::Dropout(float p, Generator& gen) : p_(p), gen_(&gen) {
 
 Tensor Dropout::forward(const Tensor& input) {
   if (!is_training() || p_ == 0.0f) return input;
-  const float scale = 1.0f / (1.0f - p_);
-  Tensor mask = draw_mask(input.shape());
-  for (float& m : mask.values()) m *= scale;
-  return fulcrum::mul(input, mask);
+  return fulcrum::mul(input, draw_mask(input.shape()));
 }
 
 // With a split batch (RowShard), the draws of the rows before and after this
@@ -25,7 +22,7 @@ Tensor Dropout::forward(const Tensor& input) {
 // batch's mask and the generator ends where the unsplit draw would.
 Tensor Dropout::draw_mask(const Shape& shape) {
   const RowShard shard = gen_->row_shard();
-  if (!shard.split() || shape.empty()) return bernoulli(shape, 1.0f - p_, *gen_);
+  if (!shard.split() || shape.empty()) return scaled_mask(shape);
   const int64_t rows = shape[0];
   FULCRUM_CHECK(shard.begin >= 0 && shard.begin + rows <= shard.global,
                 "Dropout: rows [{}, {}) of the input are outside the batch of {} rows the "
@@ -34,8 +31,16 @@ Tensor Dropout::draw_mask(const Shape& shape) {
   int64_t per_row = 1;
   for (size_t d = 1; d < shape.size(); ++d) per_row *= shape[d];
   gen_->discard(static_cast<uint64_t>(shard.begin * per_row));
-  Tensor mask = bernoulli(shape, 1.0f - p_, *gen_);
+  Tensor mask = scaled_mask(shape);
   gen_->discard(static_cast<uint64_t>((shard.global - shard.begin - rows) * per_row));
+  return mask;
+}
+
+// Kept elements hold 1 / (1 - p), the others 0: the bits of a 0/1 mask times
+// the scale.
+Tensor Dropout::scaled_mask(const Shape& shape) {
+  Tensor mask = Tensor::empty(shape);
+  gen_->fill_bernoulli(mask.values(), 1.0f - p_, 1.0f / (1.0f - p_));
   return mask;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/ops.hpp"
@@ -103,6 +104,38 @@ TEST(Dropout, Gradcheck) {
         return in[0] * testing::ref::from(scaled_mask);
       },
       {x}, "Dropout(0.4)");
+}
+
+TEST(Dropout, TheMaskIsOneDrawPerElementTimesTheScale) {
+  // The mask as it was computed one std::mt19937_64 draw at a time: kept where
+  // uniform() < 1 - p, times 1 / (1 - p); twice, so the second starts
+  // part-way through the engine's block.
+  const float p = 0.2f;
+  Generator gen(8);
+  Dropout dropout(p, gen);
+  std::mt19937_64 reference(8);
+  const float keep = 1.0f - p;
+  const float scale = 1.0f / (1.0f - p);
+  for (int call = 0; call < 2; ++call) {
+    const Tensor mask = dropout(Tensor::ones({64, 256}));
+    for (int64_t i = 0; i < mask.numel(); ++i) {
+      const float u = static_cast<float>(reference() >> 40) * 0x1.0p-24f;
+      ASSERT_EQ(mask.data()[i], (u < keep ? 1.0f : 0.0f) * scale)
+          << "call " << call << ", element " << i;
+    }
+  }
+}
+
+TEST(Dropout, ASplitBatchGetsItsRowsOfTheWholeBatchsMask) {
+  Generator whole_gen(9), part_gen(9);
+  Dropout whole(0.3f, whole_gen), part(0.3f, part_gen);
+  const Tensor whole_mask = whole(Tensor::ones({10, 7}));
+  part_gen.set_row_shard({.begin = 3, .global = 10});
+  const Tensor part_mask = part(Tensor::ones({4, 7}));
+  for (int64_t i = 0; i < part_mask.numel(); ++i)
+    ASSERT_EQ(part_mask.data()[i], whole_mask.data()[3 * 7 + i]) << "element " << i;
+  EXPECT_EQ(part_gen.next_u64(), whole_gen.next_u64())
+      << "the generator did not end where the whole batch's draw ends";
 }
 
 TEST(Dropout, ProbabilityOutsideZeroToOneIsAnError) {

@@ -29,6 +29,7 @@ class Dropout : public Module {
 
  private:
   Tensor draw_mask(const Shape& shape);
+  Tensor scaled_mask(const Shape& shape);
 
   float p_;
   Generator* gen_;  // not owned
