@@ -9,6 +9,7 @@
 // core
 #include <fulcrum/core/buffer_pool.hpp>
 #include <fulcrum/core/error.hpp>
+#include <fulcrum/core/mersenne_twister.hpp>
 #include <fulcrum/core/names.hpp>
 #include <fulcrum/core/ops.hpp>
 #include <fulcrum/core/parallel.hpp>
