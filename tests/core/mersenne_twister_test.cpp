@@ -19,7 +19,7 @@ namespace {
 
 constexpr uint64_t kSeeds[] = {0, 1, 5489, 42, 0x9E3779B97F4A7C15ull, UINT64_MAX};
 
-// What Generator::uniform() made of one output before the bulk draws.
+// Generator::uniform() of one output.
 float reference_uniform(uint64_t x) { return static_cast<float>(x >> 40) * 0x1.0p-24f; }
 
 TEST(MersenneTwister64, TheFirstMillionOutputsAreThoseOfStd) {

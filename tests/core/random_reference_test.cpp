@@ -1,6 +1,7 @@
-// uniform, normal and bernoulli give the tensors they gave when Generator drew
-// one std::mt19937_64 number at a time (that code is copied below as the
-// reference), and checkpoints written then load and continue the same.
+// uniform, normal and bernoulli give the tensors of one std::mt19937_64 draw
+// per call with Generator's distributions (the reference below), and states
+// written by that reference load into Generator, and back, and continue the
+// same.
 
 #include <gtest/gtest.h>
 
@@ -19,7 +20,8 @@
 namespace fulcrum {
 namespace {
 
-// Generator as it was: std::mt19937_64, one draw per call.
+// The reference: std::mt19937_64, one draw per call, and the distributions
+// and state text of Generator.
 struct OneAtATimeGenerator {
   explicit OneAtATimeGenerator(uint64_t seed) : engine(seed) {}
 
@@ -84,7 +86,7 @@ std::vector<float> reference_bernoulli(int64_t n, float p, OneAtATimeGenerator& 
 // Sizes within a block, of a block, across blocks; a yeast dropout mask.
 constexpr int64_t kSizes[] = {1, 5, 311, 312, 313, 1000, 64 * 256};
 
-TEST(RandomReference, TensorsAreThoseOfOneDrawAtATime) {
+TEST(RandomReference, TensorsAreThoseOfOneDrawPerCall) {
   for (uint64_t seed : {uint64_t{0}, uint64_t{17}, UINT64_MAX}) {
     Generator gen(seed);
     OneAtATimeGenerator reference(seed);
@@ -113,7 +115,7 @@ TEST(RandomReference, TensorsAreThoseOfOneDrawAtATime) {
   }
 }
 
-TEST(RandomReference, DiscardThenBulkDrawsAreThoseOfOneDrawAtATime) {
+TEST(RandomReference, DiscardThenBulkDrawsAreThoseOfOneDrawPerCall) {
   // How Dropout draws a split batch's rows: skip, draw, skip.
   for (uint64_t skip : {0ull, 1ull, 311ull, 312ull, 313ull, 100000ull}) {
     Generator gen(21);
@@ -128,30 +130,30 @@ TEST(RandomReference, DiscardThenBulkDrawsAreThoseOfOneDrawAtATime) {
   }
 }
 
-TEST(RandomReference, AStateWrittenBeforeLoadsAndContinuesTheSame) {
+TEST(RandomReference, AReferenceStateLoadsAndContinuesTheSame) {
   for (int drawn : {0, 1, 311, 312, 1001}) {
-    OneAtATimeGenerator before(8);
-    for (int i = 0; i < drawn; ++i) before.uniform();
-    before.normal();  // a spare normal in the state
+    OneAtATimeGenerator reference(8);
+    for (int i = 0; i < drawn; ++i) reference.uniform();
+    reference.normal();  // a spare normal in the state
     Generator gen(1);
-    gen.set_state(before.state());
-    EXPECT_EQ(gen.state(), before.state()) << "the state text changed on loading";
-    EXPECT_EQ(normal({3}, 0.0f, 1.0f, gen).to_vector(), reference_normal(3, 0.0f, 1.0f, before));
-    EXPECT_EQ(bernoulli({1000}, 0.8f, gen).to_vector(), reference_bernoulli(1000, 0.8f, before))
+    gen.set_state(reference.state());
+    EXPECT_EQ(gen.state(), reference.state()) << "the state text changed on loading";
+    EXPECT_EQ(normal({3}, 0.0f, 1.0f, gen).to_vector(), reference_normal(3, 0.0f, 1.0f, reference));
+    EXPECT_EQ(bernoulli({1000}, 0.8f, gen).to_vector(), reference_bernoulli(1000, 0.8f, reference))
         << drawn << " drawn before saving";
   }
 }
 
-TEST(RandomReference, AStateWrittenNowLoadsIntoTheOldCode) {
+TEST(RandomReference, AGeneratorStateLoadsIntoTheReferenceAndContinuesTheSame) {
   for (int64_t drawn : {0, 1, 311, 312, 1001}) {
     Generator gen(9);
     if (drawn > 0) bernoulli({drawn}, 0.5f, gen);
     gen.normal();
-    OneAtATimeGenerator after(1);
-    after.set_state(gen.state());
-    EXPECT_EQ(after.state(), gen.state());
-    EXPECT_EQ(reference_normal(3, 0.0f, 1.0f, after), normal({3}, 0.0f, 1.0f, gen).to_vector());
-    EXPECT_EQ(reference_uniform(1000, 0.0f, 1.0f, after),
+    OneAtATimeGenerator reference(1);
+    reference.set_state(gen.state());
+    EXPECT_EQ(reference.state(), gen.state());
+    EXPECT_EQ(reference_normal(3, 0.0f, 1.0f, reference), normal({3}, 0.0f, 1.0f, gen).to_vector());
+    EXPECT_EQ(reference_uniform(1000, 0.0f, 1.0f, reference),
               uniform({1000}, 0.0f, 1.0f, gen).to_vector())
         << drawn << " drawn before saving";
   }

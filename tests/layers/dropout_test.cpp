@@ -107,7 +107,7 @@ TEST(Dropout, Gradcheck) {
 }
 
 TEST(Dropout, TheMaskIsOneDrawPerElementTimesTheScale) {
-  // The mask as it was computed one std::mt19937_64 draw at a time: kept where
+  // The reference mask: one std::mt19937_64 draw per element, kept where
   // uniform() < 1 - p, times 1 / (1 - p); twice, so the second starts
   // part-way through the engine's block.
   const float p = 0.2f;

@@ -60,8 +60,8 @@ class Generator {
 
   /// The full engine state as text (for checkpoints), and its inverse: a run
   /// resumed from a checkpoint draws the same numbers as one never stopped.
-  /// The engine's part is libstdc++'s text of std::mt19937_64, so states
-  /// written before fulcrum had its own engine load unchanged.
+  /// The engine's part is libstdc++'s text of std::mt19937_64: states move
+  /// between the two unchanged.
   std::string state() const;
   void set_state(const std::string& state);
 
