@@ -1,7 +1,6 @@
 #include "fulcrum/data/arff.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <set>
 
