@@ -210,6 +210,11 @@ RunData load(const RunConfig& config, const data::Imputer* stored) {
   run.validation = rows_of(all, split.validation);
   run.test = has_test_file ? std::move(test_file) : rows_of(all, split.test);
   if (stored != nullptr) {
+    if (stored->fitted() && static_cast<int64_t>(stored->fill.size()) != all.num_features()) {
+      throw data::DataError(fmt::format(
+          "{}: {} features, but the stored imputation has values for {} (not this model's data)",
+          dc.train, all.num_features(), stored->fill.size()));
+    }
     run.imputer = *stored;
   } else if (missing != data::MissingPolicy::Error) {
     run.imputer.fit(run.train, missing, dc.train);

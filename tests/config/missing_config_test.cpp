@@ -98,6 +98,12 @@ TEST(MissingConfig, AStoredImputationIsUsedInsteadOfFitting) {
   EXPECT_EQ(data.imputer.fill, (std::vector<float>{0, -1, -2}));
   EXPECT_EQ(data.test.features.to_vector(),
             (std::vector<float>{11, 1000, -2, 12, -1, 7, 13, 3000, -2}));
+  expect_error<data::DataError>(
+      [&] {
+        load_run_data(config, data::Imputer{{0, -1}});
+      },
+      {"train.arff: 3 features, but the stored imputation has values "
+       "for 2"});
   // None stored (a run with data.missing: error): a '?' is an error.
   expect_error<data::DataError>([&] { load_run_data(config, data::Imputer{}); },
                                 {"train.arff:15: attribute 'a': missing value '?'"});
