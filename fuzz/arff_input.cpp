@@ -3,7 +3,11 @@
 //   bits 2-4  which attributes are labels (arff_labels below)
 //   bit 5     a small max_elements (64), to reach the size errors
 
+#include <cmath>
+#include <vector>
+
 #include "fulcrum/data/arff.hpp"
+#include "fulcrum/data/imputer.hpp"
 #include "fuzz_input_support.hpp"
 
 namespace fulcrum::fuzz {
@@ -61,6 +65,16 @@ void read_arff_input(Input input) {
     dataset.validate("fuzz.arff");
   } catch (const Error& e) {
     broken_promise("parse_arff returned a dataset that fails validate()", e.what());
+  }
+  if (options.missing == data::MissingPolicy::Error) return;
+  // The file as its own training split: every '?' must be filled.
+  data::Imputer imputer;
+  imputer.fit(dataset, options.missing, "fuzz.arff");
+  const data::Dataset filled = imputer.transformed(dataset);
+  const std::vector<float> values =
+      filled.is_sparse() ? filled.sparse_features->values : filled.features.to_vector();
+  for (const float v : values) {
+    if (std::isnan(v)) broken_promise("the Imputer left a missing value", "fuzz.arff");
   }
 }
 

@@ -17,8 +17,10 @@ next to this file).
 `checkpoint.model` is a plain torch.nn.Module with fulcrum's parameter names
 (backbone.0.weight, heads.NAME.bias, ...): a Sequential backbone of Linear,
 activation (and Dropout) layers, and one Linear per head in a ModuleDict. Its
-forward standardises raw features with the scaler stored in the checkpoint
-(buffers `scaler_mean` and `scaler_scale`, not part of the state dict).
+forward fills missing values (NaN) with the imputation stored in the
+checkpoint (buffer `imputer_fill`, when the run imputed: data.missing), then
+standardises raw features with the scaler stored in the checkpoint (buffers
+`scaler_mean` and `scaler_scale`); none of them is part of the state dict.
 
 The one decision rule (the same as `fulcrum predict`): a decision is read off
 the probability written next to it. A multilabel label is 1 when its
@@ -113,10 +115,12 @@ def parse_fulcrum_yaml(text):
 
 
 class FulcrumModule(torch.nn.Module):
-    """Raw features [N, F] -> {head name: logits [N, K]}: the stored scaler,
-    then the backbone, then every head on the backbone's output."""
+    """Raw features [N, F] -> {head name: logits [N, K]}: the stored
+    imputation and scaler, then the backbone, then every head on the
+    backbone's output."""
 
-    def __init__(self, features, sizes, activation, dropout, heads, mean=None, scale=None):
+    def __init__(self, features, sizes, activation, dropout, heads, mean=None, scale=None,
+                 fill=None):
         super().__init__()
         layers, width = [], features
         for size in sizes:
@@ -133,6 +137,14 @@ class FulcrumModule(torch.nn.Module):
                              if standardize else None, persistent=False)
         self.register_buffer("scaler_scale", torch.tensor(np.asarray(scale, dtype=np.float32))
                              if standardize else None, persistent=False)
+        impute = fill is not None and len(fill) > 0
+        self.register_buffer("imputer_fill", torch.tensor(np.asarray(fill, dtype=np.float32))
+                             if impute else None, persistent=False)
+
+    def impute(self, x):
+        if self.imputer_fill is None:
+            return x
+        return torch.where(torch.isnan(x), self.imputer_fill, x)
 
     def standardize(self, x):
         if self.scaler_mean is None:
@@ -140,7 +152,7 @@ class FulcrumModule(torch.nn.Module):
         return (x - self.scaler_mean) / self.scaler_scale
 
     def forward(self, x):
-        hidden = self.backbone(self.standardize(x))
+        hidden = self.backbone(self.standardize(self.impute(x)))
         return OrderedDict((name, head(hidden)) for name, head in self.heads.items())
 
 
@@ -306,7 +318,8 @@ def load_checkpoint(path):
         dropout=float(backbone.get("dropout") or 0.0),
         heads=[(h.name, len(h.labels)) for h in heads],
         mean=json.loads(metadata["scaler.mean"]),
-        scale=json.loads(metadata["scaler.scale"]))
+        scale=json.loads(metadata["scaler.scale"]),
+        fill=json.loads(metadata.get("imputer.fill", "[]")))
     state = {name: torch.from_numpy(array) for name, array in tensors.items()}
     model.load_state_dict(state, strict=True)
     model.eval()

@@ -251,16 +251,21 @@ data::Dataset arff_checked(const train::Predictor& predictor, data::Dataset data
                            const std::string& source, size_t dropped_labels);
 
 // The ARFF options of the training config: dropped attributes (those the
-// file has), the missing-value policy, the size limit.
+// file has), the size limit. A '?' is read as NaN, for the Predictor to fill
+// with the stored imputation, only when the model stores one; else it is an
+// error naming file, line and attribute.
 data::ArffOptions arff_options(const train::Predictor& predictor,
                                const std::vector<std::string>& attributes) {
   data::ArffOptions arff;
-  if (const config::RunConfig* config = training_config(predictor, data::DataSource::ARFF)) {
+  const config::RunConfig* config = training_config(predictor, data::DataSource::ARFF);
+  if (config != nullptr) {
     for (const std::string& name : config->data.drop) {
       if (contains(attributes, name)) arff.drop.push_back(name);
     }
-    arff.missing = config->data.missing;
     arff.max_elements = config->data.limits.max_elements;
+  }
+  if (predictor.imputer().fitted()) {
+    arff.missing = config != nullptr ? config->data.missing : data::MissingPolicy::Mean;
   }
   return arff;
 }
@@ -304,6 +309,9 @@ data::Dataset arff_checked(const train::Predictor& predictor, data::Dataset data
   }
   dataset.features = columns_by_name(dataset, features);
   dataset.feature_names = features;
+  // The columns moved; their missing values are filled per column by the
+  // stored imputation, which needs no attributes.
+  dataset.nominal_columns.clear();
   return dataset;
 }
 

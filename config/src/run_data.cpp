@@ -49,8 +49,9 @@ data::FeatureStorage storage_for(const DataConfig& dc, const data::Dataset* like
 
 // Reads one file of a file source. `like`, when given, is the training file:
 // the test file is then read with its feature columns and label order.
+// `missing`: what a '?' in an ARFF feature is read as.
 data::Dataset read_file(const RunConfig& config, const std::string& key, const std::string& path,
-                        const data::Dataset* like) {
+                        const data::Dataset* like, data::MissingPolicy missing) {
   require_file(key, path);
   const DataConfig& dc = config.data;
   const std::string& head = config.model.heads.front().name;
@@ -78,7 +79,7 @@ data::Dataset read_file(const RunConfig& config, const std::string& key, const s
       options.label_count = dc.label_count;
       options.target_name = head;
       options.drop = dc.drop;
-      options.missing = dc.missing;
+      options.missing = missing;
       options.max_elements = dc.limits.max_elements;
       options.storage = storage_for(dc, like);
       if (!dc.labels_xml.empty()) {
@@ -170,21 +171,26 @@ std::vector<data::TargetSpec> csv_targets(const RunConfig& config) {
   return specs;
 }
 
-RunData load_run_data(const RunConfig& config) {
+namespace {
+
+// load_run_data with the training split's imputation, or with `stored`.
+RunData load(const RunConfig& config, const data::Imputer* stored) {
   const DataConfig& dc = config.data;
   data::Dataset all;
+  const data::MissingPolicy missing =
+      stored != nullptr && !stored->fitted() ? data::MissingPolicy::Error : dc.missing;
   data::Dataset test_file;
   const bool has_test_file = dc.source != data::DataSource::Synthetic && !dc.test.empty();
   if (dc.source == data::DataSource::Synthetic) {
     all = synthetic_data(config);
   } else {
-    all = read_file(config, "data.train", dc.train, nullptr);
+    all = read_file(config, "data.train", dc.train, nullptr, missing);
     if (dc.source != data::DataSource::CSV)
       all.targets.front().name = config.model.heads.front().name;
   }
   match_heads(all, config, dc.source == data::DataSource::Synthetic ? "synthetic" : dc.train);
   if (has_test_file) {
-    test_file = read_file(config, "data.test", dc.test, &all);
+    test_file = read_file(config, "data.test", dc.test, &all, missing);
     if (dc.source != data::DataSource::CSV)
       test_file.targets.front().name = config.model.heads.front().name;
     match_heads(test_file, config, dc.test);
@@ -203,12 +209,36 @@ RunData load_run_data(const RunConfig& config) {
   run.train = rows_of(all, split.train);
   run.validation = rows_of(all, split.validation);
   run.test = has_test_file ? std::move(test_file) : rows_of(all, split.test);
+  if (stored != nullptr) {
+    if (stored->fitted() && static_cast<int64_t>(stored->fill.size()) != all.num_features()) {
+      throw data::DataError(fmt::format(
+          "{}: {} features, but the stored imputation has values for {} (not this model's data)",
+          dc.train, all.num_features(), stored->fill.size()));
+    }
+    run.imputer = *stored;
+  } else if (missing != data::MissingPolicy::Error) {
+    run.imputer.fit(run.train, missing, dc.train);
+  }
+  if (run.imputer.fitted()) {
+    run.train = run.imputer.transformed(run.train);
+    run.validation = run.imputer.transformed(run.validation);
+    run.test = run.imputer.transformed(run.test);
+  }
   if (dc.standardize) run.scaler.fit(run.train);
   return run;
 }
 
+}  // namespace
+
+RunData load_run_data(const RunConfig& config) { return load(config, nullptr); }
+
+RunData load_run_data(const RunConfig& config, const data::Imputer& stored) {
+  return load(config, &stored);
+}
+
 RunData standardized(const RunData& raw, const data::StandardScaler& scaler) {
   RunData out;
+  out.imputer = raw.imputer;
   out.scaler = scaler;
   const auto copy = [&](const data::Dataset& split) {
     if (scaler.fitted()) return scaler.transformed(split);

@@ -1,7 +1,6 @@
 #include "fulcrum/data/arff.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <set>
 
@@ -100,12 +99,6 @@ void check_label_type(const ArffAttribute& a, const std::filesystem::path& file)
             a.name, a.type_text);
 }
 
-// Thrown by a sparse read that meets a '?': imputing needs the dense path.
-struct MissingInSparseRead {
-  int64_t line = 0;
-  std::string attribute{};
-};
-
 class ArffRows {
  public:
   /// sparse: the features go into a CsrMatrix row by row (one dense row
@@ -120,7 +113,6 @@ class ArffRows {
         policy_(options.missing),
         max_elements_(options.max_elements),
         file_(file),
-        has_missing_(attributes.size(), false),
         sparse_(sparse),
         csr_(sparse ? features : 0) {
     if (sparse_) row_.resize(static_cast<size_t>(features_));
@@ -150,18 +142,6 @@ class ArffRows {
   }
 
   CsrMatrix& sparse_features() { return csr_; }
-
-  /// Replaces every '?' that was read with the policy's value.
-  void impute() {
-    for (size_t a = 0; a < attributes_.size(); ++a) {
-      if (!has_missing_[a]) continue;
-      if (slots_[a].kind == Slot::OneHot) {
-        impute_one_hot(a);
-      } else {
-        impute_number(a);
-      }
-    }
-  }
 
   int64_t rows() const { return rows_; }
 
@@ -220,79 +200,10 @@ class ArffRows {
     if (policy_ == MissingPolicy::Error)
       fail_at(file_, line_, "attribute '{}': missing value '?' (missing: error; set it to mean or "
               "most_frequent to impute)", a.name);
-    if (sparse_) throw MissingInSparseRead{line_, a.name};
+    // NaN until an Imputer fitted on the training rows fills it; a sparse
+    // row stores it as an entry, since NaN is not 0.
     const size_t width = slot.kind == Slot::OneHot ? a.values.size() : 1;
     std::fill_n(features + slot.column, width, kMissing);
-    has_missing_[attribute] = true;
-  }
-
-  // The column of a numeric (or numeric-valued nominal) attribute: its mean
-  // or its most frequent value over the rows that have one.
-  void impute_number(size_t attribute) {
-    const ArffAttribute& a = attributes_[attribute];
-    const size_t column = static_cast<size_t>(slots_[attribute].column);
-    const size_t stride = static_cast<size_t>(features_);
-    std::vector<float> present;
-    for (size_t i = column; i < feature_values_.size(); i += stride)
-      if (!std::isnan(feature_values_[i])) present.push_back(feature_values_[i]);
-    if (present.empty()) fail_no_values(a);
-    float fill = 0.0f;
-    if (policy_ == MissingPolicy::Mean && a.type == ArffType::Numeric) {
-      double sum = 0.0;
-      for (float v : present) sum += v;
-      fill = static_cast<float>(sum / static_cast<double>(present.size()));
-    } else if (a.type == ArffType::Nominal) {
-      std::vector<int64_t> counts(a.values.size(), 0);
-      for (float v : present)
-        ++counts[static_cast<size_t>(
-            std::find(a.numbers.begin(), a.numbers.end(), v) - a.numbers.begin())];
-      fill = a.numbers[static_cast<size_t>(
-          std::max_element(counts.begin(), counts.end()) - counts.begin())];
-    } else {
-      // The smallest of the most frequent numbers (scikit-learn's tie rule).
-      std::sort(present.begin(), present.end());
-      size_t best = 0;
-      size_t best_count = 0;
-      for (size_t i = 0; i < present.size();) {
-        size_t j = i;
-        while (j < present.size() && present[j] == present[i]) ++j;
-        if (j - i > best_count) {
-          best = i;
-          best_count = j - i;
-        }
-        i = j;
-      }
-      fill = present[best];
-    }
-    for (size_t i = column; i < feature_values_.size(); i += stride)
-      if (std::isnan(feature_values_[i])) feature_values_[i] = fill;
-  }
-
-  // A one-hot attribute: the value set in the most rows (the first declared on ties).
-  void impute_one_hot(size_t attribute) {
-    const ArffAttribute& a = attributes_[attribute];
-    const size_t first = static_cast<size_t>(slots_[attribute].column);
-    const size_t width = a.values.size();
-    const size_t stride = static_cast<size_t>(features_);
-    std::vector<int64_t> counts(width, 0);
-    bool any = false;
-    for (size_t row = first; row < feature_values_.size(); row += stride) {
-      if (std::isnan(feature_values_[row])) continue;
-      any = true;
-      for (size_t k = 0; k < width; ++k) counts[k] += feature_values_[row + k] != 0.0f ? 1 : 0;
-    }
-    if (!any) fail_no_values(a);
-    const size_t mode =
-        static_cast<size_t>(std::max_element(counts.begin(), counts.end()) - counts.begin());
-    for (size_t row = first; row < feature_values_.size(); row += stride) {
-      if (!std::isnan(feature_values_[row])) continue;
-      for (size_t k = 0; k < width; ++k) feature_values_[row + k] = k == mode ? 1.0f : 0.0f;
-    }
-  }
-
-  [[noreturn]] void fail_no_values(const ArffAttribute& a) const {
-    fail_at(file_, a.line, "attribute '{}': every value is missing ('?'), so there is nothing to "
-            "impute it from (drop it)", a.name);
   }
 
   void read_dense(std::string_view line, float* features, float* labels) {
@@ -384,7 +295,6 @@ class ArffRows {
   MissingPolicy policy_;
   int64_t max_elements_;
   const std::filesystem::path& file_;
-  std::vector<bool> has_missing_;
   std::string buffer_;  ///< decoded quoted values
   bool sparse_;
   std::vector<float> row_;  ///< the row being read, when sparse_
@@ -461,8 +371,12 @@ Dataset parse_arff(std::string_view text, const std::string& source_name,
       slot.kind = Slot::OneHot;
       for (const std::string& value : attribute.values)
         dataset.feature_names.push_back(attribute.name + "=" + value);
+      dataset.nominal_columns.push_back(
+          {attribute.name, slot.column, static_cast<int64_t>(attribute.values.size())});
     } else {
       dataset.feature_names.push_back(attribute.name);
+      if (attribute.type == ArffType::Nominal)
+        dataset.nominal_columns.push_back({attribute.name, slot.column, 1, attribute.numbers});
     }
   }
   const int64_t features = static_cast<int64_t>(dataset.feature_names.size());
@@ -483,34 +397,25 @@ Dataset parse_arff(std::string_view text, const std::string& source_name,
   };
   const bool sparse_rows = options.storage != FeatureStorage::Dense && has_sparse_rows(lines);
   if (options.storage == FeatureStorage::Sparse || sparse_rows) {
-    try {
-      ArffRows rows = read_rows(true);
-      CsrMatrix& x = rows.sparse_features();
-      if (!options.features_only) {
-        target.values = Tensor::from({rows.rows(), label_count}, rows.label_values());
-        dataset.targets.push_back(std::move(target));
-      }
-      if (hold_sparse(options.storage, sparse_rows, x.density())) {
-        dataset.sparse_features = std::make_shared<const CsrMatrix>(std::move(x));
-        return dataset;
-      }
-      if (detail::exceeds_elements(x.rows, features - 1, options.max_elements))
-        fail_at(file, 0,
-                "{} data rows would make the features {}; fulcrum reads ARFF into dense "
-                "features, at most {} elements (ArffOptions::max_elements)",
-                x.rows, detail::dense_matrix(x.rows, features - 1), options.max_elements);
-      dataset.features = x.to_dense();
-      return dataset;
-    } catch (const MissingInSparseRead& missing) {
-      if (options.storage == FeatureStorage::Sparse)
-        fail_at(file, missing.line,
-                "attribute '{}': a missing value '?' is imputed in dense "
-                "features only; read this file densely (data.sparse: false or auto)",
-                missing.attribute);
+    ArffRows rows = read_rows(true);
+    CsrMatrix& x = rows.sparse_features();
+    if (!options.features_only) {
+      target.values = Tensor::from({rows.rows(), label_count}, rows.label_values());
+      dataset.targets.push_back(std::move(target));
     }
+    if (hold_sparse(options.storage, sparse_rows, x.density())) {
+      dataset.sparse_features = std::make_shared<const CsrMatrix>(std::move(x));
+      return dataset;
+    }
+    if (detail::exceeds_elements(x.rows, features - 1, options.max_elements))
+      fail_at(file, 0,
+              "{} data rows would make the features {}; fulcrum reads ARFF into dense "
+              "features, at most {} elements (ArffOptions::max_elements)",
+              x.rows, detail::dense_matrix(x.rows, features - 1), options.max_elements);
+    dataset.features = x.to_dense();
+    return dataset;
   }
   ArffRows rows = read_rows(false);
-  rows.impute();
   dataset.features = Tensor::from({rows.rows(), features}, rows.feature_values());
   if (!options.features_only) {
     target.values = Tensor::from({rows.rows(), label_count}, rows.label_values());

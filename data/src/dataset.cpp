@@ -55,6 +55,7 @@ Tensor gather_rows(const Tensor& source, std::span<const int64_t> rows) {
 Dataset Dataset::subset(std::span<const int64_t> rows) const {
   Dataset out;
   out.feature_names = feature_names;
+  out.nominal_columns = nominal_columns;
   if (is_sparse()) {
     for (const int64_t r : rows)
       if (r < 0 || r >= size())
@@ -113,6 +114,12 @@ void Dataset::validate(std::string_view what) const {
   if (static_cast<int64_t>(feature_names.size()) != num_features())
     throw DataError(fmt::format("{}: {} feature names for {} feature columns", what,
                                 feature_names.size(), num_features()));
+  for (const NominalColumns& n : nominal_columns) {
+    const bool width_fits = n.numbers.empty() ? n.width >= 1 : n.width == 1;
+    if (!width_fits || n.column < 0 || n.column > num_features() - n.width)
+      throw DataError(fmt::format("{}: nominal attribute '{}' has columns [{}, {}) of {} features",
+                                  what, n.attribute, n.column, n.column + n.width, num_features()));
+  }
   for (const Target& t : targets) check_target(t, size(), what);
 }
 

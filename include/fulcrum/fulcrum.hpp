@@ -62,6 +62,7 @@
 #include <fulcrum/data/data.hpp>
 #include <fulcrum/data/dataset.hpp>
 #include <fulcrum/data/feature_storage.hpp>
+#include <fulcrum/data/imputer.hpp>
 #include <fulcrum/data/libsvm.hpp>
 #include <fulcrum/data/loader.hpp>
 #include <fulcrum/data/sampling.hpp>

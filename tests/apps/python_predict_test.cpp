@@ -125,5 +125,65 @@ TEST_F(PythonPredict, TheTorchLoaderPredictsWhatFulcrumPredicts) {
   EXPECT_CONTAINS(read("python.txt"), "compared 300 rows");
 }
 
+// A model trained with data.missing: mean fills NaN features with the values
+// its checkpoint stores, as `fulcrum predict` fills the '?' of ARFF rows.
+constexpr const char* kImputeScript = R"(
+import csv, json, math
+import numpy as np
+from fulcrum_safetensors import load_file
+from fulcrum_torch import load_checkpoint
+
+checkpoint = load_checkpoint("gaps/best.safetensors")
+fill = json.loads(load_file("gaps/best.safetensors")[1]["imputer.fill"])
+assert np.array_equal(checkpoint.model.imputer_fill.numpy(), np.asarray(fill, dtype=np.float32)), fill
+nan = float("nan")
+# The rows of gaps.arff: features a, color=red, color=green, color=blue, b.
+x = np.array([[nan, nan, nan, nan, nan], [0.5, 1, 0, 0, nan], [nan, 0, 1, 0, 0.25]],
+             dtype=np.float32)
+ours = checkpoint.predict(x)
+with open("p.csv") as f:
+    rows = list(csv.DictReader(f))
+assert len(rows) == 3
+compared = 0
+for name, values in ours.items():
+    if name.endswith(".pred"):
+        continue
+    for mine, theirs in zip(values, (r[name] for r in rows)):
+        assert math.isfinite(mine) and abs(mine - float(theirs)) <= 1e-5, (name, mine, theirs)
+        compared += 1
+print("compared", compared, "probabilities")
+)";
+
+TEST_F(PythonPredict, TheTorchLoaderFillsMissingValuesAsFulcrumDoes) {
+  FULCRUM_REQUIRE_PYTHON("numpy, torch");
+  const std::string header =
+      "@relation gaps\n@attribute a numeric\n@attribute color {red,green,blue}\n"
+      "@attribute b numeric\n";
+  std::string rows;
+  for (int r = 0; r < 150; ++r) {
+    const double a = std::sin(r * 0.7);
+    const double b = std::cos(r * 1.3);
+    rows += fmt::format("{},{},{:.3f},{},{}\n", r % 9 == 4 ? "?" : fmt::format("{:.3f}", a),
+                        r % 3 == 0   ? "red"
+                        : r % 3 == 1 ? "green"
+                                     : "blue",
+                        b, a + b > 0.4 ? 1 : 0, r % 3 == 2 ? 1 : 0);
+  }
+  write("train.arff", header + "@attribute l0 {0,1}\n@attribute l1 {0,1}\n@data\n" + rows);
+  write("gaps.yaml",
+        "seed: 2\nthreads: 1\n"
+        "data:\n  source: arff\n  train: train.arff\n  label_count: 2\n  missing: mean\n"
+        "model:\n  backbone:\n    sizes: [8]\n  heads:\n    labels:\n      kind: multilabel\n"
+        "training:\n  epochs: 2\n  batch_size: 32\n");
+  const CommandResult train = fulcrum("train gaps.yaml -q --output-dir gaps");
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  write("gaps.arff", header + "@data\n?,?,?\n0.5,red,?\n?,green,0.25\n");
+  const CommandResult run =
+      fulcrum("predict --checkpoint gaps/best.safetensors --input gaps.arff --output p.csv");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(run_python(kImputeScript)) << read("python.txt");
+  EXPECT_CONTAINS(read("python.txt"), "compared 6 probabilities");
+}
+
 }  // namespace
 }  // namespace fulcrum::predict_test

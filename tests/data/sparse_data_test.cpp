@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "data_test_util.hpp"
 #include "fulcrum/data/arff.hpp"
+#include "fulcrum/data/imputer.hpp"
 #include "fulcrum/data/libsvm.hpp"
 #include "fulcrum/data/loader.hpp"
 #include "fulcrum/data/scaler.hpp"
@@ -83,25 +86,28 @@ TEST(SparseRead, AutoGoesByRowsAndDensity) {
   EXPECT_EQ(half.features.to_vector(), (std::vector<float>{1, 2, 0, 0, 0, 1}));
 }
 
-TEST(SparseRead, MissingValuesNeedTheDensePath) {
+TEST(SparseRead, MissingValuesAreStoredNaNEntries) {
   TempDir dir;
-  const auto file = dir.write("m.arff",
-                              "@relation r\n@attribute a numeric\n@attribute b numeric\n"
-                              "@attribute y {0,1}\n@data\n{0 1}\n{0 ?,2 1}\n{}\n{}\n{}\n{}\n");
+  const auto file =
+      dir.write("m.arff",
+                "@relation r\n@attribute a numeric\n@attribute b numeric\n"
+                "@attribute y {0,1}\n@data\n{0 1}\n{0 ?,2 1}\n{}\n{}\n{}\n{}\n{}\n{}\n");
   ArffOptions options;
   options.label_count = 1;
   options.missing = MissingPolicy::Mean;
-  options.storage = FeatureStorage::Sparse;
-  try {
-    read_arff(file, options);
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_TRUE(contains(e.what(), {"m.arff:7", "attribute 'a'", "data.sparse: false"}));
+  // Auto holds them sparse too (2 of 16 values stored): a '?' needs no dense path.
+  for (const FeatureStorage storage : {FeatureStorage::Sparse, FeatureStorage::Auto}) {
+    options.storage = storage;
+    const Dataset ds = read_arff(file, options);
+    ASSERT_TRUE(ds.is_sparse());
+    const CsrMatrix& x = *ds.sparse_features;
+    EXPECT_EQ(x.nnz(), 2);
+    EXPECT_EQ(x.columns[1], 0);
+    EXPECT_TRUE(std::isnan(x.values[1])) << "row 2's a";
+    Imputer imputer;
+    imputer.fit(ds, MissingPolicy::Mean, "m.arff");
+    EXPECT_FLOAT_EQ(imputer.fill[0], 1.0f / 7.0f);  // the mean of 1 and six 0s
   }
-  options.storage = FeatureStorage::Auto;  // falls back to dense features and imputes
-  const Dataset ds = read_arff(file, options);
-  EXPECT_FALSE(ds.is_sparse());
-  EXPECT_FLOAT_EQ(ds.features.to_vector()[2], 0.2f);  // the mean of 1, 0, 0, 0, 0
 }
 
 TEST(SparseDataset, SubsetAndLoaderBatches) {

@@ -140,6 +140,12 @@ Predictor Predictor::load(const std::filesystem::path& model_file) {
          tensor_of(head.weight), tensor_of(head.pos_weight)});
   }
   const auto features = static_cast<int64_t>(p.card_.feature_names.size());
+  p.imputer_ = imputer_of(p.card_);
+  FULCRUM_CHECK(
+      !p.imputer_.fitted() || !p.config_ || p.config_->data.missing != data::MissingPolicy::Error,
+      "{}: the checkpoint holds imputation values ('{}') but its stored config says "
+      "data.missing: error",
+      model_file.string(), run_keys::kImputerFill);
   p.scaler_ = scaler_of(p.card_);
   // The metadata is text anyone can edit: a model it describes as larger than
   // the tensors in the file cannot load, and building it first could take
@@ -199,7 +205,8 @@ Predictions Predictor::predict(const Tensor& features, const PredictOptions& opt
                       "predict: features must be [N, {}] (the model's {} features), got {}", width,
                       width, fulcrum::to_string(features.shape()));
   NoGradGuard no_grad;
-  const Tensor x = scaler_.fitted() ? scaler_.transformed(features) : features;
+  const Tensor filled = imputer_.fitted() ? imputer_.transformed(features) : features;
+  const Tensor x = scaler_.fitted() ? scaler_.transformed(filled) : filled;
   const int64_t n = x.size(0);
   std::vector<std::vector<Tensor>> parts(card_.heads.size());
   for (int64_t start = 0; start < n; start += kPredictBatch) {
@@ -350,14 +357,16 @@ int64_t Predictor::predict_csv(const std::filesystem::path& input,
 namespace {
 
 // The model of `predictor` on `raw` (unstandardised), with the checkpoint's
-// scaler, thresholds and losses. The losses' weights are the stored resolved
+// imputation, scaler, thresholds and losses. The losses' weights are the stored resolved
 // ones; a rule a checkpoint of an earlier fulcrum kept as a rule is resolved
 // on `weights_from`.
 EvaluationResult evaluate_with_card(const Predictor& predictor, const data::Dataset& raw,
                                     const data::Dataset& weights_from, std::string name) {
   const ModelCard& card = predictor.card();
   const data::StandardScaler scaler = scaler_of(card);
-  const data::Dataset dataset = scaler.fitted() ? scaler.transformed(raw) : raw;
+  const data::Dataset filled =
+      predictor.imputer().fitted() ? predictor.imputer().transformed(raw) : raw;
+  const data::Dataset dataset = scaler.fitted() ? scaler.transformed(filled) : filled;
   const config::ModelConfig& model = predictor.model_config();
   EvaluateOptions options;
   options.recalibrate = true;
@@ -376,7 +385,11 @@ EvaluationResult evaluate_with_card(const Predictor& predictor, const data::Data
 
 EvaluationResult evaluate_checkpoint(const Predictor& predictor, const config::RunConfig& config,
                                      data::Split split) {
-  const config::RunData data = config::load_run_data(config);
+  // The stored imputation; a checkpoint without one, of a run that imputed,
+  // was written before it was stored: the training split gives it again.
+  const config::RunData data = predictor.imputer().fitted()
+                                   ? config::load_run_data(config, predictor.imputer())
+                                   : config::load_run_data(config);
   const data::Dataset& raw = data.split(split);
   FULCRUM_CHECK(raw.size() > 0,
                 "the {} split is empty (see data.validation_fraction, data.test_fraction and "

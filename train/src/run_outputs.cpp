@@ -83,6 +83,8 @@ checkpoint::Metadata to_metadata(const ModelCard& card) {
   metadata[run_keys::kFeatures] = nlohmann::json(card.feature_names).dump();
   metadata[run_keys::kScalerMean] = checkpoint::encode_floats(card.scaler_mean);
   metadata[run_keys::kScalerScale] = checkpoint::encode_floats(card.scaler_scale);
+  if (!card.imputer_fill.empty())
+    metadata[run_keys::kImputerFill] = checkpoint::encode_floats(card.imputer_fill);
   nlohmann::json heads = nlohmann::json::array();
   for (const HeadCard& head : card.heads) {
     heads.push_back({{"name", head.name},
@@ -106,6 +108,8 @@ data::StandardScaler scaler_of(const ModelCard& card) {
   return scaler;
 }
 
+data::Imputer imputer_of(const ModelCard& card) { return data::Imputer{card.imputer_fill}; }
+
 ModelCard model_card_from(const checkpoint::Metadata& metadata) {
   ModelCard card;
   const auto config = metadata.find(run_keys::kConfig);
@@ -118,6 +122,8 @@ ModelCard model_card_from(const checkpoint::Metadata& metadata) {
   if (model != metadata.end()) card.model_yaml = model->second;
   card.scaler_mean = checkpoint::decode_floats(required(metadata, run_keys::kScalerMean));
   card.scaler_scale = checkpoint::decode_floats(required(metadata, run_keys::kScalerScale));
+  if (const auto fill = metadata.find(run_keys::kImputerFill); fill != metadata.end())
+    card.imputer_fill = checkpoint::decode_floats(fill->second);
   try {
     card.feature_names = parse_json(metadata, run_keys::kFeatures).get<std::vector<std::string>>();
     for (const auto& head : parse_json(metadata, run_keys::kHeads)) {
@@ -139,6 +145,11 @@ ModelCard model_card_from(const checkpoint::Metadata& metadata) {
           (card.scaler_mean.empty() || card.scaler_mean.size() == card.feature_names.size()),
       "checkpoint metadata: the scaler has {} means and {} scales for {} features",
       card.scaler_mean.size(), card.scaler_scale.size(), card.feature_names.size());
+  if (metadata.contains(run_keys::kImputerFill)) {
+    FULCRUM_CHECK(card.imputer_fill.size() == card.feature_names.size(),
+                  "checkpoint metadata: '{}' has {} values for {} features", run_keys::kImputerFill,
+                  card.imputer_fill.size(), card.feature_names.size());
+  }
   FULCRUM_CHECK(!card.heads.empty(), "checkpoint metadata: no heads");
   for (const HeadCard& head : card.heads) check_head(head);
   return card;

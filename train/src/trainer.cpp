@@ -44,6 +44,15 @@ const std::string& metadata_value(const checkpoint::Metadata& metadata, const ch
   return it->second;
 }
 
+// The card in `file`'s metadata; its checks' errors name the file.
+ModelCard card_of(const checkpoint::Metadata& metadata, const std::filesystem::path& file) {
+  try {
+    return model_card_from(metadata);
+  } catch (const ValueError& e) {
+    throw_value_error(fmt::format("{}: {}", file.string(), e.what()));
+  }
+}
+
 std::vector<float> floats_of(const Tensor& t) {
   return t.defined() ? t.to_vector() : std::vector<float>{};
 }
@@ -64,6 +73,7 @@ ModelCard Trainer::model_card() const {
   card.model_yaml = model_yaml_;
   if (config_) card.config_yaml = config::to_yaml(*config_);
   card.feature_names = data_.train.feature_names;
+  card.imputer_fill = data_.imputer.fill;
   if (data_.scaler.fitted()) {
     card.scaler_mean = floats_of(data_.scaler.mean);
     card.scaler_scale = floats_of(data_.scaler.scale);
@@ -147,7 +157,7 @@ void check_resumed_config(const std::string& saved_yaml, const config::RunConfig
 void Trainer::restore(const std::filesystem::path& file, State& state) {
   checkpoint::Checkpoint checkpoint = checkpoint::load_checkpoint(file, /*with_optimizer=*/true);
   const checkpoint::Metadata& md = checkpoint.metadata;
-  const ModelCard card = model_card_from(md);
+  const ModelCard card = card_of(md, file);
   if (metadata_value(md, kMonitor, file) != monitor_.to_string()) {
     throw checkpoint::CheckpointError(
         fmt::format("{}: the run monitored '{}' but this one monitors '{}'", file.string(),
@@ -178,6 +188,14 @@ void Trainer::restore(const std::filesystem::path& file, State& state) {
   if (options_.dropout_generator != nullptr) {
     options_.dropout_generator->set_state(metadata_value(md, kDropoutRng, file));
   }
+  if (card.imputer_fill != data_.imputer.fill) {
+    // The data is imputed already; the values fitted now are the ones the
+    // model goes on training with, and the next checkpoint stores.
+    spdlog::warn(
+        "{}: the stored imputation values differ from the ones fitted on the training split "
+        "now (has the data changed?); using the ones fitted now",
+        file.string());
+  }
   if (!card.scaler_mean.empty()) {
     const auto mean = floats_of(data_.scaler.mean);
     const auto scale = floats_of(data_.scaler.scale);
@@ -199,7 +217,7 @@ void Trainer::load_checkpoint(const std::filesystem::path& model_file) {
     spdlog::warn("{}: no stored standardisation; using the training split's", model_file.string());
     return;
   }
-  const ModelCard card = model_card_from(checkpoint.metadata);
+  const ModelCard card = card_of(checkpoint.metadata, model_file);
   // The stored per-label thresholds (tuned, or the head's threshold each).
   label_thresholds_.assign(losses_.size(), {});
   for (size_t h = 0; h < card.heads.size() && h < label_thresholds_.size(); ++h) {

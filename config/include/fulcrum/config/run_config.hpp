@@ -89,7 +89,7 @@ struct DataConfig {
   /// in the file); a path like `train`. Not together with label_count.
   std::string labels_xml;
   std::vector<std::string> drop;  ///< arff: attributes left out (any type, e.g. string, date)
-  /// arff: what a '?' in a feature becomes (imputed from the file it is in).
+  /// arff: what a '?' in a feature becomes (imputed from the training split).
   data::MissingPolicy missing = data::MissingPolicy::Error;
   ReaderLimitsConfig limits;  ///< file sources
   /// arff / libsvm: sparse (CSR) features for files with sparse rows; see

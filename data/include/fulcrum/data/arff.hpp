@@ -9,29 +9,11 @@
 #include <string_view>
 #include <vector>
 
-#include "fulcrum/core/names.hpp"
 #include "fulcrum/data/dataset.hpp"
 #include "fulcrum/data/feature_storage.hpp"
+#include "fulcrum/data/imputer.hpp"
 
 namespace fulcrum::data {
-
-/// What a '?' (missing value) in a feature attribute becomes. A '?' in a label
-/// attribute is an error under every policy: labels are 0 or 1.
-///   Error: a DataError naming file, line and attribute.
-///   Mean: a numeric attribute gets the mean of its non-missing values in the
-///     same file; a nominal attribute (a category has no mean) its most
-///     frequent value.
-///   MostFrequent: the most frequent non-missing value in the same file (ties:
-///     the smallest number, or the nominal value declared first).
-/// The statistic is the file's own: a test file is imputed from the test file.
-enum class MissingPolicy { Error, Mean, MostFrequent };
-
-inline std::span<const Named<MissingPolicy>> name_table(MissingPolicy) {
-  static constexpr Named<MissingPolicy> kTable[] = {{MissingPolicy::Error, "error"},
-                                                    {MissingPolicy::Mean, "mean"},
-                                                    {MissingPolicy::MostFrequent, "most_frequent"}};
-  return kTable;
-}
 
 /// Represents: which ARFF attributes are the labels, which are left out, and
 /// what a missing value becomes.
@@ -52,6 +34,10 @@ struct ArffOptions {
   std::string label_names_source;
   std::string target_name = "labels";
   std::vector<std::string> drop;
+  /// Error: a '?' in a feature is a DataError naming file, line and
+  /// attribute. Mean or MostFrequent: it is read as NaN (in each column of a
+  /// one-hot attribute; a stored NaN entry in sparse features), for an
+  /// Imputer fitted on the training rows to fill (the reader imputes nothing).
   MissingPolicy missing = MissingPolicy::Error;
   /// The most elements the dense features [N, F] and labels [N, L] may each
   /// have (default 2^28: 1 GiB of float32). Sparse rows ("{}") cost a few
@@ -59,8 +45,7 @@ struct ArffOptions {
   int64_t max_elements = int64_t{1} << 28;
   /// Dense features, or sparse ones (Dataset::sparse_features), read row by
   /// row without the dense matrix and not bounded by max_elements. Auto
-  /// reads sparse only a file with sparse rows. A '?' in a feature cannot be
-  /// imputed in sparse features: Sparse refuses it, Auto reads densely.
+  /// reads sparse only a file with sparse rows.
   FeatureStorage storage = FeatureStorage::Dense;
   /// No attribute is a label and the Dataset has no target (label_names and
   /// label_count are not read): the features of rows to predict, whose label
@@ -81,7 +66,8 @@ struct ArffOptions {
 /// Features: a numeric attribute, or a nominal one whose values are all
 ///   numbers (MULAN's {0,1}), is one column holding the number; any other
 ///   nominal attribute is one-hot encoded into one column per value, named
-///   "attr=value", in declaration order.
+///   "attr=value", in declaration order. Dataset::nominal_columns lists the
+///   columns of every nominal feature attribute (what an Imputer needs).
 /// Requires: label values 0 or 1; feature values finite numbers; N x F and
 ///   N x L at most max_elements each (max_elements >= 1), checked as each row
 ///   is read, before it is stored: the error names the row's line, the

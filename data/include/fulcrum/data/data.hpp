@@ -1,12 +1,13 @@
 #pragma once
 // Everything in fulcrum::data: datasets, readers, the synthetic generator,
-// standardisation, stratified splits, the batch loader and re-sampling.
+// imputation, standardisation, stratified splits, the batch loader and re-sampling.
 
 #include "fulcrum/data/arff.hpp"
 #include "fulcrum/data/csv.hpp"
 #include "fulcrum/data/csv_fields.hpp"
 #include "fulcrum/data/dataset.hpp"
 #include "fulcrum/data/feature_storage.hpp"
+#include "fulcrum/data/imputer.hpp"
 #include "fulcrum/data/libsvm.hpp"
 #include "fulcrum/data/loader.hpp"
 #include "fulcrum/data/sampling.hpp"

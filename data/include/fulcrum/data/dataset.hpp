@@ -41,17 +41,32 @@ struct Target {
   int64_t num_classes() const { return static_cast<int64_t>(classes.size()); }
 };
 
+/// Represents: the feature columns read from one nominal attribute of a
+/// file, which a missing value fills as a whole: either one column holding
+/// the number of its value (`numbers`: the attribute's values in declaration
+/// order), or, when `numbers` is empty, `width` one-hot columns, one per
+/// value in declaration order.
+struct NominalColumns {
+  std::string attribute;
+  int64_t column = 0;  ///< the first feature column
+  int64_t width = 1;   ///< 1 when numbers is not empty
+  std::vector<float> numbers{};
+};
+
 /// Represents: N examples with F features and any number of targets.
 /// The features are dense (`features` [N, F]) or, for sparse data, a CSR
 /// matrix (`sparse_features` [N, F], `features` undefined): exactly one of
 /// the two is set. Like a Tensor, copies of a Dataset share the sparse matrix.
-/// Requires: feature_names has F names; every target has N rows. Readers and
+/// Requires: feature_names has F names; every target has N rows; each
+/// nominal_columns entry lies within the F columns. Readers and
 /// generators ensure this; validate() checks it.
 struct Dataset {
   Tensor features;
   std::shared_ptr<const CsrMatrix> sparse_features{};
   std::vector<std::string> feature_names;
   std::vector<Target> targets;
+  /// The columns of nominal attributes (ARFF); every other column is a number.
+  std::vector<NominalColumns> nominal_columns{};
 
   bool is_sparse() const { return sparse_features != nullptr; }
   /// N, the number of examples (0 for a dataset without features).

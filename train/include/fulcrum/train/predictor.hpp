@@ -17,6 +17,7 @@
 #include "fulcrum/core/names.hpp"
 #include "fulcrum/core/random.hpp"
 #include "fulcrum/core/tensor.hpp"
+#include "fulcrum/data/imputer.hpp"
 #include "fulcrum/data/scaler.hpp"
 #include "fulcrum/data/split.hpp"
 #include "fulcrum/layers/multi_head.hpp"
@@ -78,11 +79,11 @@ struct PredictCsvOptions {
 };
 
 /// Represents: a model rebuilt from the architecture stored in a checkpoint,
-/// with the checkpoint's weights, standardisation, label names, thresholds and
+/// with the checkpoint's weights, imputation, standardisation, label names, thresholds and
 /// loss weights (for recalibrated probabilities). Needs no optimizer state and
 /// no training data.
 /// Ensures: predictions are those of the model in eval mode (no dropout), on
-/// features standardised exactly as in training.
+/// features imputed and standardised exactly as in training.
 class Predictor {
  public:
   /// Loads `model_file` (best.safetensors or last.safetensors of a run, or a
@@ -91,6 +92,8 @@ class Predictor {
   static Predictor load(const std::filesystem::path& model_file);
 
   /// Predictions for raw (unstandardised) features [N, F], F = feature_names().size().
+  /// A NaN feature is a missing value, filled with the stored imputation (a
+  /// model without one has no prediction for it: a ValueError).
   Predictions predict(const Tensor& features, const PredictOptions& options = {}) const;
 
   /// Per head (in head order), the threshold each multilabel label's decision
@@ -114,6 +117,8 @@ class Predictor {
   /// The architecture, with each head's outputs, and the resolved losses.
   const config::ModelConfig& model_config() const { return model_config_; }
   const ModelCard& card() const { return card_; }
+  /// What a missing feature value becomes (not fitted: the run did not impute).
+  const data::Imputer& imputer() const { return imputer_; }
   /// The logits [N, C] of head `head` (card() order) shifted as the calibrated
   /// probabilities of PredictOptions are (z - log(pos_weight), or
   /// z - log(weight) for class weights), or an undefined tensor when the head
@@ -138,14 +143,17 @@ class Predictor {
     Tensor pos_weight;
   };
   std::vector<Recalibration> recalibrations_;
+  data::Imputer imputer_;
   data::StandardScaler scaler_;
   std::unique_ptr<Generator> gen_;  // the model's generator (unused in eval mode)
   std::shared_ptr<nn::MultiHead> model_;
 };
 
 /// What `fulcrum eval` computes: the model of `predictor` on `split` of the
-/// data `config` describes (read and split as for training, standardised with
-/// the checkpoint's statistics), decided with the checkpoint's thresholds, its
+/// data `config` describes (read and split as for training, imputed and
+/// standardised with the checkpoint's statistics; a checkpoint of a run that
+/// imputed but stores no imputation, from before it was stored, imputes from
+/// the training split again), decided with the checkpoint's thresholds, its
 /// loss built from the stored resolved weights, and the recalibrated heads.
 /// No optimizer and no statistics of the training split are involved, so the
 /// numbers are those the run measured. `config` is usually predictor.config()
@@ -156,7 +164,8 @@ EvaluationResult evaluate_checkpoint(const Predictor& predictor, const config::R
                                      data::Split split);
 
 /// The same on rows read by the caller (`fulcrum eval --input`): `rows`
-/// holds the model's raw features, in its order, and a target for every head
+/// holds the model's raw features (NaN: missing, filled with the stored
+/// imputation), in its order, and a target for every head
 /// with the model's labels; `name` names them in the report and in errors.
 /// Throws data::DataError when the features are not the model's, ValueError
 /// for no rows or a missing target.

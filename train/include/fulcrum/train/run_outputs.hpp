@@ -25,6 +25,7 @@
 #include "fulcrum/checkpoint/safetensors.hpp"
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/task_kind.hpp"
+#include "fulcrum/data/imputer.hpp"
 #include "fulcrum/data/scaler.hpp"
 
 namespace fulcrum::train {
@@ -97,8 +98,9 @@ struct HeadCard {
 };
 
 /// Represents: what predicting with a checkpoint needs besides the weights:
-/// the architecture, the feature columns in input order, the standardisation
-/// (empty when the run did not standardise) and the heads; and, for a run
+/// the architecture, the feature columns in input order, the imputation
+/// (empty when the run did not impute), the standardisation (empty when the
+/// run did not standardise) and the heads; and, for a run
 /// trained from a config, that config (what `fulcrum eval` reads the data with).
 struct ModelCard {
   /// The `model` section of a config (config::ModelConfig) the weights fit:
@@ -107,10 +109,16 @@ struct ModelCard {
   /// The run's whole config; empty for a model trained from C++ objects.
   std::string config_yaml;
   std::vector<std::string> feature_names;
+  /// Per feature, what a missing value becomes (fitted on the training split).
+  std::vector<float> imputer_fill;
   std::vector<float> scaler_mean;
   std::vector<float> scaler_scale;
   std::vector<HeadCard> heads;
 };
+
+/// The card's imputation as an imputer (not fitted when the run did not
+/// impute: a missing value is then an error).
+data::Imputer imputer_of(const ModelCard& card);
 
 /// The card's standardisation as a scaler (not fitted when the run did not
 /// standardise).
@@ -123,6 +131,8 @@ inline constexpr const char* kConfig = "config";             ///< YAML text (Run
 inline constexpr const char* kFeatures = "features";         ///< JSON array of names
 inline constexpr const char* kScalerMean = "scaler.mean";    ///< encode_floats
 inline constexpr const char* kScalerScale = "scaler.scale";  ///< encode_floats
+/// encode_floats; written only by a run that imputes (absent: nothing imputed)
+inline constexpr const char* kImputerFill = "imputer.fill";
 inline constexpr const char* kHeads = "heads";               ///< JSON array of HeadCard
 }  // namespace run_keys
 
