@@ -69,6 +69,19 @@ def main():
               f"{best_sgemm['gflops']:.1f} GFLOP/s ({best_sgemm['library']}, "
               f"{best_sgemm['product']} {best_sgemm['m']}x{best_sgemm['k']}x{best_sgemm['n']}, "
               f"{best_sgemm['threads']} threads): {100 * share:.0f}%.")
+        large_raw = ms("fulcrum", "large", 0)
+        if large_raw and "optimizer_ms" in large_raw:
+            # A step cannot be faster than its products at the best rate plus
+            # the optimizer's pass over every weight, which no product absorbs.
+            products_ms = large_raw["product_gflop"] / best_sgemm["gflops"] * 1e3
+            optimizer_ms = large_raw["optimizer_ms"]
+            ceiling = products_ms / (products_ms + optimizer_ms)
+            report["large_ceiling"] = {"products_at_best_sgemm_ms": products_ms,
+                                       "optimizer_ms": optimizer_ms, "ceiling": ceiling}
+            print(f"Its ceiling: the products at that rate take {products_ms:.1f} ms and Adam's "
+                  f"update alone {optimizer_ms:.1f} ms (every weight read and written, "
+                  f"memory-bound), so with every other pass free the step would reach "
+                  f"{100 * ceiling:.0f}% of the best sgemm.")
 
     delicious = next((r for r in rows if r["workload"] == "delicious"), None)
     if delicious and delicious["pytorch_ms"]:
