@@ -118,4 +118,7 @@ std::vector<std::string> run_overrides(const ExperimentConfig& config,
 /// run per process; the runs inherit the binding.
 int64_t effective_parallelism(const ExperimentConfig& config);
 
+/// The cores this process may run on (its affinity mask; at least 1).
+int64_t usable_cores();
+
 }  // namespace fulcrum::experiment
