@@ -8,7 +8,10 @@
 #    2 processes x 1 thread: the median seconds of a training epoch (the loop
 #    over the batches, from metrics.jsonl; not reading or evaluating);
 # 2. the wall time of `fulcrum experiment configs/experiments/yeast.yaml`
-#    with one seed and one run at a time per process, on 1 and on 2 processes.
+#    with its shipped seeds (9 strategies x 3 seeds = 27 runs) and one run at a
+#    time per process, on 1 and on 2 processes; and, for comparison, the
+#    shipped config as it is (parallel 2) in one process without mpirun,
+#    which already keeps both cores busy.
 # 3. for the scaling model: c (seconds of compute per row) and u (seconds of
 #    optimizer step and overhead per step) of one process, from its epochs at
 #    batch 64 and 512: T(B) = rows * c + steps(B) * u.
@@ -24,6 +27,10 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 mpirun=(mpirun)
 [[ $(id -u) -ne 0 ]] || mpirun+=(--allow-run-as-root)
+# One machine: Open MPI's ob1 layer over shared memory is what it picks in
+# the end anyway; naming it skips probing for Omni-Path and InfiniPath
+# libraries, which took 0.2 s of every MPI_Init here (docs/distributed.md).
+export OMPI_MCA_pml="${OMPI_MCA_pml:-ob1}"
 
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
@@ -61,17 +68,26 @@ awk -v t64="$small" -v t512="$one" -v n="$rows" 'BEGIN {
   printf "one process: %d rows, %.3f s/epoch at batch 64, so c = %.2f us/row, u = %.3f ms/step\n",
     n, t64, c * 1e6, u * 1e3 }'
 
-echo "== yeast experiment (9 strategies x seed 0, parallel 1 per process), $repeats runs each"
+echo "== yeast experiment (9 strategies x 3 seeds, parallel 1 per process), $repeats runs each"
+wall() { # OUTPUT_FILE COMMAND...: appends the command's wall seconds
+  local file="$1" start
+  shift
+  start=$(date +%s.%N)
+  "$@" >/dev/null
+  awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {print e - s}' >>"$file"
+}
 for r in $(seq "$repeats"); do
   for n in 1 2; do
-    start=$(date +%s.%N)
-    "${mpirun[@]}" -np "$n" "$fulcrum" experiment configs/experiments/yeast.yaml --quiet \
-      --set 'seeds=[0]' parallel=1 --output-dir "$out/yeast_${n}_$r" >/dev/null
-    awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {print e - s}' >>"$out/yeast_$n.txt"
+    wall "$out/yeast_$n.txt" "${mpirun[@]}" -np "$n" "$fulcrum" experiment \
+      configs/experiments/yeast.yaml --quiet --set parallel=1 --output-dir "$out/yeast_${n}_$r"
   done
+  wall "$out/yeast_p2.txt" "$fulcrum" experiment configs/experiments/yeast.yaml --quiet \
+    --output-dir "$out/yeast_p2_$r"
 done
 one=$(median <"$out/yeast_1.txt")
 two=$(median <"$out/yeast_2.txt")
 echo "wall seconds: 1 process $one, 2 processes $two, speed-up $(awk -v a="$one" -v b="$two" 'BEGIN {printf "%.2f", a / b}')"
+echo "the shipped config (parallel 2) in one process, no mpirun: $(median <"$out/yeast_p2.txt") s"
 cmp -s "$out/yeast_1_1/results.csv" "$out/yeast_2_1/results.csv" &&
+  cmp -s "$out/yeast_1_1/results.csv" "$out/yeast_p2_1/results.csv" &&
   echo "results.csv: identical" || echo "results.csv: DIFFERENT"

@@ -49,6 +49,17 @@ int run_experiment_grid(const experiment::ExperimentConfig& config, bool quiet,
       config.seeds.size(), config.seeds.size() == 1 ? "" : "s", runs.size(), parallel,
       config.threads_per_run, config.threads_per_run == 1 ? "" : "s", config.output_dir.string());
 
+  const int64_t cores = usable_cores();
+  if (parallel * config.threads_per_run > cores) {
+    // mpirun binds each of up to two processes to one core, and runs inherit it.
+    spdlog::warn(
+        "experiment '{}': {} runs at once x {} thread{} each, but this process may use {} "
+        "core{} (its affinity; mpirun binds each of up to two processes to one core), so the "
+        "runs share {}; under mpirun on one machine, set parallel: 1",
+        config.name, parallel, config.threads_per_run, config.threads_per_run == 1 ? "" : "s",
+        cores, cores == 1 ? "" : "s", cores == 1 ? "it" : "them");
+  }
+
   RunnerOptions options;
   // Every run is this program's `train`, in a process of its own.
   options.executable = resolve_executable("/proc/self/exe");

@@ -1,4 +1,5 @@
-// GradientAllReduce: flatten, sum across processes, scatter back.
+// GradientAllReduce: sum every parameter's gradient across the processes
+// where it lies, then drop the ones no process had.
 #include "fulcrum/distributed/gradients.hpp"
 
 #include <algorithm>
@@ -7,44 +8,41 @@ namespace fulcrum::distributed {
 
 namespace {
 
-// Buffer layout: each parameter's gradient, then one count per parameter of
-// the processes that had a gradient for it, then the extra values.
-void sum_through(std::vector<float>& buffer, const std::vector<Tensor>& params,
-                 std::span<float> extra, Communicator& comm) {
-  int64_t total = 0;
-  for (const Tensor& p : params) total += p.numel();
-  buffer.resize(static_cast<size_t>(total) + params.size() + extra.size());
-  float* flags = buffer.data() + total;
-  float* out = buffer.data();
+// The segments summed: each parameter's gradient in place, then `tail`: one
+// count per parameter of the processes that had a gradient for it, then the
+// extra values. A parameter without a gradient gets zeros for the sum; one
+// whose gradient shares its storage (set_grad of a tensor held elsewhere)
+// gets a copy of its own, so that the sum changes nothing else.
+void sum_in_place(std::vector<std::span<float>>& segments, std::vector<float>& tail,
+                  const std::vector<Tensor>& params, std::span<float> extra, Communicator& comm) {
+  segments.clear();
+  tail.resize(params.size() + extra.size());
   for (size_t i = 0; i < params.size(); ++i) {
-    const Tensor grad = params[i].grad();
-    const auto n = static_cast<size_t>(params[i].numel());
-    if (grad.defined()) {
-      std::copy_n(grad.data(), n, out);
-      flags[i] = 1.0f;
-    } else {
-      std::fill_n(out, n, 0.0f);
-      flags[i] = 0.0f;
-    }
-    out += n;
-  }
-  std::copy(extra.begin(), extra.end(), flags + params.size());
-
-  comm.allreduce_sum(std::span<float>(buffer));
-
-  const float* in = buffer.data();
-  for (size_t i = 0; i < params.size(); ++i) {
-    const auto n = static_cast<size_t>(params[i].numel());
-    if (flags[i] > 0.0f) {
-      // A fresh tensor: a gradient may share its buffer with another one.
-      Tensor grad = Tensor::empty(params[i].shape());
-      std::copy_n(in, n, grad.data());
-      Tensor param = params[i];
+    Tensor param = params[i];
+    Tensor grad = param.grad();
+    tail[i] = grad.defined() ? 1.0f : 0.0f;
+    if (!grad.defined()) {
+      grad = Tensor::zeros(param.shape());
+      param.set_grad(grad);
+    } else if (grad.impl()->storage.use_count() > 1) {
+      grad = grad.clone();
       param.set_grad(grad);
     }
-    in += n;
+    segments.push_back(grad.values());
   }
-  std::copy_n(flags + params.size(), extra.size(), extra.begin());
+  std::copy(extra.begin(), extra.end(), tail.begin() + static_cast<std::ptrdiff_t>(params.size()));
+  segments.push_back(std::span<float>(tail));
+
+  comm.allreduce_sum(std::span<const std::span<float>>(segments));
+
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (tail[i] == 0.0f) {
+      Tensor param = params[i];
+      param.set_grad(Tensor());
+    }
+  }
+  std::copy_n(tail.begin() + static_cast<std::ptrdiff_t>(params.size()), extra.size(),
+              extra.begin());
 }
 
 }  // namespace
@@ -55,12 +53,13 @@ GradientAllReduce::GradientAllReduce(std::vector<Tensor> params, std::shared_ptr
 }
 
 void GradientAllReduce::sum(std::span<float> extra) {
-  sum_through(buffer_, params_, extra, *comm_);
+  sum_in_place(segments_, tail_, params_, extra, *comm_);
 }
 
 void allreduce_gradients(const std::vector<Tensor>& params, Communicator& comm) {
-  std::vector<float> buffer;
-  sum_through(buffer, params, {}, comm);
+  std::vector<std::span<float>> segments;
+  std::vector<float> tail;
+  sum_in_place(segments, tail, params, {}, comm);
 }
 
 }  // namespace fulcrum::distributed

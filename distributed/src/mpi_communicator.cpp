@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace fulcrum::distributed::detail {
@@ -84,6 +85,61 @@ void MpiCommunicator::allreduce_sum(std::span<float> values) {
 
 void MpiCommunicator::allreduce_sum(std::span<double> values) {
   ring_allreduce(values, MPI_DOUBLE, double_scratch_);
+}
+
+// The ring of ring_allreduce over the concatenation of the segments, without
+// copying them into one buffer: a chunk that spans several segments travels
+// as one message per piece. Every process has the same segment lengths, so
+// the pieces of a chunk are the same on the sender and the receiver, and the
+// additions are the flat ring's, bit for bit.
+void MpiCommunicator::allreduce_sum(std::span<const std::span<float>> segments) {
+  const int n = size_;
+  int64_t count = 0;
+  for (const std::span<float> segment : segments) count += static_cast<int64_t>(segment.size());
+  if (n == 1 || count == 0) return;
+  const Watchdog::Wait wait(watchdog_, "an all-reduce");
+  const auto begin = [&](int c) { return count * c / n; };
+  const auto chunk = [&](int c) { return ((c % n) + n) % n; };
+  // Calls visit(data, length, offset in the chunk) for each non-empty piece
+  // of chunk c, in order.
+  const auto for_each_piece = [&](int c, auto&& visit) {
+    const int64_t first = begin(c), last = begin(c + 1);
+    int64_t at = 0;
+    for (const std::span<float> segment : segments) {
+      const auto size = static_cast<int64_t>(segment.size());
+      const int64_t from = std::max(first, at), to = std::min(last, at + size);
+      if (from < to) visit(segment.data() + (from - at), static_cast<int>(to - from), from - first);
+      at += size;
+      if (at >= last) break;
+    }
+  };
+  const int next = (rank_ + 1) % n;
+  const int previous = (rank_ + n - 1) % n;
+  const auto exchange = [&](int out, int in, float* into) {
+    requests_.clear();
+    for_each_piece(in, [&](float* data, int length, int64_t offset) {
+      requests_.emplace_back();
+      MPI_Irecv(into != nullptr ? into + offset : data, length, MPI_FLOAT, previous, kRingTag,
+                MPI_COMM_WORLD, &requests_.back());
+    });
+    for_each_piece(out, [&](float* data, int length, int64_t) {
+      requests_.emplace_back();
+      MPI_Isend(data, length, MPI_FLOAT, next, kRingTag, MPI_COMM_WORLD, &requests_.back());
+    });
+    MPI_Waitall(static_cast<int>(requests_.size()), requests_.data(), MPI_STATUSES_IGNORE);
+  };
+  float_scratch_.resize(static_cast<size_t>(count / n + 1));
+  for (int step = 0; step < n - 1; ++step) {
+    const int in = chunk(rank_ - step - 1);
+    exchange(chunk(rank_ - step), in, float_scratch_.data());
+    for_each_piece(in, [&](float* own, int length, int64_t offset) {
+      const float* theirs = float_scratch_.data() + offset;
+      for (int i = 0; i < length; ++i) own[i] = theirs[i] + own[i];
+    });
+  }
+  for (int step = 0; step < n - 1; ++step) {
+    exchange(chunk(rank_ + 1 - step), chunk(rank_ - step), nullptr);
+  }
 }
 
 void MpiCommunicator::broadcast(std::span<float> values, int root) {

@@ -22,6 +22,7 @@ class MpiCommunicator final : public Communicator {
   int size() const override { return size_; }
   void allreduce_sum(std::span<float> values) override;
   void allreduce_sum(std::span<double> values) override;
+  void allreduce_sum(std::span<const std::span<float>> segments) override;
   void broadcast(std::span<float> values, int root) override;
   void broadcast(std::string& text, int root) override;
   void barrier() override;
@@ -40,6 +41,7 @@ class MpiCommunicator final : public Communicator {
   int size_ = 1;
   std::vector<float> float_scratch_;
   std::vector<double> double_scratch_;
+  std::vector<MPI_Request> requests_;  // the segmented sum's messages of one ring step
   Watchdog watchdog_;
 };
 

@@ -60,6 +60,11 @@ Session::Session([[maybe_unused]] int& argc, [[maybe_unused]] char**& argv,
                  [[maybe_unused]] SessionOptions options) {
   if (!launched_by_mpi()) return;
 #ifdef FULCRUM_MPI
+  // Open MPI spins in a wait by default. A rank spinning beside other work
+  // keeps the core from the rank it waits for (on a loaded 2-core machine a
+  // 2-process epoch took twice as long); yielding between polls costs an
+  // idle machine well under a microsecond per wait (bench/allreduce_bench).
+  setenv("OMPI_MCA_mpi_yield_when_idle", "1", /*overwrite=*/0);
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_MULTIPLE, &provided);
   world_slot() = std::make_shared<detail::MpiCommunicator>(options.timeout);

@@ -4,6 +4,7 @@
 #include "fulcrum/experiment/config.hpp"
 
 #include <fmt/format.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <fstream>
@@ -209,9 +210,20 @@ std::vector<std::string> run_overrides(const ExperimentConfig& config,
   return overrides;
 }
 
+// All of the machine's cores, unless a launcher (mpirun, taskset, a batch
+// system) bound the process to fewer.
+int64_t usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  const int64_t cores = sched_getaffinity(0, sizeof(set), &set) == 0
+                            ? CPU_COUNT(&set)
+                            : static_cast<int64_t>(std::thread::hardware_concurrency());
+  return std::max<int64_t>(1, cores);
+}
+
 int64_t effective_parallelism(const ExperimentConfig& config) {
   if (config.parallel > 0) return config.parallel;
-  const int64_t cores = std::max<int64_t>(1, std::thread::hardware_concurrency());
+  const int64_t cores = usable_cores();
   return std::max<int64_t>(1, cores / std::max<int64_t>(1, config.threads_per_run));
 }
 

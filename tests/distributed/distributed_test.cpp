@@ -3,6 +3,7 @@
 // communicator, gradient sums and the work queue of a job of one.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <numeric>
 
 #include "fulcrum/core/random.hpp"
@@ -115,6 +116,60 @@ TEST(GradientAllReduce, KeepsGradientsAndLeavesMissingOnesMissing) {
   EXPECT_FALSE(unused.grad().defined());
   EXPECT_EQ(extra[0], 0.25f);
   EXPECT_EQ(extra[1], 4.0f);
+}
+
+// A job of two identical processes: every sum doubles the values. Only the
+// flat sums are its own; the segmented one is Communicator's default.
+class TwoLikeProcesses final : public distributed::Communicator {
+ public:
+  int rank() const override { return 0; }
+  int size() const override { return 2; }
+  void allreduce_sum(std::span<float> values) override {
+    for (float& v : values) v += v;
+  }
+  void allreduce_sum(std::span<double> values) override {
+    for (double& v : values) v += v;
+  }
+  using distributed::Communicator::allreduce_sum;
+  void broadcast(std::span<float>, int) override {}
+  void broadcast(std::string&, int) override {}
+  void barrier() override {}
+  void send(int, std::span<const int64_t>) override {}
+  std::optional<int> probe() override { return std::nullopt; }
+  void receive(int, std::span<int64_t>) override {}
+  [[noreturn]] void abort(int, std::string_view) override { std::abort(); }
+};
+
+TEST(Communicator, SumsSegmentsInPlaceThroughTheFlatSum) {
+  TwoLikeProcesses comm;
+  std::vector<float> a{1.0f, 2.0f}, b{}, c{-3.0f};
+  const std::vector<std::span<float>> segments{a, b, c};
+  comm.allreduce_sum(std::span<const std::span<float>>(segments));
+  EXPECT_EQ(a, (std::vector<float>{2.0f, 4.0f}));
+  EXPECT_EQ(c, (std::vector<float>{-6.0f}));
+}
+
+TEST(GradientAllReduce, SumsIntoTheGradientButNotIntoATensorItShares) {
+  auto comm = std::make_shared<TwoLikeProcesses>();
+  Tensor own = Tensor::zeros({2});
+  own.requires_grad_();
+  own.set_grad(Tensor::from({2}, {1.0f, 2.0f}));
+  const Tensor own_grad = own.grad();
+  Tensor sharing = Tensor::zeros({1});
+  sharing.requires_grad_();
+  const Tensor held = Tensor::from({1}, {5.0f});
+  sharing.set_grad(held.detach());  // the same storage as `held`
+  Tensor unused = Tensor::zeros({1});
+  unused.requires_grad_();
+  distributed::GradientAllReduce reduce({own, sharing, unused}, comm);
+  float extra[1] = {0.5f};
+  reduce.sum(extra);
+  EXPECT_EQ(own.grad().to_vector(), (std::vector<float>{2.0f, 4.0f}));
+  EXPECT_TRUE(own.grad().same(own_grad)) << "the sum must be in place, as DDP's";
+  EXPECT_EQ(sharing.grad().to_vector(), (std::vector<float>{10.0f}));
+  EXPECT_EQ(held.to_vector(), (std::vector<float>{5.0f})) << "a tensor sharing the gradient";
+  EXPECT_FALSE(unused.grad().defined());
+  EXPECT_EQ(extra[0], 1.0f);
 }
 
 TEST(WorkQueue, AJobOfOneTakesEveryTaskInOrder) {

@@ -65,6 +65,34 @@ TEST(MpiCommunicator, AllReduceSumsEveryRanksValuesWithTheSameBits) {
   }
 }
 
+TEST(MpiCommunicator, ASumOverSegmentsHasTheBitsOfTheFlatSum) {
+  const int rank = world()->rank();
+  // Segments that cut the ring's chunks anywhere, an empty one among them.
+  const std::vector<size_t> lengths{7, 0, 1, 500, 3, 130};
+  size_t total = 0;
+  for (const size_t length : lengths) total += length;
+  std::vector<float> flat(total);
+  for (size_t i = 0; i < total; ++i)
+    flat[i] = std::sin(static_cast<float>(i) + 0.37f * static_cast<float>(rank + 1));
+  std::vector<std::vector<float>> parts;
+  size_t at = 0;
+  for (const size_t length : lengths) {
+    parts.emplace_back(flat.begin() + static_cast<std::ptrdiff_t>(at),
+                       flat.begin() + static_cast<std::ptrdiff_t>(at + length));
+    at += length;
+  }
+  std::vector<std::span<float>> segments;
+  for (std::vector<float>& part : parts) segments.emplace_back(part);
+  world()->allreduce_sum(std::span<float>(flat));
+  world()->allreduce_sum(std::span<const std::span<float>>(segments));
+  std::vector<float> joined;
+  for (const std::vector<float>& part : parts)
+    joined.insert(joined.end(), part.begin(), part.end());
+  ASSERT_EQ(joined.size(), flat.size());
+  EXPECT_EQ(std::memcmp(joined.data(), flat.data(), total * sizeof(float)), 0)
+      << "rank " << rank << ": the segmented sum's bits differ from the flat sum's";
+}
+
 TEST(MpiCommunicator, BroadcastsTextOfAnyLength) {
   std::string text = world()->is_root() ? std::string(5000, 'x') + "end" : std::string("other");
   world()->broadcast(text, 0);

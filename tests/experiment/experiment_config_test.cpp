@@ -1,6 +1,9 @@
 // The experiment config: reading, defaults, run overrides, and the errors a
 // user sees for every kind of mistake (file:line:column, key, suggestion).
 #include <gtest/gtest.h>
+#include <sched.h>
+
+#include <thread>
 
 #include "experiment_test_util.hpp"
 #include "fulcrum/experiment/config.hpp"
@@ -92,6 +95,29 @@ TEST(ExperimentConfig, DefaultsOutputDirParallelismAndThreads) {
   EXPECT_EQ(config.threads_per_run, 1);
   EXPECT_GE(effective_parallelism(config), 1);
   EXPECT_TRUE(config.overrides.empty());
+}
+
+TEST(ExperimentConfig, AutomaticParallelismCountsTheCoresTheProcessIsBoundTo) {
+  ExperimentConfig config;  // parallel 0, one thread per run
+  cpu_set_t all;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(all), &all), 0);
+  EXPECT_EQ(effective_parallelism(config), CPU_COUNT(&all));
+  // Bound to one core, as mpirun binds each of two processes: one run at a
+  // time, not one per core of the machine. (The mask is the calling
+  // thread's, so a thread of its own is bound.)
+  int64_t bound = 0;
+  std::thread([&] {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+      if (CPU_ISSET(cpu, &all)) {
+        CPU_SET(cpu, &one);
+        break;
+      }
+    }
+    if (sched_setaffinity(0, sizeof(one), &one) == 0) bound = effective_parallelism(config);
+  }).join();
+  EXPECT_EQ(bound, 1);
 }
 
 TEST(ExperimentConfig, RunOverridesApplyExperimentThenStrategyThenSeedAndThreads) {

@@ -43,6 +43,13 @@ class Communicator {
   /// values <- the element-wise sum of every process's values.
   virtual void allreduce_sum(std::span<float> values) = 0;
   virtual void allreduce_sum(std::span<double> values) = 0;
+  /// The same sum over the concatenation of `segments`, in place (e.g. each
+  /// parameter's gradient where it lies), with the bits of allreduce_sum on
+  /// the concatenated values.
+  /// Requires: every process passes segments of the same lengths.
+  /// This default copies through one flat buffer; a communicator that can
+  /// send from and receive into the segments themselves overrides it.
+  virtual void allreduce_sum(std::span<const std::span<float>> segments);
   /// values <- root's values.
   virtual void broadcast(std::span<float> values, int root) = 0;
   /// text <- root's text (any length).
@@ -70,6 +77,7 @@ class SingleProcess final : public Communicator {
   int size() const override { return 1; }
   void allreduce_sum(std::span<float>) override {}
   void allreduce_sum(std::span<double>) override {}
+  void allreduce_sum(std::span<const std::span<float>>) override {}
   void broadcast(std::span<float>, int root) override;
   void broadcast(std::string&, int root) override;
   void barrier() override {}

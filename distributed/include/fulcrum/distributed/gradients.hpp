@@ -25,13 +25,15 @@
 namespace fulcrum::distributed {
 
 /// Represents: the gradients of a fixed list of parameters, summed across the
-/// processes of `comm` through one flat buffer (made once, reused each step).
+/// processes of `comm` in place, as DistributedDataParallel sums into each
+/// `param.grad` (no copy into and out of a flat buffer).
 /// Requires: every process holds the same parameters, in the same order.
 /// Ensures after sum(): every process holds the same gradients, the sum of
 /// the processes' ones (a missing gradient counts as zeros); a parameter that
 /// has no gradient on any process keeps none (optimizers skip it, as with one
-/// process). `extra` values (e.g. each process's share of the loss) are
-/// summed in the same buffer, with no second message.
+/// process). A gradient whose storage is shared with another tensor is
+/// replaced by a summed copy, leaving that tensor as it was. `extra` values
+/// (e.g. each process's share of the loss) are summed in the same all-reduce.
 class GradientAllReduce {
  public:
   GradientAllReduce(std::vector<Tensor> params, std::shared_ptr<Communicator> comm);
@@ -41,10 +43,11 @@ class GradientAllReduce {
  private:
   std::vector<Tensor> params_;
   std::shared_ptr<Communicator> comm_;
-  std::vector<float> buffer_;  // gradients, one "has a gradient" count per parameter, extra
+  std::vector<std::span<float>> segments_;  // each gradient, then tail_
+  std::vector<float> tail_;                 // one "has a gradient" count per parameter, then extra
 };
 
-/// One-off form of GradientAllReduce::sum (allocates its buffer per call).
+/// One-off form of GradientAllReduce::sum.
 void allreduce_gradients(const std::vector<Tensor>& params, Communicator& comm);
 
 }  // namespace fulcrum::distributed

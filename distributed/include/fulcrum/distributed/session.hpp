@@ -35,7 +35,11 @@ struct SessionOptions {
 /// Requires: at most one Session per process, made before any other thread
 /// uses MPI, and alive while world() is used.
 /// Ensures: while it lives, world() is the job's communicator, whose waits
-/// end the job after options.timeout seconds (set_timeout changes it).
+/// end the job after options.timeout seconds (set_timeout changes it). A
+/// process that waits for the others in an MPI call gives its core away
+/// between polls (Open MPI's mpi_yield_when_idle, unless the environment
+/// sets OMPI_MCA_mpi_yield_when_idle), so that on a machine with other work
+/// the rank being waited for gets the core sooner.
 /// Throws DistributedError when launched by mpirun but built without MPI
 /// with more than one process (each would train alone, unknowingly).
 class Session {

@@ -112,8 +112,13 @@ std::vector<ExperimentConfig> dataset_experiments(const ExperimentConfig& config
 std::vector<std::string> run_overrides(const ExperimentConfig& config,
                                        const StrategyConfig& strategy, uint64_t seed);
 
-/// The number of runs at once for `parallel` (0: the cores divided by
-/// threads_per_run), at least 1.
+/// The number of runs at once for `parallel` (0: the cores this process may
+/// run on, its affinity mask, divided by threads_per_run), at least 1. Under
+/// mpirun, which binds each of up to two processes to a core, that is one
+/// run per process; the runs inherit the binding.
 int64_t effective_parallelism(const ExperimentConfig& config);
+
+/// The cores this process may run on (its affinity mask; at least 1).
+int64_t usable_cores();
 
 }  // namespace fulcrum::experiment

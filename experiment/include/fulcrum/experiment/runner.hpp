@@ -102,7 +102,7 @@ struct RunnerOptions {
   /// once none is left; run_experiment then neither looks for finished runs
   /// nor reports any as skipped (the caller does).
   std::function<std::optional<size_t>()> next_run;
-  /// Called about every 20 ms while runs are going (process mode).
+  /// Called about every 4 ms while runs are going (process mode).
   std::function<void()> on_poll;
 };
 
