@@ -107,7 +107,8 @@ struct Rhs {
 // C[i0 .. i0+R, 0 .. cols) for cols <= V * kLanes, where `c` and `b` start
 // at the block's first column.
 template <int R, int V>
-void tile(const Lhs& a, int64_t i0, int64_t k, Rhs b, float* c, int64_t ldc, int64_t cols) {
+void tile(const Lhs& a, int64_t i0, int64_t k, Rhs b, float* c, int64_t ldc, int64_t cols,
+          bool add) {
   Vec acc[R][V];
   for (int r = 0; r < R; ++r)
     for (int v = 0; v < V; ++v) acc[r][v] = vzero();
@@ -123,24 +124,28 @@ void tile(const Lhs& a, int64_t i0, int64_t k, Rhs b, float* c, int64_t ldc, int
   for (int r = 0; r < R; ++r) {
     float* out = c + (i0 + r) * ldc;
     if (cols == V * kLanes) {
-      for (int v = 0; v < V; ++v) vstore(out + v * kLanes, acc[r][v]);
+      for (int v = 0; v < V; ++v)
+        vstore(out + v * kLanes,
+               add ? _mm512_add_ps(vload(out + v * kLanes), acc[r][v]) : acc[r][v]);
     } else {
       alignas(64) float row[V * kLanes];
       for (int v = 0; v < V; ++v) vstore(row + v * kLanes, acc[r][v]);
-      std::copy_n(row, cols, out);
+      for (int64_t j = 0; j < cols; ++j) out[j] = add ? out[j] + row[j] : row[j];
     }
   }
 }
 #else
 // Without AVX-512 (small_gemm_pays says no): the same chains, one at a time.
 template <int R, int V>
-void tile(const Lhs& a, int64_t i0, int64_t k, Rhs b, float* c, int64_t ldc, int64_t cols) {
+void tile(const Lhs& a, int64_t i0, int64_t k, Rhs b, float* c, int64_t ldc, int64_t cols,
+          bool add) {
   for (int r = 0; r < R; ++r)
     for (int64_t j = 0; j < cols; ++j) {
       float sum = 0.0f;
       for (int64_t p = 0; p < k; ++p)
         sum = std::fma(a.at(i0 + r, p), b.rows[p * b.stride + j], sum);
-      c[(i0 + r) * ldc + j] = sum;
+      float& out = c[(i0 + r) * ldc + j];
+      out = add ? out + sum : sum;
     }
 }
 #endif
@@ -148,32 +153,33 @@ void tile(const Lhs& a, int64_t i0, int64_t k, Rhs b, float* c, int64_t ldc, int
 // One tile of the last `rows` < R rows, from row i on.
 template <int R, int V>
 void last_rows(const Lhs& a, int64_t i, int64_t rows, int64_t k, Rhs b, float* c, int64_t ldc,
-               int64_t cols) {
+               int64_t cols, bool add) {
   if constexpr (R > 0) {
     if (rows == R)
-      tile<R, V>(a, i, k, b, c, ldc, cols);
+      tile<R, V>(a, i, k, b, c, ldc, cols, add);
     else
-      last_rows<R - 1, V>(a, i, rows, k, b, c, ldc, cols);
+      last_rows<R - 1, V>(a, i, rows, k, b, c, ldc, cols, add);
   }
 }
 
 // `cols` columns of every row of C, in tiles of R rows and one of the rows
 // left (each tile reads the rows of B once).
 template <int R, int V>
-void column_block(const Lhs& a, int64_t m, int64_t k, Rhs b, float* c, int64_t ldc, int64_t cols) {
+void column_block(const Lhs& a, int64_t m, int64_t k, Rhs b, float* c, int64_t ldc, int64_t cols,
+                  bool add) {
   int64_t i = 0;
-  for (; i + R <= m; i += R) tile<R, V>(a, i, k, b, c, ldc, cols);
-  if (i < m) last_rows<R - 1, V>(a, i, m - i, k, b, c, ldc, cols);
+  for (; i + R <= m; i += R) tile<R, V>(a, i, k, b, c, ldc, cols, add);
+  if (i < m) last_rows<R - 1, V>(a, i, m - i, k, b, c, ldc, cols, add);
 }
 
 // The whole tiles of columns of C from column j to n, advancing j past them;
 // the last n - j < kNarrowTile columns are left to the caller.
-void columns(const Lhs& a, int64_t m, int64_t n, int64_t k, Rhs b, float* c, int64_t ldc,
+void columns(const Lhs& a, int64_t m, int64_t n, int64_t k, Rhs b, float* c, int64_t ldc, bool add,
              int64_t& j) {
   for (; j + kWideTile <= n; j += kWideTile)
-    column_block<4, 4>(a, m, k, {b.rows + j, b.stride}, c + j, ldc, kWideTile);
+    column_block<4, 4>(a, m, k, {b.rows + j, b.stride}, c + j, ldc, kWideTile, add);
   for (; j + kNarrowTile <= n; j += kNarrowTile)
-    column_block<8, 1>(a, m, k, {b.rows + j, b.stride}, c + j, ldc, kNarrowTile);
+    column_block<8, 1>(a, m, k, {b.rows + j, b.stride}, c + j, ldc, kNarrowTile, add);
 }
 
 #if FULCRUM_SMALL_GEMM
@@ -183,7 +189,7 @@ void columns(const Lhs& a, int64_t m, int64_t n, int64_t k, Rhs b, float* c, int
 // row's own chain; each element of W is broadcast.
 template <int N>
 void rows_times_few_columns(const float* x, int64_t ldx, const float* w, int64_t ldw, int64_t k,
-                            int64_t rows, float* c, int64_t ldc) {
+                            int64_t rows, float* c, int64_t ldc, bool add) {
   for (int64_t i = 0; i < rows; i += kLanes) {
     Vec acc[N];
     for (int j = 0; j < N; ++j) acc[j] = vzero();
@@ -203,7 +209,10 @@ void rows_times_few_columns(const float* x, int64_t ldx, const float* w, int64_t
     alignas(64) float lanes[kLanes];
     for (int j = 0; j < N; ++j) {
       vstore(lanes, acc[j]);
-      for (int r = 0; r < kLanes; ++r) c[(i + r) * ldc + j] = lanes[r];
+      for (int r = 0; r < kLanes; ++r) {
+        float& out = c[(i + r) * ldc + j];
+        out = add ? out + lanes[r] : lanes[r];
+      }
     }
   }
 }
@@ -211,10 +220,10 @@ void rows_times_few_columns(const float* x, int64_t ldx, const float* w, int64_t
 // rows_times_few_columns<n>, for n <= kFewOutputs.
 template <int N = 1>
 void rows_times_columns(int64_t n, const float* x, int64_t ldx, const float* w, int64_t ldw,
-                        int64_t k, int64_t rows, float* c, int64_t ldc) {
+                        int64_t k, int64_t rows, float* c, int64_t ldc, bool add) {
   if constexpr (N <= kFewOutputs) {
-    if (n == N) return rows_times_few_columns<N>(x, ldx, w, ldw, k, rows, c, ldc);
-    rows_times_columns<N + 1>(n, x, ldx, w, ldw, k, rows, c, ldc);
+    if (n == N) return rows_times_few_columns<N>(x, ldx, w, ldw, k, rows, c, ldc, add);
+    rows_times_columns<N + 1>(n, x, ldx, w, ldw, k, rows, c, ldc, add);
   }
 }
 #endif
@@ -244,12 +253,12 @@ bool small_gemm_pays(int64_t m, int64_t n, int64_t k, GemmOperand a, GemmOperand
 }
 
 void small_gemm(int64_t m, int64_t n, int64_t k, GemmOperand a, GemmOperand b, float* c,
-                int64_t ldc) {
+                int64_t ldc, bool add) {
   std::vector<float>& copy = scratch();
   if (b.transposed && n <= kFewOutputs && !a.transposed && a.stride * kLanes <= INT32_MAX) {
 #if FULCRUM_SMALL_GEMM
     const int64_t rows = m / kLanes * kLanes;
-    rows_times_columns(n, a.data, a.stride, b.data, b.stride, k, rows, c, ldc);
+    rows_times_columns(n, a.data, a.stride, b.data, b.stride, k, rows, c, ldc, add);
     if (rows == m) return;
     a.data += rows * a.stride;  // the last rows, fewer than a vector, as below
     c += rows * ldc;
@@ -265,19 +274,19 @@ void small_gemm(int64_t m, int64_t n, int64_t k, GemmOperand a, GemmOperand b, f
       for (int64_t p = 0; p < k; ++p)
         copy[static_cast<size_t>(p * width + q)] = b.data[q * b.stride + p];
     int64_t j = 0;
-    columns(lhs, m, n, k, {copy.data(), width}, c, ldc, j);
-    if (j < n) column_block<8, 1>(lhs, m, k, {copy.data() + j, width}, c + j, ldc, n - j);
+    columns(lhs, m, n, k, {copy.data(), width}, c, ldc, add, j);
+    if (j < n) column_block<8, 1>(lhs, m, k, {copy.data() + j, width}, c + j, ldc, n - j, add);
     return;
   }
   int64_t j = 0;
-  columns(lhs, m, n, k, {b.data, b.stride}, c, ldc, j);
+  columns(lhs, m, n, k, {b.data, b.stride}, c, ldc, add, j);
   if (j == n) return;
   // The last columns, fewer than a tile, through a zero-padded copy.
   const int64_t cols = n - j;
   copy.assign(static_cast<size_t>(k * kNarrowTile), 0.0f);
   for (int64_t p = 0; p < k; ++p)
     std::copy_n(b.data + p * b.stride + j, cols, copy.data() + p * kNarrowTile);
-  column_block<8, 1>(lhs, m, k, {copy.data(), kNarrowTile}, c + j, ldc, cols);
+  column_block<8, 1>(lhs, m, k, {copy.data(), kNarrowTile}, c + j, ldc, cols, add);
 }
 
 }  // namespace fulcrum::detail

@@ -21,9 +21,11 @@ namespace fulcrum::detail {
 bool small_gemm_pays(int64_t m, int64_t n, int64_t k, GemmOperand a, GemmOperand b);
 
 /// C[m, n] (row stride ldc) = op(A)[m, k] op(B)[k, n], each element one
-/// in-order fma chain over k, on the calling thread. Requires: A and B not
-/// both transposed.
+/// in-order fma chain over k, on the calling thread; with `add`, each chain
+/// is added to C's element instead (c + chain, one rounding: what adding the
+/// product to C afterwards would give, without writing the product out).
+/// Requires: A and B not both transposed.
 void small_gemm(int64_t m, int64_t n, int64_t k, GemmOperand a, GemmOperand b, float* c,
-                int64_t ldc);
+                int64_t ldc, bool add = false);
 
 }  // namespace fulcrum::detail

@@ -159,5 +159,23 @@ TEST(SmallGemm, HeadGradientsDoNotDependOnTheThreadCount) {
   EXPECT_TRUE(same_bits(one, two));
 }
 
+TEST(SmallGemm, AnInputOfSeveralHeadsGetsTheSumOfTheirGradients) {
+  // The second head's input gradient is added into the first's in place;
+  // the result must be the plain sum of the two, bit for bit.
+  Generator gen(4);
+  const Tensor x = normal({64, 256}, 0.0f, 1.0f, gen);
+  const Tensor w1 = normal({3, 256}, 0.0f, 0.1f, gen), w2 = normal({5, 256}, 0.0f, 0.1f, gen);
+  const Tensor c1 = normal({64, 3}, 0.0f, 1.0f, gen), c2 = normal({64, 5}, 0.0f, 1.0f, gen);
+  const auto head_loss = [](const Tensor& input, const Tensor& w, const Tensor& c) {
+    return sum(mul(linear(input, w, Tensor()), c));
+  };
+  Tensor both = x.clone().requires_grad_();
+  add(head_loss(both, w1, c1), head_loss(both, w2, c2)).backward();
+  Tensor first = x.clone().requires_grad_(), second = x.clone().requires_grad_();
+  head_loss(first, w1, c1).backward();
+  head_loss(second, w2, c2).backward();
+  EXPECT_TRUE(same_bits(both.grad().to_vector(), add(first.grad(), second.grad()).to_vector()));
+}
+
 }  // namespace
 }  // namespace fulcrum
