@@ -65,8 +65,17 @@ void accumulate_grad(const Tensor& input, const Tensor& grad) {
   Tensor g = grad.shape() == input.shape() ? grad : sum_to(grad, input.shape());
   TensorImpl& impl = *input.impl();
   if (!impl.grad) {
-    // The first contribution: own a copy, since `grad` may be shared with
-    // the caller (e.g. the output gradient passed straight through by add).
+    // The first contribution. A gradient that nothing else can see (a
+    // temporary the backward function just made: the caller's handle and
+    // `g` are its only owners, and no view shares its storage) becomes the
+    // accumulated gradient as it is. Any other may be shared (e.g. the
+    // output gradient that add passes straight through), so it is copied.
+    const bool fresh = g.impl_.use_count() <= 2 && g.impl_->storage.use_count() == 1 &&
+                       !g.impl_->grad_fn && !g.impl_->grad && !g.impl_->requires_grad;
+    if (fresh) {
+      impl.grad = std::move(g.impl_);
+      return;
+    }
     Tensor owned = Tensor::empty(input.shape());
     owned.copy_(g);
     impl.grad = owned.impl_;
@@ -107,30 +116,22 @@ std::vector<Tensor> reverse_topological(const Tensor& root) {
   return order;
 }
 
-}  // namespace
-
-void Tensor::backward() const {
-  FULCRUM_CHECK(numel() == 1,
-                "backward() without a gradient needs a one-element tensor, got shape {} "
-                "(reduce it with sum() or mean(), or pass grad_output)",
-                fulcrum::to_string(shape()));
-  backward(Tensor::ones(shape()));
-}
-
-void Tensor::backward(const Tensor& grad_output) const {
-  FULCRUM_CHECK(requires_grad(),
+// The reverse sweep from `root`, seeded with `seed`, a tensor of root's
+// shape that no one else holds (it may become root's gradient as it is).
+void backward_from(const Tensor& root, const Tensor& seed) {
+  FULCRUM_CHECK(root.requires_grad(),
                 "backward() on a tensor that does not require grad (no parameter "
                 "with requires_grad reached it, or it was computed under NoGradGuard)");
-  FULCRUM_CHECK_SHAPE(grad_output.shape() == shape(),
+  FULCRUM_CHECK_SHAPE(seed.shape() == root.shape(),
                       "backward(): gradient of shape {} for a tensor of shape {}",
-                      fulcrum::to_string(grad_output.shape()), fulcrum::to_string(shape()));
+                      fulcrum::to_string(seed.shape()), fulcrum::to_string(root.shape()));
   NoGradGuard no_grad;
-  accumulate_grad(*this, grad_output);
-  for (const Tensor& output : reverse_topological(*this)) {
+  accumulate_grad(root, seed);
+  for (const Tensor& output : reverse_topological(root)) {
     TensorImpl* node = output.impl();
     std::shared_ptr<Node> fn = node->grad_fn;
     if (!fn) continue;  // a leaf: its gradient stays
-    Tensor grad(node->grad);
+    const Tensor grad = output.grad();
     FULCRUM_CHECK(grad.defined(), "internal: node {} has no gradient in backward()", fn->name);
     fn->backward(output, grad, fn->inputs);
     // Free the graph as we go (no retain_graph): intermediate gradients and
@@ -139,6 +140,22 @@ void Tensor::backward(const Tensor& grad_output) const {
     node->grad_fn.reset();
     node->graph_freed = true;
   }
+}
+
+}  // namespace
+
+void Tensor::backward() const {
+  FULCRUM_CHECK(numel() == 1,
+                "backward() without a gradient needs a one-element tensor, got shape {} "
+                "(reduce it with sum() or mean(), or pass grad_output)",
+                fulcrum::to_string(shape()));
+  backward_from(*this, Tensor::ones(shape()));
+}
+
+void Tensor::backward(const Tensor& grad_output) const {
+  // A copy: the caller keeps grad_output, and the root's gradient must not
+  // change it.
+  backward_from(*this, grad_output.defined() ? grad_output.clone() : grad_output);
 }
 
 }  // namespace fulcrum

@@ -1,5 +1,6 @@
 // Matrix products: matmul, and the fused linear layer op, on the GEMM library
-// of gemm.hpp.
+// of gemm.hpp, or on the loops of gemm_small.hpp for the tiny products of
+// small heads (the same bits as oneDNN's, without the call's overhead).
 //
 // A product runs on one thread below about 4M multiply-adds. Above, it is cut
 // into blocks of output rows or columns (the longer side), each a
@@ -17,6 +18,7 @@
 #include "fulcrum/core/ops.hpp"
 #include "fulcrum/core/parallel.hpp"
 #include "gemm.hpp"
+#include "gemm_small.hpp"
 
 namespace fulcrum {
 namespace {
@@ -31,18 +33,23 @@ constexpr int64_t kParallelProductWork = int64_t{1} << 22;
 constexpr int64_t kMinBlockSide = 32;
 constexpr int64_t kMaxBlocks = 16;
 
+// Whether product() computes this product as one block, on one thread.
+bool one_block(int64_t m, int64_t n, int64_t k) { return m * n * k < kParallelProductWork; }
+
 // out[m, n] = op(a)[m, k] op(b)[k, n], out row-major and contiguous.
 void product(int64_t m, int64_t n, int64_t k, GemmOperand a, GemmOperand b, float* out) {
   const int64_t work = m * n * k;
   const bool by_rows = m >= n;
   const int64_t side = by_rows ? m : n;
   const int64_t blocks =
-      work < kParallelProductWork
-          ? 1
-          : std::clamp(std::min(work / kParallelProductWork, side / kMinBlockSide), int64_t{1},
-                       kMaxBlocks);
+      one_block(m, n, k) ? 1
+                         : std::clamp(std::min(work / kParallelProductWork, side / kMinBlockSide),
+                                      int64_t{1}, kMaxBlocks);
   if (blocks == 1) {
-    detail::gemm(m, n, k, a, b, 0.0f, out, n);
+    if (detail::small_gemm_pays(m, n, k, a, b))
+      detail::small_gemm(m, n, k, a, b, out, n);
+    else
+      detail::gemm(m, n, k, a, b, 0.0f, out, n);
     return;
   }
   const int64_t step = (side + blocks - 1) / blocks;
@@ -138,10 +145,20 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
                 [rows, in_features, out_features](const Tensor&, const Tensor& g,
                                                   const std::vector<Tensor>& in) {
                   if (in[0].requires_grad()) {  // dX = G W
-                    Tensor dx = Tensor::empty(in[0].shape());
-                    product(rows, in_features, out_features, stored(g, out_features),
-                            stored(in[1], in_features), dx.data());
-                    accumulate_grad(in[0], dx);
+                    const GemmOperand g_op = stored(g, out_features);
+                    const GemmOperand w_op = stored(in[1], in_features);
+                    Tensor so_far = in[0].grad();
+                    if (so_far.defined() && one_block(rows, in_features, out_features) &&
+                        detail::small_gemm_pays(rows, in_features, out_features, g_op, w_op)) {
+                      // X feeds several layers (heads): G W goes straight into the
+                      // gradient gathered so far, the sum accumulate_grad would form.
+                      detail::small_gemm(rows, in_features, out_features, g_op, w_op, so_far.data(),
+                                         in_features, /*add=*/true);
+                    } else {
+                      Tensor dx = Tensor::empty(in[0].shape());
+                      product(rows, in_features, out_features, g_op, w_op, dx.data());
+                      accumulate_grad(in[0], dx);
+                    }
                   }
                   if (in[1].requires_grad()) {  // dW = G^T X
                     Tensor dw = Tensor::empty(in[1].shape());

@@ -110,7 +110,7 @@ void check_factor_shape(const Tensor& factor, const char* what, const Shape& inp
 
 void check_targets(const Tensor& target) {
   const float* t = target.data();
-  for (int64_t i = 0; i < target.numel(); ++i) {
+  for (int64_t i = 0, n = target.numel(); i < n; ++i) {
     // Written so that NaN fails too.
     if (!(t[i] >= 0.0f && t[i] <= 1.0f))
       throw_value_error(fmt::format("{}: target{} = {} is outside [0, 1]", kName,

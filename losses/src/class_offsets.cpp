@@ -45,7 +45,7 @@ Tensor add_scaled_log_per_class(const Tensor& logits, const Tensor& per_class, d
   Tensor out = Tensor::empty(shape);
   const float* z = logits.data();
   float* o = out.data();
-  for (int64_t i = 0; i < logits.numel(); ++i)
+  for (int64_t i = 0, n = logits.numel(); i < n; ++i)
     o[i] = static_cast<float>(static_cast<double>(z[i]) +
                               offset[static_cast<size_t>((i / inner) % classes)]);
   return out;

@@ -63,10 +63,16 @@ struct CrossEntropyKernel {
     return kind == TargetKind::Index ? static_cast<int64_t>(target[p]) : -1;
   }
 
-  double loss(int64_t p) const {
-    if (ignored(p)) return 0.0;
+  // The loss at p; its log-sum-exp goes to lse_out[p] when lse_out is given
+  // (0 at an ignored position, which has none).
+  double loss(int64_t p, double* lse_out) const {
+    if (ignored(p)) {
+      if (lse_out) lse_out[p] = 0.0;
+      return 0.0;
+    }
     const float* row = x + first(p);
     const double lse = log_sum_exp(row);
+    if (lse_out) lse_out[p] = lse;
     const int64_t y = label(p);
     if (kind == TargetKind::Index && smoothing == 0.0) return w(y) * (lse - row[y * inner]);
     double total = 0.0;
@@ -74,15 +80,15 @@ struct CrossEntropyKernel {
     return total;
   }
 
-  // Writes g * d loss(p) / d x into dx at p's classes: g * (p_c * sum_k q_k - q_c).
-  void gradient(int64_t p, double g, float* dx) const {
+  // Writes g * d loss(p) / d x into dx at p's classes: g * (p_c * sum_k q_k - q_c),
+  // given the log-sum-exp at p that loss() found.
+  void gradient(int64_t p, double g, double lse, float* dx) const {
     float* out = dx + first(p);
     if (ignored(p)) {
       for (int64_t c = 0; c < classes; ++c) out[c * inner] = 0.0f;
       return;
     }
     const float* row = x + first(p);
-    const double lse = log_sum_exp(row);
     const int64_t y = label(p);
     double q_sum = 0.0;
     if (kind == TargetKind::Index) {
@@ -120,7 +126,7 @@ TargetKind target_kind(const Shape& input_shape, const Shape& target_shape) {
 // the summed weights of the non-ignored positions.
 double check_indices(const CrossEntropyKernel& k, const Tensor& target) {
   double divisor = 0.0;
-  for (int64_t p = 0; p < target.numel(); ++p) {
+  for (int64_t p = 0, n = target.numel(); p < n; ++p) {
     const float v = k.target[p];
     if (k.ignored(p)) continue;
     if (!std::isfinite(v) || v != std::floor(v))
@@ -195,6 +201,13 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target,
                 "this batch",
                 kName, options.ignore_index);
 
+  // With a backward pass to come, each position's log-sum-exp is kept for it
+  // (in double, two floats of pooled storage each), which saves the backward
+  // pass a log and an exp per class per position.
+  const bool backward = needs_grad({input});
+  Tensor lse_storage = backward ? Tensor::empty({2 * positions}) : Tensor{};
+  double* lse = backward ? reinterpret_cast<double*>(lse_storage.data()) : nullptr;
+
   const int64_t cost = 4 * classes;  // ~3 exps per class, for parallel_for
   Tensor out;
   if (reduction == Reduction::None) {
@@ -203,28 +216,29 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target,
     parallel_for(
         positions,
         [&](int64_t begin, int64_t end) {
-          for (int64_t p = begin; p < end; ++p) o[p] = static_cast<float>(k.loss(p));
+          for (int64_t p = begin; p < end; ++p) o[p] = static_cast<float>(k.loss(p, lse));
         },
         cost);
   } else {
-    const double total =
-        detail::deterministic_sum(positions, [&](int64_t p) { return k.loss(p); }, cost);
+    const double total = detail::deterministic_sum(
+        positions, [&](int64_t p) { return k.loss(p, lse); }, cost);
     out = Tensor::scalar(static_cast<float>(reduction == Reduction::Mean ? total / divisor : total));
   }
-  if (!needs_grad({input})) return out;
+  if (!backward) return out;
 
-  // The node keeps the constants and the divisor; the gradient is recomputed
-  // from the logits (one more log-sum-exp per position) rather than storing
-  // the softmax.
+  // The node keeps the constants, the divisor and the log-sum-exps; the
+  // gradient is computed from them and the logits rather than storing the
+  // softmax.
   return record(
       kName, out, {input},
-      [k, target = constant(target), weight = constant(weight), reduction, divisor, positions](
-          const Tensor&, const Tensor& grad_output, const std::vector<Tensor>& inputs) {
+      [k, target = constant(target), weight = constant(weight), lse_storage, reduction, divisor,
+       positions](const Tensor&, const Tensor& grad_output, const std::vector<Tensor>& inputs) {
         const Tensor& in = inputs[0];
         CrossEntropyKernel kb = k;
         kb.x = in.data();
         kb.target = target.data();
         kb.weight = weight.defined() ? weight.data() : nullptr;
+        const double* saved_lse = reinterpret_cast<const double*>(lse_storage.data());
         Tensor grad = Tensor::empty(in.shape());
         float* dx = grad.data();
         const float* g = grad_output.data();
@@ -234,7 +248,8 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target,
             positions,
             [&](int64_t begin, int64_t end) {
               for (int64_t p = begin; p < end; ++p)
-                kb.gradient(p, per_position ? static_cast<double>(g[p]) : g[0] * scale, dx);
+                kb.gradient(p, per_position ? static_cast<double>(g[p]) : g[0] * scale,
+                            saved_lse[p], dx);
             },
             4 * kb.classes);
         accumulate_grad(in, grad);

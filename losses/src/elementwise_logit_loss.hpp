@@ -38,7 +38,7 @@ inline Logistic logistic(double x) {
 /// Throws ValueError naming the first target outside [0, 1] (or NaN).
 inline void check_unit_interval_targets(const Tensor& target, const char* loss) {
   const float* t = target.data();
-  for (int64_t i = 0; i < target.numel(); ++i) {
+  for (int64_t i = 0, n = target.numel(); i < n; ++i) {
     if (!(t[i] >= 0.0f && t[i] <= 1.0f))  // written so that NaN fails too
       throw_value_error(fmt::format("{}: target{} = {} is outside [0, 1]", loss,
                                     index_string(target.shape(), i), t[i]));

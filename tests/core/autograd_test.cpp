@@ -162,6 +162,26 @@ TEST(Autograd, BackwardWithAnExplicitGradient) {
   expect_tensor(x.grad(), {2}, {2, 40});
 }
 
+TEST(Autograd, BackwardLeavesTheGivenGradientUnchanged) {
+  Tensor x = param({2}, {1, 2});
+  const Tensor g = Tensor::from({2}, {1, 10});
+  x.backward(g);
+  x.backward(g);  // accumulates into x's gradient, which must not be g itself
+  expect_tensor(x.grad(), {2}, {2, 20});
+  expect_tensor(g, {2}, {1, 10});
+}
+
+TEST(Autograd, InputsSharingAnOutputGradientGetGradientsOfTheirOwn) {
+  // add hands the same output gradient to both inputs; each must own a copy.
+  Tensor x = param({2}, {1, 2}), z = param({2}, {3, 4});
+  sum(mul(add(x, z), Tensor::from({2}, {5, 6}))).backward();
+  expect_tensor(x.grad(), {2}, {5, 6});
+  expect_tensor(z.grad(), {2}, {5, 6});
+  EXPECT_NE(x.grad().data(), z.grad().data());
+  z.grad().fill_(0.0f);
+  expect_tensor(x.grad(), {2}, {5, 6});
+}
+
 TEST(Autograd, BackwardRejectsAGradientOfTheWrongShape) {
   Tensor x = param({2}, {1, 2});
   Tensor y = x * 2.0f;

@@ -148,6 +148,9 @@ bool needs_grad(std::initializer_list<Tensor> inputs);
 
 /// Adds `grad` (broadcast-reduced to `input`'s shape) into input's gradient,
 /// if input requires grad. Used inside backward functions.
+/// Requires: the caller does not write into `grad` afterwards.
+/// Ensures: the first gradient an input receives is taken over without a copy
+/// when no one else holds it (a temporary the backward function just made).
 void accumulate_grad(const Tensor& input, const Tensor& grad);
 
 }  // namespace fulcrum
