@@ -117,35 +117,36 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// The best seconds per call of fn over five rounds of seconds / 5 each;
+// `calls` counts every call made.
+template <typename Fn>
+double best_seconds_per_call(Fn&& fn, double seconds, int64_t& calls) {
+  double best = 1e30;
+  for (int round = 0; round < 5; ++round) {
+    const auto start = std::chrono::steady_clock::now();
+    int64_t n = 0;
+    do {
+      fn();
+      ++n;
+    } while (seconds_since(start) < seconds / 5);
+    best = std::min(best, seconds_since(start) / static_cast<double>(n));
+    calls += n;
+  }
+  return best;
+}
+
 void bench(const Workload& w, int threads, double seconds) {
   Generator gen(0);
   Step step(w, gen);
   for (int i = 0; i < 5; ++i) step.run();  // warm the pool, the optimizer state, oneDNN
   const uint64_t fresh_before = memory_stats().fresh_allocations;
   int64_t total_steps = 0;
-  double best = 1e30;
-  for (int round = 0; round < 5; ++round) {
-    const auto start = std::chrono::steady_clock::now();
-    int64_t steps = 0;
-    do {
-      step.run();
-      ++steps;
-    } while (seconds_since(start) < seconds / 5);
-    best = std::min(best, seconds_since(start) / static_cast<double>(steps));
-    total_steps += steps;
-  }
+  const double best = best_seconds_per_call([&] { step.run(); }, seconds, total_steps);
   const double fresh = static_cast<double>(memory_stats().fresh_allocations - fresh_before) /
                        static_cast<double>(total_steps);
-  double best_optimizer = 1e30;
-  for (int round = 0; round < 5; ++round) {
-    const auto start = std::chrono::steady_clock::now();
-    int64_t steps = 0;
-    do {
-      step.optimizer_step();
-      ++steps;
-    } while (seconds_since(start) < seconds / 25);
-    best_optimizer = std::min(best_optimizer, seconds_since(start) / static_cast<double>(steps));
-  }
+  int64_t optimizer_steps = 0;
+  const double best_optimizer =
+      best_seconds_per_call([&] { step.optimizer_step(); }, seconds / 5, optimizer_steps);
   std::printf(
       "{\"impl\": \"fulcrum\", \"workload\": \"%s\", \"threads\": %d, \"ms_per_step\": %.4f, "
       "\"samples_per_s\": %.0f, \"product_gflops\": %.2f, \"product_gflop\": %.4f, "

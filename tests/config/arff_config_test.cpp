@@ -2,8 +2,6 @@
 // written back, and given to the reader by load_run_data.
 #include <unistd.h>
 
-#include <fstream>
-
 #include "config_test_util.hpp"
 #include "fulcrum/config/run_data.hpp"
 #include "support/temp_dir.hpp"
@@ -71,18 +69,11 @@ TEST(ArffConfig, KeysAreCheckedWithFileLineAndKey) {
       "data.drop[1]: must not be empty");
 }
 
-// A directory of hand-made files, removed at the end.
-class Files {
- public:
-  Files() : dir_(tmp_.path()) {}
-  void write(const std::string& name, const std::string& text) const {
-    std::ofstream(dir_ / name, std::ios::binary) << text;
-  }
-  std::string config() const { return (dir_ / "run.yaml").string(); }
-
- private:
-  fulcrum::testing::TempDir tmp_{"fulcrum_arff_config"};
-  std::filesystem::path dir_;
+// A directory of hand-made files, removed at the end; config() names the
+// run config written into it.
+struct Files : fulcrum::testing::TempDir {
+  Files() : TempDir("fulcrum_arff_config") {}
+  std::string config() const { return (path() / "run.yaml").string(); }
 };
 
 // Labels in the middle, named by the XML file; a string attribute dropped;

@@ -2,7 +2,6 @@
 // split only (after the validation rows are taken out) and fills all three
 // splits; a stored imputation replaces the fit; sparse and dense agree.
 #include <cmath>
-#include <fstream>
 #include <map>
 
 #include "config_test_util.hpp"
@@ -17,18 +16,11 @@ using fulcrum::testing::expect_error;
 
 const std::string kHead = "model: {heads: {labels: {}}}\n";
 
-// A directory of hand-made files, removed at the end.
-class Files {
- public:
-  Files() : dir_(tmp_.path()) {}
-  void write(const std::string& name, const std::string& text) const {
-    std::ofstream(dir_ / name, std::ios::binary) << text;
-  }
-  std::string config() const { return (dir_ / "run.yaml").string(); }
-
- private:
-  fulcrum::testing::TempDir tmp_{"fulcrum_missing_config"};
-  std::filesystem::path dir_;
+// A directory of hand-made files, removed at the end; config() names the
+// run config written into it.
+struct Files : fulcrum::testing::TempDir {
+  Files() : TempDir("fulcrum_missing_config") {}
+  std::string config() const { return (path() / "run.yaml").string(); }
 };
 
 // a takes powers of two, so that the mean of any other set of its rows (the

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 #include <system_error>
 #include <vector>
@@ -29,6 +30,14 @@ TempDir::~TempDir() {
   if (static_cast<int>(::getpid()) != owner_) return;
   std::error_code ignored;  // a destructor must not throw; a leftover dir in /tmp is harmless
   std::filesystem::remove_all(path_, ignored);
+}
+
+std::filesystem::path TempDir::write(const std::string& name, const std::string& text) const {
+  const std::filesystem::path file = path_ / name;
+  std::ofstream out(file, std::ios::binary);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write the test file " + file.string());
+  return file;
 }
 
 const std::filesystem::path& process_temp_dir() {

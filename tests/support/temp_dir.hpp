@@ -22,6 +22,9 @@ class TempDir {
   /// path() / name.
   std::filesystem::path operator/(const std::filesystem::path& name) const { return path_ / name; }
   std::string string() const { return path_.string(); }
+  /// Writes `text` as the file `name` in this directory (bytes as given).
+  /// Ensures: returns its path.
+  std::filesystem::path write(const std::string& name, const std::string& text) const;
 
  private:
   std::filesystem::path path_;
