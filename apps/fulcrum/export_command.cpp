@@ -49,8 +49,10 @@ int run_export(const ExportCommandOptions& options) {
   std::vector<std::string> outputs;
   for (const onnx::GraphOutput& output : graph.outputs)
     outputs.push_back(fmt::format("{} [batch, {}]", output.name, output.width));
-  spdlog::info("wrote {}: input {} [batch, {}]; outputs {}", options.output, onnx::kInputName,
-               graph.input_width, fmt::join(outputs, ", "));
+  spdlog::info("wrote {}: input {} [batch, {}]{}; outputs {}", options.output, onnx::kInputName,
+               graph.input_width,
+               predictor.imputer().fitted() ? " (NaN: missing, filled as predict fills '?')" : "",
+               fmt::join(outputs, ", "));
   return kExitOk;
 }
 

@@ -9,6 +9,7 @@ ExportModel export_model_of(const train::Predictor& predictor) {
   const train::ModelCard& card = predictor.card();
   ExportModel out;
   out.model = &predictor.model();
+  out.imputer = predictor.imputer();
   out.scaler = train::scaler_of(card);
   out.feature_names = card.feature_names;
   for (size_t h = 0; h < card.heads.size(); ++h) {

@@ -72,6 +72,17 @@ class GraphBuilder {
     apply("Mul", path, {scalar("gelu.half", 0.5f)});
   }
 
+  // Where(IsNaN(x), fill, x): a missing value (NaN) becomes its column's
+  // value in `fill` [F], as data::Imputer fills it; every other value passes
+  // unchanged. Where's inputs are the condition first, so it is not `apply`.
+  void impute(const std::string& fill) {
+    const std::string x = current;
+    apply("IsNaN", "imputer.missing");
+    const std::string output = "imputer.filled";
+    graph_.nodes.push_back({"Where", output, {current, fill, x}, {output}, {}});
+    current = output;
+  }
+
   // One module of the model, which reads the current value.
   void module(const nn::Module& m, const std::string& path) {
     if (const auto* layer = dynamic_cast<const nn::Linear*>(&m)) return linear(*layer, path);
@@ -120,6 +131,11 @@ void check_model(const ExportModel& model, const ExportOptions& options) {
                   model.heads[h].name);
   }
   FULCRUM_CHECK(!model.feature_names.empty(), "ONNX export: the model has no feature names");
+  if (model.imputer.fitted()) {
+    FULCRUM_CHECK_SHAPE(model.imputer.fill.size() == model.feature_names.size(),
+                        "ONNX export: the imputation's {} values do not fit the {} features",
+                        model.imputer.fill.size(), model.feature_names.size());
+  }
   if (model.scaler.fitted()) {
     const auto width = static_cast<int64_t>(model.feature_names.size());
     FULCRUM_CHECK_SHAPE(
@@ -156,6 +172,10 @@ InferenceGraph build_inference_graph(const ExportModel& model, const ExportOptio
   InferenceGraph graph;
   graph.input_width = static_cast<int64_t>(model.feature_names.size());
   GraphBuilder builder(graph);
+  if (model.imputer.fitted()) {
+    graph.constants.push_back({"imputer.fill", {graph.input_width}, model.imputer.fill});
+    builder.impute("imputer.fill");
+  }
   if (model.scaler.fitted()) {
     graph.constants.push_back(constant("scaler.mean", model.scaler.mean));
     graph.constants.push_back(constant("scaler.scale", model.scaler.scale));
@@ -217,9 +237,11 @@ InferenceGraph build_inference_graph(const ExportModel& model, const ExportOptio
   }
   graph.metadata = metadata_of(model, options);
   graph.description = fmt::format(
-      "fulcrum model: input '{}' [batch, {}] of raw features (standardised inside the graph{}); "
+      "fulcrum model: input '{}' [batch, {}] of raw features (standardised inside the graph{}{}); "
       "outputs per head: {}",
       kInputName, graph.input_width, model.scaler.fitted() ? "" : ": none stored",
+      model.imputer.fitted() ? "; a missing value (NaN) becomes the training split's imputed value"
+                             : "",
       fmt::join(options.outputs, ", "));
   return graph;
 }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <stdexcept>
@@ -17,7 +18,8 @@
 namespace fulcrum::onnx::testing {
 
 /// A value of the graph: row-major, shape [rows, cols] ([] scalars: 1 x 1,
-/// [C] vectors: 1 x C, broadcast along rows as ONNX broadcasting does).
+/// [C] vectors: 1 x C, broadcast along rows as ONNX broadcasting does). A
+/// boolean tensor (what IsNaN gives) holds 1 for true and 0 for false.
 struct Value {
   int64_t rows = 0;
   int64_t cols = 0;
@@ -99,6 +101,17 @@ inline std::map<std::string, Value> evaluate(const InferenceGraph& graph,
       unary([](float x) { return 1.0f / (1.0f + std::exp(-x)); });
     } else if (op == "Erf") {
       unary([](float x) { return std::erf(x); });
+    } else if (op == "IsNaN") {
+      unary([](float x) { return std::isnan(x) ? 1.0f : 0.0f; });
+    } else if (op == "Where") {
+      // Where(condition, X, Y): X where the condition holds, else Y, all three
+      // broadcast to one shape.
+      const Value& x = in(node, 1);
+      const Value& y = in(node, 2);
+      out = {std::max({a.rows, x.rows, y.rows}), std::max({a.cols, x.cols, y.cols}), {}};
+      for (int64_t r = 0; r < out.rows; ++r)
+        for (int64_t c = 0; c < out.cols; ++c)
+          out.data.push_back(a.at(r, c) != 0.0f ? x.at(r, c) : y.at(r, c));
     } else if (op == "Identity") {
       unary([](float x) { return x; });
     } else if (op == "Softmax") {

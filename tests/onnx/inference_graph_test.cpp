@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -198,6 +199,104 @@ TEST(InferenceGraph, AnIdentityBackboneFeedsTheHeadsTheStandardisedFeatures) {
                      "grade.probabilities");
 }
 
+// Raw rows with a missing value (NaN) in each column somewhere, one row with
+// every value missing, and rows with none.
+Tensor rows_with_gaps() {
+  Tensor x = raw_rows();
+  float* v = x.data();
+  const float missing = std::numeric_limits<float>::quiet_NaN();
+  for (int64_t r = 0; r < kRows; r += 3) v[r * kFeatures + (r / 3) % kFeatures] = missing;
+  for (int64_t c = 0; c < kFeatures; ++c) v[(kRows - 1) * kFeatures + c] = missing;
+  return x;
+}
+
+// One value per column, each unlike the others, so that a fill taken from the
+// wrong column shows.
+const std::vector<float> kFill{1.5f, -4.0f, 12.0f};
+
+// With and without a scaler after the imputation.
+class GraphImputes : public ::testing::TestWithParam<bool> {};
+
+TEST_P(GraphImputes, AMissingValueAsTheImputerFillsIt) {
+  const bool standardize = GetParam();
+  Generator gen(6);
+  const auto model = two_head_model(nn::Activation::GELU, gen);
+  ExportModel exported = export_of(*model, standardize);
+  exported.imputer.fill = kFill;
+  const InferenceGraph graph = build_inference_graph(exported, kAllOutputs);
+  ASSERT_GE(graph.nodes.size(), 3u);
+  EXPECT_EQ(graph.nodes[0].op_type, "IsNaN");
+  EXPECT_EQ(graph.nodes[0].inputs, std::vector<std::string>{kInputName});
+  EXPECT_EQ(graph.nodes[1].op_type, "Where");
+  EXPECT_EQ(graph.nodes[1].inputs,
+            (std::vector<std::string>{"imputer.missing", "imputer.fill", kInputName}));
+  EXPECT_EQ(graph.nodes[2].op_type, standardize ? "Sub" : "Gemm");
+  EXPECT_EQ(graph.nodes[2].inputs[0], "imputer.filled");
+
+  const Tensor x = rows_with_gaps();
+  const auto values = testing::evaluate(graph, x.to_vector(), kRows);
+  model->eval();
+  NoGradGuard no_grad;
+  const Tensor filled = exported.imputer.transformed(x);
+  ASSERT_NE(filled.data(), x.data()) << "the rows must have missing values to fill";
+  const nn::HeadOutputs want =
+      model->forward_heads(standardize ? exported.scaler.transformed(filled) : filled);
+  expect_values_near(values.at("imputer.filled"), filled, "imputer.filled");
+  expect_values_near(values.at("tags.recalibrated"),
+                     sigmoid(add(want.at("tags"), exported.heads[0].recalibration_shift)),
+                     "tags.recalibrated");
+  expect_values_near(values.at("grade.probabilities"), softmax(want.at("grade"), 1),
+                     "grade.probabilities");
+  EXPECT_NE(graph.description.find("missing value (NaN)"), std::string::npos) << graph.description;
+}
+
+INSTANTIATE_TEST_SUITE_P(WithAndWithoutAScaler, GraphImputes, ::testing::Bool(),
+                         [](const auto& test) {
+                           return std::string(test.param ? "Standardized" : "Raw");
+                         });
+
+// Without an imputation the graph has no trace of one: taking the imputer's
+// two nodes, its constant and its sentence out of an imputing graph leaves
+// exactly the graph (and, serialised, the bytes) of the model without one.
+TEST(InferenceGraph, WithoutAnImputationTheGraphIsTheOneWithItsImputationTakenOut) {
+  Generator gen(7);
+  const auto model = two_head_model(nn::Activation::ReLU, gen);
+  const InferenceGraph plain = build_inference_graph(export_of(*model), kAllOutputs);
+  for (const GraphNode& node : plain.nodes) {
+    EXPECT_NE(node.op_type, "IsNaN");
+    EXPECT_NE(node.op_type, "Where");
+  }
+  for (const GraphConstant& c : plain.constants) EXPECT_NE(c.name, "imputer.fill");
+  EXPECT_EQ(plain.description.find("NaN"), std::string::npos) << plain.description;
+
+  ExportModel exported = export_of(*model);
+  exported.imputer.fill = kFill;
+  InferenceGraph stripped = build_inference_graph(exported, kAllOutputs);
+  ASSERT_GE(stripped.nodes.size(), 2u);
+  ASSERT_EQ(stripped.nodes[1].op_type, "Where");
+  stripped.nodes.erase(stripped.nodes.begin(), stripped.nodes.begin() + 2);
+  std::erase_if(stripped.constants,
+                [](const GraphConstant& c) { return c.name == "imputer.fill"; });
+  for (GraphNode& node : stripped.nodes)
+    std::replace(node.inputs.begin(), node.inputs.end(), std::string("imputer.filled"),
+                 std::string(kInputName));
+  const std::string sentence = "; a missing value (NaN) becomes the training split's imputed value";
+  const size_t at = stripped.description.find(sentence);
+  ASSERT_NE(at, std::string::npos) << stripped.description;
+  stripped.description.erase(at, sentence.size());
+
+  EXPECT_EQ(stripped.description, plain.description);
+  EXPECT_EQ(stripped.metadata, plain.metadata);
+  ASSERT_EQ(stripped.nodes.size(), plain.nodes.size());
+  for (size_t i = 0; i < plain.nodes.size(); ++i) {
+    EXPECT_EQ(stripped.nodes[i].name, plain.nodes[i].name);
+    EXPECT_EQ(stripped.nodes[i].inputs, plain.nodes[i].inputs) << plain.nodes[i].name;
+  }
+  if (onnx_available()) {
+    EXPECT_EQ(onnx_model_bytes(stripped), onnx_model_bytes(plain));
+  }
+}
+
 TEST(InferenceGraph, DescribesFeaturesHeadsAndLabelsInItsMetadata) {
   Generator gen(1);
   const auto model = two_head_model(nn::Activation::ReLU, gen);
@@ -261,6 +360,10 @@ TEST(InferenceGraphErrors, HeadsThatDoNotMatchTheModelAreRefused) {
   exported.heads[1].labels.pop_back();
   fulcrum::testing::expect_error<ValueError>([&] { build_inference_graph(exported); },
                                              {"heads.grade has 3 outputs but 2 labels"});
+  exported = export_of(*model);
+  exported.imputer.fill = {0.0f, 1.0f};
+  fulcrum::testing::expect_error<ShapeError>([&] { build_inference_graph(exported); },
+                                             {"imputation's 2 values", "3 features"});
   exported = export_of(*model);
   exported.scaler.mean = Tensor::from({2}, {0.0f, 0.0f});
   fulcrum::testing::expect_error<ShapeError>([&] { build_inference_graph(exported); },

@@ -8,6 +8,7 @@
 // set), where they fail: a skip there would hide that nothing was checked.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -104,12 +105,13 @@ class OnnxExport : public ::testing::Test {
     return fulcrum::testing::run_fulcrum(dir_, args);
   }
 
-  /// `fulcrum predict` of run/best.safetensors on `rows` (no header) twice:
-  /// calibrated with logits into cal.csv, and --raw into raw.csv.
-  void predict_calibrated_and_raw(const std::string& rows) const {
+  /// `fulcrum predict` of run/best.safetensors on `rows` (read as `format`
+  /// says) twice: calibrated with logits into cal.csv, and --raw into raw.csv.
+  void predict_calibrated_and_raw(const std::string& rows,
+                                  const std::string& format = "--format csv --header no") const {
     for (const char* output : {"--output cal.csv --logits", "--output raw.csv --raw"}) {
       const CommandResult predicted = fulcrum("predict --checkpoint run/best.safetensors --input " +
-                                              rows + " " + output + " --format csv --header no -q");
+                                              rows + " " + output + " " + format + " -q");
       ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
     }
   }
@@ -305,11 +307,134 @@ TEST_F(OnnxExport, DefaultsToLogitsOnly) {
   ASSERT_EQ(fulcrum("export --checkpoint run/best.safetensors --output model.onnx -q").exit_code,
             0);
   write("expected.json",
-        R"({"features": 6, "heads": ["tags", "grade"],
+        R"({"features": 6, "heads": ["tags", "grade"], "imputed": false,
             "outputs": {"tags.logits": 3, "grade.logits": 3}})");
   const CommandResult checked =
       run("'" FULCRUM_PYTHON "' '" FULCRUM_CHECK_ONNX_PY "' model.onnx expected.json");
   EXPECT_EQ(checked.exit_code, 0) << checked.err;
+}
+
+// -- missing values -----------------------------------------------------------
+
+// A model trained with data.missing: mean fills a missing value inside the
+// exported graph: ONNX Runtime on rows with NaN gives what `fulcrum predict`
+// gives on the same rows with '?' in ARFF.
+class OnnxExportImputes : public OnnxExport {
+ protected:
+  static constexpr const char* kHeader =
+      "@relation gaps\n@attribute x0 numeric\n@attribute x1 numeric\n"
+      "@attribute color {red,green,blue}\n@attribute x2 numeric\n";
+  static constexpr const char* kLabels =
+      "@attribute l0 {0,1}\n@attribute l1 {0,1}\n@attribute l2 {0,1}\n";
+  static constexpr const char* kColors[] = {"red", "green", "blue"};
+
+  // One row's features as ARFF text ('?': missing), and as the exported
+  // graph's input row (the color one-hot; NaN: missing).
+  struct Row {
+    std::string arff;
+    std::string csv;
+  };
+
+  static Row row(double x0, double x1, int color, double x2, int r, int gap) {
+    const auto number = [](bool missing, double v) {
+      return missing ? std::string("?") : fmt::format("{:.4f}", v);
+    };
+    const bool all = gap < 0;
+    const std::vector<std::string> numbers{number(all || r % gap == 0, x0),
+                                           number(all || r % (gap + 2) == 1, x1),
+                                           number(all || r % (gap + 1) == 1, x2)};
+    const bool no_color = all || r % (gap + 3) == 2;
+    Row out;
+    out.arff = fmt::format("{},{},{},{}", numbers[0], numbers[1], no_color ? "?" : kColors[color],
+                           numbers[2]);
+    std::vector<std::string> csv{numbers[0], numbers[1]};
+    for (int k = 0; k < 3; ++k) csv.push_back(no_color ? "?" : k == color ? "1" : "0");
+    csv.push_back(numbers[2]);
+    for (std::string& cell : csv)
+      if (cell == "?") cell = "NaN";
+    out.csv = fmt::format("{}", fmt::join(csv, ","));
+    return out;
+  }
+
+  // Trains on 240 rows with gaps in every attribute (labels from the values
+  // before the gaps, rare enough for pos_weight to matter); returns the
+  // checkpoint.
+  fs::path train_imputing_model() const {
+    std::string text = std::string(kHeader) + kLabels + "@data\n";
+    for (int r = 0; r < 240; ++r) {
+      const double x0 = 10 + 3 * std::sin(0.7 * r);
+      const double x1 = -5 + 2 * std::cos(1.3 * r);
+      const double x2 = 0.5 * std::sin(0.11 * r + 1);
+      text += fmt::format("{},{},{},{}\n", row(x0, x1, r % 3, x2, r, 5).arff, x0 > 12 ? 1 : 0,
+                          r % 3 == 2 && x2 > 0 ? 1 : 0, x1 > -3.5 ? 1 : 0);
+    }
+    write("train.arff", text);
+    return train(
+        "seed: 3\nthreads: 1\n"
+        "data:\n  source: arff\n  train: train.arff\n  label_count: 3\n  missing: mean\n"
+        "model:\n  backbone: {sizes: [8], activation: gelu}\n"
+        "  heads:\n    labels: {kind: multilabel, loss: {pos_weight: neg_over_pos}}\n"
+        "training: {epochs: 3, batch_size: 32, checkpoint_interval: 0}\n");
+  }
+
+  // `rows` rows far from the training rows (so that their own statistics
+  // are not the training split's), with gaps in every column and a last row
+  // with nothing present: gaps.arff with '?', gaps.csv with NaN.
+  void write_rows_with_gaps(int rows) const {
+    std::string arff = std::string(kHeader) + "@data\n";
+    std::string csv;
+    for (int r = 0; r < rows; ++r) {
+      const Row gaps = row(20 + 2 * std::sin(r), 3 * std::cos(r), (r + 1) % 3,
+                           -2 + std::sin(0.5 * r), r, r + 1 == rows ? -1 : 3);
+      arff += gaps.arff + "\n";
+      csv += gaps.csv + "\n";
+    }
+    write("gaps.arff", arff);
+    write("gaps.csv", csv);
+  }
+};
+
+TEST_F(OnnxExportImputes, OnnxRuntimeOnNaNGivesWhatPredictGivesOnQuestionMarks) {
+  REQUIRE_TOOL(/*runtime=*/true);
+  const fs::path checkpoint = train_imputing_model();
+  const fulcrum::train::Predictor predictor = fulcrum::train::Predictor::load(checkpoint);
+  ASSERT_EQ(predictor.card().feature_names,
+            (std::vector<std::string>{"x0", "x1", "color=red", "color=green", "color=blue", "x2"}));
+  ASSERT_EQ(predictor.imputer().fill.size(), 6u);
+  ASSERT_EQ(fulcrum("export --checkpoint run/best.safetensors --output model.onnx "
+                    "--outputs logits,probabilities,recalibrated -q")
+                .exit_code,
+            0);
+  constexpr int kRows = 24;
+  write_rows_with_gaps(kRows);
+  ASSERT_NE(read_file(dir_ / "gaps.csv").find("NaN,NaN,NaN,NaN,NaN,NaN"), std::string::npos);
+  ASSERT_NO_FATAL_FAILURE(predict_calibrated_and_raw("gaps.arff", "--format arff"));
+  expect_runtime_matches_predict(checkpoint, run_onnx_runtime("model.onnx", "gaps.csv", kRows),
+                                 Csv(read_file(dir_ / "cal.csv")),
+                                 Csv(read_file(dir_ / "raw.csv")));
+}
+
+TEST_F(OnnxExportImputes, PassesTheOnnxCheckerWithTheImputationInFront) {
+  REQUIRE_TOOL(/*runtime=*/false);
+  train_imputing_model();
+  const CommandResult exported = fulcrum(
+      "export --checkpoint run/best.safetensors --output model.onnx --outputs logits,recalibrated");
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_NE(exported.err.find("input features [batch, 6] (NaN: missing, filled as predict fills"),
+            std::string::npos)
+      << exported.err;
+  const std::string outputs = R"("outputs": {"labels.logits": 3, "labels.recalibrated": 3})";
+  write("expected.json",
+        R"({"features": 6, "heads": ["labels"], "imputed": true, )" + outputs + "}");
+  const CommandResult checked =
+      run("'" FULCRUM_PYTHON "' '" FULCRUM_CHECK_ONNX_PY "' model.onnx expected.json");
+  EXPECT_EQ(checked.exit_code, 0) << checked.err;
+  // The checker can tell: the same file is not one without imputation.
+  write("plain.json", R"({"features": 6, "heads": ["labels"], "imputed": false, )" + outputs + "}");
+  const CommandResult plain =
+      run("'" FULCRUM_PYTHON "' '" FULCRUM_CHECK_ONNX_PY "' model.onnx plain.json");
+  EXPECT_EQ(plain.exit_code, 1);
+  EXPECT_NE(plain.err.find("IsNaN"), std::string::npos) << plain.err;
 }
 
 // -- errors -------------------------------------------------------------------

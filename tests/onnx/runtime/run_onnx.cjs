@@ -3,7 +3,8 @@
 //
 //   node run_onnx.cjs MODEL.onnx ROWS.csv OUT.json
 //
-// ROWS.csv: numbers only, one row of raw features per line, no header.
+// ROWS.csv: numbers only (NaN: a missing value), one row of raw features per
+// line, no header.
 // OUT.json: {"inputs": [names], "outputs": {name: {"dims": [...], "data": [...]}}},
 // in the session's output order.
 'use strict';

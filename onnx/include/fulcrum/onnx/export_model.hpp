@@ -9,6 +9,7 @@
 #include "fulcrum/core/names.hpp"
 #include "fulcrum/core/task_kind.hpp"
 #include "fulcrum/core/tensor.hpp"
+#include "fulcrum/data/imputer.hpp"
 #include "fulcrum/data/scaler.hpp"
 #include "fulcrum/layers/multi_head.hpp"
 #include "fulcrum/train/predictor.hpp"
@@ -52,19 +53,22 @@ struct ExportHead {
 };
 
 /// Represents: everything the inference computation reads: raw features
-/// [batch, F] -> standardised with `scaler` (when fitted) -> `model` (in eval
-/// mode: dropout is the identity) -> per head, the outputs of ExportOptions.
+/// [batch, F] -> missing values (NaN) filled with `imputer` (when fitted) ->
+/// standardised with `scaler` (when fitted) -> `model` (in eval mode: dropout
+/// is the identity) -> per head, the outputs of ExportOptions.
 /// Requires: `model` outlives this; one ExportHead per head of the model, in
-/// its order; scaler statistics of [F] when fitted, F = feature_names.size().
+/// its order; F imputer values and scaler statistics of [F] when fitted,
+/// F = feature_names.size().
 struct ExportModel {
   const nn::MultiHead* model = nullptr;
+  data::Imputer imputer;
   data::StandardScaler scaler;
   std::vector<std::string> feature_names;
   std::vector<ExportHead> heads;
 };
 
-/// The export of the model a checkpoint's Predictor serves: its scaler, heads,
-/// labels and the recalibration `fulcrum predict` applies.
+/// The export of the model a checkpoint's Predictor serves: its imputation,
+/// scaler, heads, labels and the recalibration `fulcrum predict` applies.
 /// Requires: `predictor` outlives the result (the model is not copied).
 ExportModel export_model_of(const train::Predictor& predictor);
 

@@ -19,7 +19,8 @@ namespace fulcrum::onnx {
 inline constexpr const char* kInputName = "features";
 /// The name of the batch dimension of the input and of every output.
 inline constexpr const char* kBatchDimension = "batch";
-/// The ONNX operator set the graph uses (Softmax along one axis, Erf, Gemm).
+/// The ONNX operator set the graph uses (Softmax along one axis, Erf, Gemm;
+/// IsNaN and Where, for float, are in it too).
 inline constexpr int64_t kOpsetVersion = 13;
 
 /// A constant tensor of the graph (a weight, a bias, a scaler statistic).
@@ -69,7 +70,10 @@ struct InferenceGraph {
 ///   nested Sequential too), and each head a Linear: ValueError naming the
 ///   module (backbone.3, heads.tags), its type and the supported ones
 ///   otherwise; ExportModel's other requirements (ValueError naming them).
-/// Ensures: dropout is left out (inference); the scaler is two nodes,
+/// Ensures: dropout is left out (inference); a fitted imputer is two nodes in
+///   front of everything, Where(IsNaN(x), fill, x) with the constant
+///   imputer.fill [F], which fill a missing value (NaN) as `fulcrum predict`
+///   does, and without one the graph has neither; the scaler is two nodes,
 ///   (x - mean) / scale, computed as fulcrum computes it; constants are named
 ///   after the parameters (backbone.0.weight) and the scaler (scaler.mean).
 InferenceGraph build_inference_graph(const ExportModel& model, const ExportOptions& options = {});
