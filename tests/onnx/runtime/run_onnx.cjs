@@ -1,5 +1,5 @@
 // Runs an ONNX file in ONNX Runtime (onnxruntime-node) on the rows of a CSV
-// file and writes every output as JSON, for tests/onnx/onnx_runtime_test.cpp.
+// file and writes every output as JSON, for tests/onnx/onnx_export_test.cpp.
 //
 //   node run_onnx.cjs MODEL.onnx ROWS.csv OUT.json
 //
