@@ -19,14 +19,15 @@ namespace {
 using testing::expect_error;
 using testing::fresh_dir;
 
-// Features a (numeric), color (one-hot) and b (numeric) with a few '?'.
-std::string training_file() {
+// Features a (numeric), color (one-hot) and b (numeric) with a few '?';
+// `shift` is added to every a.
+std::string training_file(double shift = 0.0) {
   static const char* kColors[] = {"red", "green", "blue"};
   std::string text =
       "@relation gaps\n@attribute a numeric\n@attribute color {red,green,blue}\n"
       "@attribute b numeric\n@attribute l0 {0,1}\n@attribute l1 {0,1}\n@data\n";
   for (int r = 0; r < 120; ++r) {
-    const double a = std::sin(r * 0.7);
+    const double a = std::sin(r * 0.7) + shift;
     const double b = std::cos(r * 1.3);
     const std::string a_text = r % 7 == 3 ? "?" : fmt::format("{:.3f}", a);
     const std::string color = r % 11 == 5 ? "?" : kColors[r % 3];
@@ -41,14 +42,18 @@ class ImputationCheckpoint : public ::testing::Test {
   void SetUp() override {
     dir_ = fresh_dir("imputing");
     std::ofstream(dir_ / "train.arff") << training_file();
-    const config::RunConfig config = config::parse_config(
+    trainer_ = std::make_unique<Trainer>(config(2));
+    trainer_->fit();
+  }
+
+  config::RunConfig config(int epochs) const {
+    return config::parse_config(
         "name: imputing\nseed: 3\nthreads: 1\noutput_dir: " + (dir_ / "run").string() +
             "\ndata: {source: arff, train: train.arff, label_count: 2, missing: mean}\n"
             "model: {backbone: {sizes: [8]}, heads: {labels: {}}}\n"
-            "training: {epochs: 2, batch_size: 16, progress: false}\n",
+            "training: {epochs: " +
+            std::to_string(epochs) + ", batch_size: 16, progress: false}\n",
         (dir_ / "run.yaml").string());
-    trainer_ = std::make_unique<Trainer>(config);
-    trainer_->fit();
   }
 
   // The best checkpoint saved again as `name` with `edit` applied to its metadata.
@@ -115,6 +120,18 @@ TEST_F(ImputationCheckpoint, ACheckpointWithoutTheEntryLoadsAndImputesNothing) {
         predictor.predict(Tensor::from({1, 5}, {NAN, 1, 0, 0, 0.25f}));
       },
       {"non-finite logit"});
+}
+
+TEST_F(ImputationCheckpoint, AResumedRunKeepsTheStoredValuesWhenTheDataChanged) {
+  const std::vector<float> stored = trainer_->data().imputer.fill;
+  // Every a moves by 5, so its mean on the training split is 5 larger now.
+  std::ofstream(dir_ / "train.arff") << training_file(5.0);
+  Trainer resumed(config(3));
+  ASSERT_NE(resumed.data().imputer.fill, stored) << "the new data must fit other values";
+  resumed.fit(RunPaths{dir_ / "run"}.last_checkpoint());
+  EXPECT_EQ(resumed.data().imputer.fill, stored);
+  const Predictor predictor = Predictor::load(dir_ / "run" / "last.safetensors");
+  EXPECT_EQ(predictor.imputer().fill, stored);
 }
 
 }  // namespace

@@ -188,13 +188,23 @@ void Trainer::restore(const std::filesystem::path& file, State& state) {
   if (options_.dropout_generator != nullptr) {
     options_.dropout_generator->set_state(metadata_value(md, kDropoutRng, file));
   }
-  if (card.imputer_fill != data_.imputer.fill) {
-    // The data is imputed already; the values fitted now are the ones the
-    // model goes on training with, and the next checkpoint stores.
-    spdlog::warn(
-        "{}: the stored imputation values differ from the ones fitted on the training split "
-        "now (has the data changed?); using the ones fitted now",
-        file.string());
+  if (!card.imputer_fill.empty() && card.imputer_fill != data_.imputer.fill) {
+    // As with the scaler below, the model goes on with the values it was
+    // trained with. The data given to the trainer is imputed already, so
+    // only a trainer that read it from its config can read it again.
+    if (config_) {
+      spdlog::warn(
+          "{}: the stored imputation values differ from the ones fitted on the training split "
+          "now (has the data changed?); using the stored ones",
+          file.string());
+      raw_ = config::load_run_data(*config_, imputer_of(card));
+      data_ = config::standardized(raw_, raw_.scaler);
+    } else {
+      spdlog::warn(
+          "{}: the stored imputation values differ from those of the data this trainer was "
+          "given; the data is used as given",
+          file.string());
+    }
   }
   if (!card.scaler_mean.empty()) {
     const auto mean = floats_of(data_.scaler.mean);
