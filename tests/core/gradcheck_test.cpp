@@ -342,6 +342,22 @@ std::vector<OpCase> cases() {
   rows.push_back({"linear_no_bias_2d", {{{2, 3}}, {{4, 3}}}, lin_no_bias, lin_no_bias_ref});
   rows.push_back({"linear_no_bias_3d", {{{2, 5, 3}}, {{4, 3}}}, lin_no_bias, lin_no_bias_ref});
   rows.push_back({"linear_frozen_weight", {{{2, 3}}, {{4, 3}, kAny, false}, {{4}}}, lin, lin_ref});
+  const OpFn lin_relu = [](const std::vector<Tensor>& in) {
+    return linear_relu(in[0], in[1], in[2]);
+  };
+  const ReferenceFn lin_relu_ref = [](const Arrays& in) {
+    return ref::map(ref::linear(in[0], in[1], in[2]), [](double v) { return std::max(v, 0.0); });
+  };
+  const OpFn lin_relu_no_bias = [](const std::vector<Tensor>& in) {
+    return linear_relu(in[0], in[1], Tensor());
+  };
+  const ReferenceFn lin_relu_no_bias_ref = [](const Arrays& in) {
+    return ref::map(ref::linear(in[0], in[1], {}), [](double v) { return std::max(v, 0.0); });
+  };
+  rows.push_back({"linear_relu_2d", {{{3, 4}}, {{5, 4}}, {{5}}}, lin_relu, lin_relu_ref});
+  rows.push_back({"linear_relu_3d", {{{2, 3, 4}}, {{5, 4}}, {{5}}}, lin_relu, lin_relu_ref});
+  rows.push_back(
+      {"linear_relu_no_bias", {{{3, 4}}, {{5, 4}}}, lin_relu_no_bias, lin_relu_no_bias_ref});
 
   // -- a composite: a two-layer classifier head -------------------------------
   rows.push_back({"mlp_log_softmax",

@@ -73,6 +73,10 @@ Tensor matmul(const Tensor& a, const Tensor& b);
 /// x @ weight^T + bias in one fused op: x [..., in], weight [out, in],
 /// bias [out] or undefined. The core of nn::Linear.
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
+/// relu(linear(x, weight, bias)) in one op, with the same numbers: the bias
+/// and the ReLU are applied to each block of the product as it is computed, and
+/// the backward pass masks and sums the gradient in one pass.
+Tensor linear_relu(const Tensor& x, const Tensor& weight, const Tensor& bias);
 
 // -- not differentiable ----------------------------------------------------------
 /// Index of the largest element along the last dimension, as floats, shape x[:-1].
