@@ -22,11 +22,20 @@ Linear::Linear(int64_t in_features, int64_t out_features, bool bias, Generator& 
   if (bias) bias_ = register_parameter("bias", uniform({out_features}, -bound, bound, gen));
 }
 
-Tensor Linear::forward(const Tensor& input) {
+void Linear::check_input(const Tensor& input) const {
   FULCRUM_CHECK_SHAPE(input.dim() >= 1 && input.size(-1) == in_features_,
                       "Linear({} -> {}): input of shape {} must end in {} features", in_features_,
                       out_features_, fulcrum::to_string(input.shape()), in_features_);
+}
+
+Tensor Linear::forward(const Tensor& input) {
+  check_input(input);
   return fulcrum::linear(input, weight_, bias_);
+}
+
+Tensor Linear::forward_relu(const Tensor& input) {
+  check_input(input);
+  return fulcrum::linear_relu(input, weight_, bias_);
 }
 
 Tensor Linear::forward_sparse(const std::shared_ptr<const CsrMatrix>& input) {

@@ -33,11 +33,14 @@ MLP::MLP(const MLPOptions& options, Generator& gen) : options_(options) {
 Tensor MLP::forward(const Tensor& input) {
   Tensor x = input;
   const size_t n = layers_->size();
+  const bool relu = options_.activation == Activation::ReLU;
   for (size_t i = 0; i < n; ++i) {
-    x = (*layers_)[i]->forward(x);
+    auto& layer = static_cast<Linear&>(*(*layers_)[i]);
     if (i + 1 < n || options_.activate_last) {
-      x = activation_->forward(x);
+      x = relu ? layer.forward_relu(x) : activation_->forward(layer.forward(x));
       if (dropout_) x = dropout_->forward(x);
+    } else {
+      x = layer.forward(x);
     }
   }
   return x;

@@ -1,8 +1,11 @@
 #include "fulcrum/layers/sequential.hpp"
 
 #include <string>
+#include <typeinfo>
 
 #include "fulcrum/core/error.hpp"
+#include "fulcrum/layers/activation.hpp"
+#include "fulcrum/layers/linear.hpp"
 
 namespace fulcrum::nn {
 
@@ -15,9 +18,20 @@ void Sequential::push_back(std::shared_ptr<Module> module) {
   modules_.push_back(std::move(module));
 }
 
-Tensor Sequential::forward(const Tensor& input) {
-  Tensor x = input;
-  for (const auto& module : modules_) x = module->forward(x);
+Tensor Sequential::forward(const Tensor& input) { return forward_from(0, input); }
+
+Tensor Sequential::forward_from(size_t first, Tensor x) {
+  for (size_t i = first; i < modules_.size(); ++i) {
+    // A Linear followed by a ReLU runs as one op: the same numbers, without a
+    // pass over the activations each way.
+    if (i + 1 < modules_.size() && typeid(*modules_[i]) == typeid(Linear) &&
+        typeid(*modules_[i + 1]) == typeid(ReLU)) {
+      x = static_cast<Linear&>(*modules_[i]).forward_relu(x);
+      ++i;
+    } else {
+      x = modules_[i]->forward(x);
+    }
+  }
   return x;
 }
 
@@ -25,9 +39,7 @@ Tensor Sequential::forward_sparse(const std::shared_ptr<const CsrMatrix>& input)
   FULCRUM_CHECK(!modules_.empty(),
                 "an empty Sequential would return its sparse input: a model on sparse features "
                 "needs a Linear layer first");
-  Tensor x = modules_.front()->forward_sparse(input);
-  for (size_t i = 1; i < modules_.size(); ++i) x = modules_[i]->forward(x);
-  return x;
+  return forward_from(1, modules_.front()->forward_sparse(input));
 }
 
 const std::shared_ptr<Module>& Sequential::operator[](size_t index) const {

@@ -36,6 +36,40 @@ TEST(Sequential, ForwardChainsTheModulesInOrder) {
   expect_identical(empty(x), x, "empty Sequential");
 }
 
+// A Linear that doubles its output: a subclass the fused path must not bypass.
+class DoublingLinear : public Linear {
+ public:
+  using Linear::Linear;
+  Tensor forward(const Tensor& input) override {
+    return mul(Linear::forward(input), Tensor::scalar(2));
+  }
+};
+
+TEST(Sequential, ALinearFollowedByAReluRunsFusedWithTheSameNumbers) {
+  Generator gen(2);
+  auto first = std::make_shared<Linear>(3, 4, true, gen);
+  auto second = std::make_shared<Linear>(4, 2, true, gen);
+  Sequential seq({first, std::make_shared<ReLU>(), second, std::make_shared<ReLU>()});
+  const Tensor x = uniform({5, 3}, -1.0f, 1.0f, gen);
+  const Tensor fused = seq(x);
+  EXPECT_STREQ(fused.op_name(), "linear_relu");
+  expect_identical(fused, relu((*second)(relu((*first)(x)))), "Sequential(Linear, ReLU) x 2");
+
+  // Gradients through the fused ops equal those through the separate ones.
+  sum(fused).backward();
+  const Tensor fused_grad = first->weight().grad().clone();
+  for (const Tensor& p : seq.parameters()) Tensor(p).zero_grad();
+  sum(relu((*second)(relu((*first)(x))))).backward();
+  expect_identical(fused_grad, first->weight().grad(), "first weight's gradient");
+
+  // A subclass of Linear keeps its own forward.
+  auto doubling = std::make_shared<DoublingLinear>(3, 4, true, gen);
+  Sequential custom({doubling, std::make_shared<ReLU>()});
+  const Tensor y = custom(x);
+  EXPECT_STREQ(y.op_name(), "relu");
+  expect_identical(y, relu((*doubling)(x)), "Sequential(DoublingLinear, ReLU)");
+}
+
 TEST(Sequential, IndexPastTheEndIsAnError) {
   Sequential seq({std::make_shared<ReLU>()});
   try {

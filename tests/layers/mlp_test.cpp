@@ -99,6 +99,18 @@ TEST(MLP, ActivateLastAppliesTheActivationToTheOutput) {
   for (float v : y.values()) ASSERT_TRUE(v > 0.0f && v < 1.0f);
 }
 
+TEST(MLP, ReluLayersRunFusedWithTheSameNumbers) {
+  Generator gen(5);
+  const Tensor x = uniform({8, 6}, -2.0f, 2.0f, gen);
+  MLP mlp(MLPOptions{.sizes = {6, 16, 16, 4}, .activate_last = true}, gen);
+  const Tensor y = mlp(x);
+  EXPECT_STREQ(y.op_name(), "linear_relu");
+  Tensor h = x;
+  for (size_t i = 0; i < 3; ++i)
+    h = relu(fulcrum::linear(h, linear_at(mlp, i).weight(), linear_at(mlp, i).bias()));
+  expect_identical(y, h, "MLP against Linear then ReLU, layer by layer");
+}
+
 TEST(MLP, SingleLayerIsJustLinear) {
   Generator gen(4);
   MLP mlp(MLPOptions{.sizes = {3, 2}}, gen);

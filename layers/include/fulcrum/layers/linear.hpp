@@ -27,6 +27,9 @@ class Linear : public Module {
   Tensor forward(const Tensor& input) override;
   /// The same map on sparse input, without densifying it (sparse_linear).
   Tensor forward_sparse(const std::shared_ptr<const CsrMatrix>& input) override;
+  /// relu(forward(input)) as one fused op (linear_relu), with the same
+  /// numbers; Sequential and MLP use it for a Linear followed by a ReLU.
+  Tensor forward_relu(const Tensor& input);
 
   const Tensor& weight() const { return weight_; }
   /// Undefined when the layer was built with bias = false.
@@ -38,6 +41,8 @@ class Linear : public Module {
   std::string extra_repr() const override;
 
  private:
+  void check_input(const Tensor& input) const;
+
   int64_t in_features_;
   int64_t out_features_;
   Tensor weight_;

@@ -12,6 +12,8 @@ namespace fulcrum::nn {
 /// Represents: the chain x -> m0(x) -> m1(m0(x)) -> ...; children are named
 /// "0", "1", ... so Sequential(Linear, ReLU) has parameters "0.weight" and
 /// "0.bias", exactly as in PyTorch. An empty Sequential returns its input.
+/// A Linear directly followed by a ReLU runs as one fused op
+/// (Linear::forward_relu), with the same numbers.
 class Sequential : public Module {
  public:
   Sequential() = default;
@@ -33,6 +35,8 @@ class Sequential : public Module {
   std::string type_name() const override { return "Sequential"; }
 
  private:
+  Tensor forward_from(size_t first, Tensor x);
+
   std::vector<std::shared_ptr<Module>> modules_;
 };
 
