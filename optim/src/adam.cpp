@@ -10,7 +10,7 @@ namespace {
 
 // An Adam element costs a sqrt and a division besides the loads and stores,
 // so fewer elements than kParallelGrain already pay for the threads.
-constexpr int64_t kAdamCostPerElement = 4;
+constexpr int64_t kAdamCostPerElement = 2;
 
 AdamOptions to_adam_options(const AdamWOptions& o) {
   return {.lr = o.lr,

@@ -202,7 +202,7 @@ TEST(Adam, AmsgradDividesByTheLargestSecondMoment) {
 // same values split into parameters small enough to run on one thread: the
 // elementwise update does not depend on how the work is split.
 TEST(Adam, ThreadedUpdateMatchesSingleThreadedPieces) {
-  constexpr int64_t kPieces = 20, kPiece = 4000;  // kPiece * cost stays below kParallelGrain
+  constexpr int64_t kPieces = 80, kPiece = 4000;  // kPiece * cost stays below kParallelGrain
   static_assert(kPieces * kPiece >= 2 * kParallelGrain);
   Tensor big = wavy({kPieces * kPiece}, 7).requires_grad_();
   std::vector<Tensor> pieces;

@@ -22,7 +22,7 @@
 namespace fulcrum {
 
 /// Below this many elements an elementwise loop runs on one thread.
-inline constexpr int64_t kParallelGrain = 32768;
+inline constexpr int64_t kParallelGrain = 131072;
 
 /// Sets the thread policy: n > 0 threads exactly, 0 the adaptive default.
 void set_num_threads(int n);
