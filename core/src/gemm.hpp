@@ -2,8 +2,9 @@
 // One single-threaded matrix product, C = op(A) op(B) + beta C, on row-major
 // float matrices, from the GEMM library chosen at configure time
 // (FULCRUM_GEMM: oneDNN, PyTorch's own CPU library, when it is installed, else
-// Eigen). Threading is the caller's: ops_matmul.cpp splits a product into
-// blocks fixed by its shape, so results do not depend on the thread count.
+// Eigen). Threading is the caller's: product.cpp splits a product into
+// blocks fixed by its shape and the CPU count, so results do not depend on
+// the thread count.
 
 #include <cstdint>
 
