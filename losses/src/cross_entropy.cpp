@@ -5,6 +5,14 @@
 #include <limits>
 #include <utility>
 
+// GCC 12 warns that _mm512_undefined_pd() is "used uninitialized" wherever
+// Eigen's AVX-512 packet math is inlined (GCC bug 105593), a false positive.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <Eigen/Core>
+
 #include "fulcrum/core/error.hpp"
 #include "fulcrum/core/parallel.hpp"
 #include "loss_support.hpp"
@@ -15,6 +23,13 @@ namespace {
 constexpr const char* kName = "cross_entropy";
 
 enum class TargetKind { Index, Probabilities };
+
+// The exps and logs run a chunk of kChunk positions at a time, in double, on
+// Eigen's vectorised exp and log (rather than libm's scalar ones). Chunks
+// start at multiples of kChunk and a short last chunk is padded, so every
+// position goes through the same vector code whatever the thread count.
+constexpr int64_t kChunk = detail::kSumChunk;
+using Chunk = Eigen::Array<double, kChunk, 1>;
 
 // The loss at each position, given raw pointers; shared by forward and
 // backward so both use the same formulas.
@@ -40,13 +55,23 @@ struct CrossEntropyKernel {
     return kind == TargetKind::Index && static_cast<double>(target[p]) == ignore_index;
   }
 
-  // log sum_c exp(x_c), shifted by the max so that no exp overflows.
-  double log_sum_exp(const float* row) const {
-    double m = -std::numeric_limits<double>::infinity();
-    for (int64_t c = 0; c < classes; ++c) m = std::max(m, static_cast<double>(row[c * inner]));
-    double s = 0.0;
-    for (int64_t c = 0; c < classes; ++c) s += std::exp(row[c * inner] - m);
-    return m + std::log(s);
+  // Class c of the positions [begin, begin + count), count <= kChunk, the
+  // lanes past count 0.
+  Chunk class_values(int64_t begin, int64_t count, int64_t c) const {
+    Chunk v = Chunk::Zero();
+    for (int64_t i = 0; i < count; ++i) v[i] = x[first(begin + i) + c * inner];
+    return v;
+  }
+
+  // log sum_c exp(x_c) of the positions [begin, begin + count) into lse,
+  // shifted by each position's max so that no exp overflows.
+  void log_sum_exps(int64_t begin, int64_t count, double* lse) const {
+    Chunk m = Chunk::Constant(-std::numeric_limits<double>::infinity());
+    for (int64_t c = 0; c < classes; ++c) m = m.max(class_values(begin, count, c));
+    Chunk s = Chunk::Zero();
+    for (int64_t c = 0; c < classes; ++c) s += (class_values(begin, count, c) - m).exp();
+    const Chunk result = m + s.log();
+    std::copy_n(result.data(), count, lse + begin);
   }
 
   // q_c, the coefficient of -log p_c in the loss at p (see the header):
@@ -63,16 +88,10 @@ struct CrossEntropyKernel {
     return kind == TargetKind::Index ? static_cast<int64_t>(target[p]) : -1;
   }
 
-  // The loss at p; its log-sum-exp goes to lse_out[p] when lse_out is given
-  // (0 at an ignored position, which has none).
-  double loss(int64_t p, double* lse_out) const {
-    if (ignored(p)) {
-      if (lse_out) lse_out[p] = 0.0;
-      return 0.0;
-    }
+  // The loss at p, given its log-sum-exp.
+  double loss(int64_t p, double lse) const {
+    if (ignored(p)) return 0.0;
     const float* row = x + first(p);
-    const double lse = log_sum_exp(row);
-    if (lse_out) lse_out[p] = lse;
     const int64_t y = label(p);
     if (kind == TargetKind::Index && smoothing == 0.0) return w(y) * (lse - row[y * inner]);
     double total = 0.0;
@@ -80,25 +99,35 @@ struct CrossEntropyKernel {
     return total;
   }
 
-  // Writes g * d loss(p) / d x into dx at p's classes: g * (p_c * sum_k q_k - q_c),
-  // given the log-sum-exp at p that loss() found.
-  void gradient(int64_t p, double g, double lse, float* dx) const {
-    float* out = dx + first(p);
-    if (ignored(p)) {
-      for (int64_t c = 0; c < classes; ++c) out[c * inner] = 0.0f;
-      return;
-    }
-    const float* row = x + first(p);
-    const int64_t y = label(p);
-    double q_sum = 0.0;
-    if (kind == TargetKind::Index) {
-      q_sum = (1.0 - smoothing) * w(y) + smoothing / static_cast<double>(classes) * weight_sum;
-    } else {
-      for (int64_t c = 0; c < classes; ++c) q_sum += coefficient(p, c, y);
+  // Writes g_p * d loss(p) / d x into dx at the classes of the positions
+  // [begin, begin + count): g_p (p_c * sum_k q_k - q_c), p_c = exp(x_c - lse).
+  // g_p is g[p] per position, or g[0] * scale for all.
+  void gradients(int64_t begin, int64_t count, const double* lse, const float* g, double scale,
+                 bool per_position, float* dx) const {
+    double g_of[kChunk], q_sum[kChunk];
+    Chunk lse_of = Chunk::Zero();
+    for (int64_t i = 0; i < count; ++i) {
+      const int64_t p = begin + i;
+      lse_of[i] = lse[p];
+      g_of[i] = ignored(p) ? 0.0 : per_position ? static_cast<double>(g[p]) : g[0] * scale;
+      const int64_t y = label(p);
+      if (kind == TargetKind::Index) {
+        q_sum[i] = ignored(p) ? 0.0
+                              : (1.0 - smoothing) * w(y) +
+                                    smoothing / static_cast<double>(classes) * weight_sum;
+      } else {
+        q_sum[i] = 0.0;
+        for (int64_t c = 0; c < classes; ++c) q_sum[i] += coefficient(p, c, y);
+      }
     }
     for (int64_t c = 0; c < classes; ++c) {
-      const double prob = std::exp(row[c * inner] - lse);
-      out[c * inner] = static_cast<float>(g * (prob * q_sum - coefficient(p, c, y)));
+      const Chunk prob = (class_values(begin, count, c) - lse_of).exp();
+      for (int64_t i = 0; i < count; ++i) {
+        const int64_t p = begin + i;
+        const double value =
+            ignored(p) ? 0.0 : g_of[i] * (prob[i] * q_sum[i] - coefficient(p, c, label(p)));
+        dx[first(p) + c * inner] = static_cast<float>(value);
+      }
     }
   }
 };
@@ -201,14 +230,21 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target,
                 "this batch",
                 kName, options.ignore_index);
 
-  // With a backward pass to come, each position's log-sum-exp is kept for it
-  // (in double, two floats of pooled storage each), which saves the backward
-  // pass a log and an exp per class per position.
+  // Each position's log-sum-exp (in double, two floats of pooled storage
+  // each), found a chunk at a time for the loss and kept for the backward pass.
   const bool backward = needs_grad({input});
-  Tensor lse_storage = backward ? Tensor::empty({2 * positions}) : Tensor{};
-  double* lse = backward ? reinterpret_cast<double*>(lse_storage.data()) : nullptr;
+  Tensor lse_storage = Tensor::empty({2 * positions});
+  double* lse = reinterpret_cast<double*>(lse_storage.data());
+  const int64_t chunks = (positions + kChunk - 1) / kChunk;
+  const int64_t chunk_cost = kChunk * 4 * classes;  // ~2 exps per class, for parallel_for
+  parallel_for(
+      chunks,
+      [&](int64_t first, int64_t last) {
+        for (int64_t chunk = first; chunk < last; ++chunk)
+          k.log_sum_exps(chunk * kChunk, std::min(kChunk, positions - chunk * kChunk), lse);
+      },
+      chunk_cost);
 
-  const int64_t cost = 4 * classes;  // ~3 exps per class, for parallel_for
   Tensor out;
   if (reduction == Reduction::None) {
     out = Tensor::empty(out_shape);
@@ -216,12 +252,12 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target,
     parallel_for(
         positions,
         [&](int64_t begin, int64_t end) {
-          for (int64_t p = begin; p < end; ++p) o[p] = static_cast<float>(k.loss(p, lse));
+          for (int64_t p = begin; p < end; ++p) o[p] = static_cast<float>(k.loss(p, lse[p]));
         },
-        cost);
+        classes);
   } else {
     const double total = detail::deterministic_sum(
-        positions, [&](int64_t p) { return k.loss(p, lse); }, cost);
+        positions, [&](int64_t p) { return k.loss(p, lse[p]); }, classes);
     out = Tensor::scalar(static_cast<float>(reduction == Reduction::Mean ? total / divisor : total));
   }
   if (!backward) return out;
@@ -229,31 +265,31 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target,
   // The node keeps the constants, the divisor and the log-sum-exps; the
   // gradient is computed from them and the logits rather than storing the
   // softmax.
-  return record(
-      kName, out, {input},
-      [k, target = constant(target), weight = constant(weight), lse_storage, reduction, divisor,
-       positions](const Tensor&, const Tensor& grad_output, const std::vector<Tensor>& inputs) {
-        const Tensor& in = inputs[0];
-        CrossEntropyKernel kb = k;
-        kb.x = in.data();
-        kb.target = target.data();
-        kb.weight = weight.defined() ? weight.data() : nullptr;
-        const double* saved_lse = reinterpret_cast<const double*>(lse_storage.data());
-        Tensor grad = Tensor::empty(in.shape());
-        float* dx = grad.data();
-        const float* g = grad_output.data();
-        const double scale = reduction == Reduction::Mean ? 1.0 / divisor : 1.0;
-        const bool per_position = reduction == Reduction::None;
-        parallel_for(
-            positions,
-            [&](int64_t begin, int64_t end) {
-              for (int64_t p = begin; p < end; ++p)
-                kb.gradient(p, per_position ? static_cast<double>(g[p]) : g[0] * scale,
-                            saved_lse[p], dx);
-            },
-            4 * kb.classes);
-        accumulate_grad(in, grad);
-      });
+  return record(kName, out, {input},
+                [k, target = constant(target), weight = constant(weight), lse_storage, reduction,
+                 divisor, positions, chunks](const Tensor&, const Tensor& grad_output,
+                                             const std::vector<Tensor>& inputs) {
+                  const Tensor& in = inputs[0];
+                  CrossEntropyKernel kb = k;
+                  kb.x = in.data();
+                  kb.target = target.data();
+                  kb.weight = weight.defined() ? weight.data() : nullptr;
+                  const double* saved_lse = reinterpret_cast<const double*>(lse_storage.data());
+                  Tensor grad = Tensor::empty(in.shape());
+                  float* dx = grad.data();
+                  const float* g = grad_output.data();
+                  const double scale = reduction == Reduction::Mean ? 1.0 / divisor : 1.0;
+                  const bool per_position = reduction == Reduction::None;
+                  parallel_for(
+                      chunks,
+                      [&](int64_t first, int64_t last) {
+                        for (int64_t chunk = first; chunk < last; ++chunk)
+                          kb.gradients(chunk * kChunk, std::min(kChunk, positions - chunk * kChunk),
+                                       saved_lse, g, scale, per_position, dx);
+                      },
+                      kChunk * 4 * kb.classes);
+                  accumulate_grad(in, grad);
+                });
 }
 
 CrossEntropyLoss::CrossEntropyLoss(CrossEntropyLossOptions options) : options_(std::move(options)) {
