@@ -271,5 +271,16 @@ TEST(CrossEntropy, SameResultBitForBitWithOneOrTwoThreads) {
   EXPECT_EQ(results[0], results[1]);
 }
 
+TEST(CrossEntropy, AnEmptyBatchSumsToZeroAsInPyTorch) {
+  // torch: F.cross_entropy(torch.zeros(0, 3), torch.zeros(0, dtype=long), reduction="sum") == 0
+  Tensor x = Tensor::zeros({0, 3}).requires_grad_();
+  const Tensor y = Tensor::zeros({0});
+  const Tensor total = cross_entropy(x, y, {.reduction = Reduction::Sum});
+  EXPECT_EQ(total.item(), 0.0f);
+  total.backward();
+  EXPECT_EQ(x.grad().shape(), (Shape{0, 3}));
+  EXPECT_EQ(cross_entropy(x, y, {.reduction = Reduction::None}).shape(), (Shape{0}));
+}
+
 }  // namespace
 }  // namespace fulcrum::nn
