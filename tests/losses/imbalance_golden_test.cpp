@@ -72,7 +72,7 @@ std::pair<size_t, size_t> check_loss_cases(const std::string& op, const Loss& lo
     if (expect.contains("error")) {
       // Every refused case of the file gives a target whose shape differs from the input's.
       expect_error<ShapeError>(
-          [&] { loss(input, c); },
+          [&, &this_case = c] { loss(input, this_case); },
           {"target of shape " + fulcrum::to_string(tensor_from_json(c.at("target")).shape()),
            "does not match input of shape " + fulcrum::to_string(input.shape())});
       ++refused;
