@@ -36,7 +36,8 @@ void mask_row(float* __restrict masked, const float* __restrict g,
 // bias_grad[j] = sum over rows of g[r, j], in double and in row order, so the
 // sum does not depend on how the columns are shared among threads. With
 // `activation` (the ReLU's output), g is first masked where the output is not
-// positive, and the masked gradient is written to `masked` (and summed).
+// positive, and the masked gradient is written to `masked` (and summed). One
+// pass over g does either or both; bias_grad may be null.
 void bias_gradient(const float* g, int64_t rows, int64_t cols, float* bias_grad,
                    const float* activation = nullptr, float* masked = nullptr) {
   parallel_for(
@@ -48,12 +49,8 @@ void bias_gradient(const float* g, int64_t rows, int64_t cols, float* bias_grad,
           std::fill_n(sums, width, 0.0);
           for (int64_t r = 0; r < rows; ++r) {
             const int64_t at = r * cols + first;
-            if (activation != nullptr) {
-              mask_row(masked + at, g + at, activation + at, width);
-              add_row(sums, masked + at, width);
-            } else {
-              add_row(sums, g + at, width);
-            }
+            if (activation != nullptr) mask_row(masked + at, g + at, activation + at, width);
+            if (bias_grad != nullptr) add_row(sums, activation != nullptr ? masked + at : g + at, width);
           }
           if (bias_grad != nullptr)
             for (int64_t j = 0; j < width; ++j) bias_grad[first + j] = static_cast<float>(sums[j]);

@@ -47,16 +47,20 @@ void apply(const Epilogue& epilogue, float* out, int64_t ld, int64_t rows, int64
 bool one_block(int64_t m, int64_t n, int64_t k) { return m * n * k < kParallelProductWork; }
 
 Grid choose_grid(int64_t m, int64_t n, int64_t blocks) {
-  Grid best;
-  int64_t least_packed = -1;
-  for (int64_t rows = 1; rows <= blocks; ++rows) {
-    if (blocks % rows != 0) continue;
-    const int64_t cols = blocks / rows;
-    if ((rows > 1 && m / rows < kMinBlockSide) || (cols > 1 && n / cols < kMinBlockSide)) continue;
-    const int64_t packed = rows * n + cols * m;
-    if (least_packed < 0 || packed < least_packed) best = {rows, cols}, least_packed = packed;
+  for (int64_t count = blocks; count > 1; --count) {
+    Grid best;
+    int64_t least_packed = -1;
+    for (int64_t rows = 1; rows <= count; ++rows) {
+      if (count % rows != 0) continue;
+      const int64_t cols = count / rows;
+      if ((rows > 1 && m / rows < kMinBlockSide) || (cols > 1 && n / cols < kMinBlockSide))
+        continue;
+      const int64_t packed = rows * n + cols * m;
+      if (least_packed < 0 || packed < least_packed) best = {rows, cols}, least_packed = packed;
+    }
+    if (least_packed >= 0) return best;
   }
-  return best;
+  return {};
 }
 
 void product(int64_t m, int64_t n, int64_t k, GemmOperand a, GemmOperand b, float* out,

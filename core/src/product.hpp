@@ -41,10 +41,10 @@ struct Grid {
   int64_t rows = 1, cols = 1;
 };
 
-/// How product() cuts an [m, n] output into `blocks` blocks: of the grids of
-/// that many blocks at least 32 rows and columns on each side, the one that
-/// packs the least (a row of blocks packs all of op(b), a column all of
-/// op(a)); 1 x 1 when none fits.
+/// How product() cuts an [m, n] output into at most `blocks` blocks, each at
+/// least 32 rows and columns: the most blocks that fit, and of the grids of
+/// that many, the one that packs the least (a row of blocks packs all of
+/// op(b), a column all of op(a)); 1 x 1 when no cut fits.
 Grid choose_grid(int64_t m, int64_t n, int64_t blocks);
 
 /// product() on a given grid (what product() does with the grid it chooses;

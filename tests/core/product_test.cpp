@@ -45,6 +45,8 @@ TEST(ProductGrid, ManyBlocksMakeATwoDimensionalGrid) {
 TEST(ProductGrid, BlocksStayAtLeast32OnEachSide) {
   EXPECT_EQ(describe(choose_grid(40, 2048, 4)), "1 x 4");  // 40 rows cannot be halved
   EXPECT_EQ(describe(choose_grid(40, 40, 4)), "1 x 1");    // nothing fits: one block
+  // 16 blocks of a [40, 400] output would be 25 columns wide: 12 blocks are the most that fit.
+  EXPECT_EQ(describe(choose_grid(40, 400, 16)), "1 x 12");
   EXPECT_EQ(describe(choose_grid(100, 3000, 1)), "1 x 1");
 }
 

@@ -2,7 +2,8 @@
 // Threads for fulcrum's kernels: one OpenMP pool for products and elementwise
 // work, regions only where the work pays for waking threads, and work split
 // so that results never depend on the thread count (products into blocks
-// fixed by their shape, sums over fixed blocks added in order).
+// fixed by their shape and the machine's CPU count, sums over fixed blocks
+// added in order).
 //
 // Thread policy. set_num_threads(n) with n > 0 uses exactly n threads. With 0
 // (the default, `threads: 0` in a config, `--threads 0`) fulcrum uses the
